@@ -1,0 +1,48 @@
+/**
+ * The single-table key design. Everything an account owns lives under its partition (`ACCOUNT#<id>`), so a
+ * lookup made with one account's id can never reach another's records. API keys are the one exception: they
+ * are found by hash before the account is known.
+ *
+ * | item        | PK                 | SK                          |
+ * |-------------|--------------------|-----------------------------|
+ * | account     | ACCOUNT#<account>  | #ACCOUNT                    |
+ * | key (index) | ACCOUNT#<account>  | KEY#<key_prefix>            |
+ * | key (auth)  | APIKEY#<sha256>    | #APIKEY                     |
+ * | contact     | ACCOUNT#<account>  | CONTACT#<enrichment_id>     |
+ * | ledger      | ACCOUNT#<account>  | LEDGER#<enrichment_id>#<kind> or LEDGER#GRANT#<id> |
+ * | idempotency | ACCOUNT#<account>  | IDEMPOTENCY#<sha256(key)>   |
+ */
+export const keys = {
+  account: (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: '#ACCOUNT' }),
+  accountKey: (accountId: string, keyPrefix: string) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `KEY#${keyPrefix}`,
+  }),
+  apiKey: (keyHash: string) => ({ PK: `APIKEY#${keyHash}`, SK: '#APIKEY' }),
+  contact: (accountId: string, enrichmentId: string) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `CONTACT#${enrichmentId}`,
+  }),
+  ledger: (accountId: string, entry: string) => ({ PK: `ACCOUNT#${accountId}`, SK: `LEDGER#${entry}` }),
+  idempotency: (accountId: string, keyHash: string) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `IDEMPOTENCY#${keyHash}`,
+  }),
+};
+
+export const partitionOf = (accountId: string) => `ACCOUNT#${accountId}`;
+
+/** The TTL attribute (epoch seconds) DynamoDB deletes expired items by. */
+export const TTL_ATTRIBUTE = 'expires_at';
+
+export type LedgerKind = 'reserve' | 'charge' | 'release' | 'grant';
+
+export interface LedgerEntry {
+  kind: LedgerKind;
+  enrichment_id: string | null;
+  /** Effect on the balance (grant +n, charge -n). The ledger's balance deltas sum to the balance. */
+  balance_delta: number;
+  /** Effect on the reservation (reserve +n, release -n). */
+  reserved_delta: number;
+  at: string;
+}

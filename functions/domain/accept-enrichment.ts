@@ -1,0 +1,196 @@
+/**
+ * Accept an enrichment (POST /contacts/enrich/async).
+ *
+ * Input: the authenticated account id, the parsed JSON body, an optional Idempotency-Key.
+ * Output: the 202 body, or a typed error; a rejected request writes, reserves and starts nothing.
+ *
+ * Primary course:
+ *  1. Validate and normalise the body (schema, then per-type requirements).
+ *  2. Replay the first response when the Idempotency-Key was already used with the same body (409 otherwise).
+ *  3. Refuse `personal_email` without the account's consent.
+ *  4. Price the worst case and, in one transaction, write the pending record, reserve the credits and append
+ *     the ledger entry (402 when the available credits do not cover it).
+ *  5. Start the waterfall; if it cannot be started, roll the accept back and answer 500.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from './clock';
+import type { ContactRecord } from './contact';
+import { parseEnrichmentRequest, type EnrichmentRequest, type EnrichmentType } from './enrichment-request';
+import {
+  ConsentRequiredError,
+  IdempotencyConflictError,
+  InsufficientCreditsError,
+  InternalError,
+  UnauthorizedError,
+  ValidationError,
+} from './errors';
+import { newId } from './ids';
+import type { TargetPolicy } from './network-address';
+import type {
+  AcceptedResponse,
+  AccountRepository,
+  EnrichmentRepository,
+  IdempotencyClaim,
+  WorkflowStarter,
+} from './ports';
+import { worstCaseCost, type PriceOf } from './pricing';
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+export interface AcceptDependencies {
+  accounts: AccountRepository;
+  enrichments: EnrichmentRepository;
+  workflow: WorkflowStarter;
+  clock: Clock;
+  targetPolicy: TargetPolicy;
+  providersFor: (type: EnrichmentType) => readonly string[];
+  priceOf: PriceOf;
+  logger?: { error(message: string, extra: Record<string, unknown>): void };
+}
+
+export interface AcceptCommand {
+  accountId: string;
+  body: unknown;
+  idempotencyKey?: string;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function idempotencyClaim(
+  key: string | undefined,
+  request: EnrichmentRequest,
+  now: Date,
+): IdempotencyClaim | undefined {
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new ValidationError([
+      { path: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` },
+    ]);
+  }
+  return {
+    keyHash: hash(key),
+    requestHash: hash(JSON.stringify(request)),
+    expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+  };
+}
+
+export class AcceptEnrichment {
+  constructor(private readonly deps: AcceptDependencies) {}
+
+  async execute(command: AcceptCommand): Promise<AcceptedResponse> {
+    const { accounts, enrichments, clock } = this.deps;
+    const request = parseEnrichmentRequest(command.body, this.deps.targetPolicy);
+    const now = clock.now();
+    const claim = idempotencyClaim(command.idempotencyKey, request, now);
+
+    if (claim) {
+      const previous = await enrichments.findIdempotency(command.accountId, claim.keyHash, now);
+      if (previous) return this.replay(previous.requestHash, claim, previous.response);
+    }
+
+    const account = await accounts.getAccount(command.accountId);
+    if (!account) throw new UnauthorizedError();
+    if (request.enrichment_type.includes('personal_email') && !account.personal_email_consent) {
+      throw new ConsentRequiredError();
+    }
+
+    const cost = worstCaseCost(request.enrichment_type, this.deps.providersFor, this.deps.priceOf);
+    const record = this.pendingRecord(
+      command.accountId,
+      request,
+      account.default_phone_country_codes,
+      cost,
+      now,
+    );
+    const response: AcceptedResponse = {
+      enrichment_id: record.enrichment_id,
+      firstname: record.firstname,
+      lastname: record.lastname,
+      status: 'pending',
+      custom: JSON.parse(record.custom_json) as Record<string, unknown>,
+    };
+
+    const outcome = await enrichments.accept(record, response, claim);
+    if (outcome.kind === 'insufficient_credits') throw new InsufficientCreditsError(cost, outcome.available);
+    if (outcome.kind === 'idempotency_replay')
+      return this.replay(outcome.record.requestHash, claim!, outcome.record.response);
+
+    await this.startOrRollBack(record, claim);
+    return response;
+  }
+
+  private replay(
+    previousHash: string,
+    claim: IdempotencyClaim,
+    response: AcceptedResponse,
+  ): AcceptedResponse {
+    if (previousHash !== claim.requestHash) throw new IdempotencyConflictError();
+    return response;
+  }
+
+  private async startOrRollBack(record: ContactRecord, claim: IdempotencyClaim | undefined): Promise<void> {
+    try {
+      await this.deps.workflow.start({
+        account_id: record.account_id,
+        enrichment_id: record.enrichment_id,
+        types: record.enrichment_type,
+        contact: {
+          firstname: record.firstname,
+          lastname: record.lastname,
+          company_name: record.company_name,
+          domain: record.domain,
+          linkedin_url: record.linkedin_url,
+          phone_country_codes: record.phone_country_codes,
+        },
+      });
+    } catch (error) {
+      this.deps.logger?.error('workflow start failed; rolling the accept back', {
+        enrichment_id: record.enrichment_id,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      await this.deps.enrichments.rollbackAccept(record, claim);
+      throw new InternalError();
+    }
+  }
+
+  private pendingRecord(
+    accountId: string,
+    request: EnrichmentRequest,
+    defaultCountries: string[] | null,
+    cost: number,
+    now: Date,
+  ): ContactRecord {
+    const wantsPhone = request.enrichment_type.includes('phone');
+    return {
+      account_id: accountId,
+      enrichment_id: newId(now.getTime()),
+      status: 'pending',
+      firstname: request.firstname,
+      lastname: request.lastname,
+      company_name: request.company_name,
+      domain: request.domain,
+      linkedin_url: request.linkedin_url,
+      enrichment_type: request.enrichment_type,
+      phone_country_codes: request.phone_country_codes ?? (wantsPhone ? defaultCountries : null),
+      custom_json: request.custom_json,
+      created_at: now.toISOString(),
+      finished_at: null,
+      results: null,
+      credits_reserved: cost,
+      credits_used: 0,
+      waterfall: [],
+      webhook: request.webhook_url
+        ? {
+            url: request.webhook_url,
+            status: 'pending',
+            attempts: 0,
+            last_attempt_at: null,
+            last_response_status: null,
+          }
+        : null,
+    };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The contact record kept for each enrichment, and its public view (the body of GET /contacts/{id}, which is
+ * also the webhook body).
+ */
+import type { EnrichmentType } from './enrichment-request';
+
+export type EmailStatus = 'valid' | 'catch_all';
+export type PhoneLineType = 'mobile' | 'landline' | 'voip' | 'unknown';
+export type StepOutcome = 'found' | 'not_found' | 'rejected' | 'error';
+
+export interface EmailResult {
+  value: string;
+  status: EmailStatus;
+  provider: string;
+}
+
+export interface PhoneResult {
+  number: string;
+  country: string;
+  type: PhoneLineType;
+  provider: string;
+}
+
+export interface Results {
+  email?: EmailResult | null;
+  phones?: PhoneResult[];
+  personal_email?: EmailResult | null;
+}
+
+export interface WaterfallStep {
+  type: EnrichmentType;
+  provider: string;
+  outcome: StepOutcome;
+  duration_ms: number;
+  detail: string | null;
+}
+
+export type WebhookStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookState {
+  url: string;
+  status: WebhookStatus;
+  attempts: number;
+  last_attempt_at: string | null;
+  last_response_status: number | null;
+}
+
+export type ContactStatus = 'pending' | 'finished';
+
+export interface ContactRecord {
+  account_id: string;
+  enrichment_id: string;
+  status: ContactStatus;
+  firstname: string;
+  lastname: string;
+  company_name: string | null;
+  domain: string | null;
+  linkedin_url: string | null;
+  enrichment_type: EnrichmentType[];
+  phone_country_codes: string[] | null;
+  custom_json: string;
+  created_at: string;
+  finished_at: string | null;
+  results: Results | null;
+  credits_reserved: number;
+  credits_used: number;
+  waterfall: WaterfallStep[];
+  webhook: WebhookState | null;
+}
+
+export interface ContactView {
+  enrichment_id: string;
+  status: ContactStatus;
+  firstname: string;
+  lastname: string;
+  company_name: string | null;
+  domain: string | null;
+  linkedin_url: string | null;
+  enrichment_type: EnrichmentType[];
+  phone_country_codes: string[] | null;
+  custom: Record<string, unknown>;
+  created_at: string;
+  finished_at: string | null;
+  results: Results | null;
+  credits_used: number;
+  waterfall: WaterfallStep[];
+  webhook?: WebhookState;
+}
+
+/** The public view of a record, keys in the contract's order; `webhook` only when a URL was given. */
+export function toContactView(record: ContactRecord): ContactView {
+  const view: ContactView = {
+    enrichment_id: record.enrichment_id,
+    status: record.status,
+    firstname: record.firstname,
+    lastname: record.lastname,
+    company_name: record.company_name,
+    domain: record.domain,
+    linkedin_url: record.linkedin_url,
+    enrichment_type: record.enrichment_type,
+    phone_country_codes: record.phone_country_codes,
+    custom: JSON.parse(record.custom_json) as Record<string, unknown>,
+    created_at: record.created_at,
+    finished_at: record.finished_at,
+    results: record.results,
+    credits_used: record.credits_used,
+    waterfall: record.waterfall,
+  };
+  if (record.webhook) view.webhook = record.webhook;
+  return view;
+}
+
+/**
+ * The webhook body: the view as it stood at finish (webhook not yet attempted), so every retry of one
+ * delivery carries the same bytes.
+ */
+export function toWebhookBody(record: ContactRecord): string {
+  const atFinish: ContactRecord = record.webhook
+    ? {
+        ...record,
+        webhook: {
+          ...record.webhook,
+          status: 'pending',
+          attempts: 0,
+          last_attempt_at: null,
+          last_response_status: null,
+        },
+      }
+    : record;
+  return JSON.stringify(toContactView(atFinish));
+}
+
+/** Polling hint for a pending record, in seconds. */
+export const PENDING_RETRY_AFTER_SECONDS = 2;

@@ -1,0 +1,222 @@
+/**
+ * The body of POST /contacts/enrich/async: schema, normalisation and per-type requirements
+ * (CONTRACT.md, checks 2 and 3). Pure: no I/O.
+ */
+import { z } from 'zod';
+import { ISO_COUNTRY_CODES } from './countries';
+import { ValidationError, type FieldError } from './errors';
+import { classifyHost, isAllowedAddressClass, type TargetPolicy } from './network-address';
+
+export const ENRICHMENT_TYPES = ['email', 'phone', 'personal_email'] as const;
+export type EnrichmentType = (typeof ENRICHMENT_TYPES)[number];
+
+export const MAX_BODY_BYTES = 16 * 1024;
+export const MAX_CUSTOM_BYTES = 4 * 1024;
+
+export interface EnrichmentRequest {
+  firstname: string;
+  lastname: string;
+  enrichment_type: EnrichmentType[];
+  company_name: string | null;
+  domain: string | null;
+  linkedin_url: string | null;
+  webhook_url: string | null;
+  phone_country_codes: string[] | null;
+  /** `custom` exactly as serialised, so it is echoed back byte-for-byte. */
+  custom_json: string;
+}
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const TOP_LEVEL_LABEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+/** `https://www.Acme.com/about` → `acme.com`; undefined when the text is not a public hostname. */
+export function normaliseDomain(input: string): string | undefined {
+  const text = input.trim();
+  if (text === '' || /\s/.test(text)) return undefined;
+  let hostname: string;
+  try {
+    hostname = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`).hostname;
+  } catch {
+    return undefined;
+  }
+  hostname = hostname.toLowerCase().replace(/\.$/, '');
+  if (hostname.startsWith('www.')) hostname = hostname.slice(4);
+  if (hostname.length > 253) return undefined;
+  const labels = hostname.split('.');
+  if (labels.length < 2) return undefined;
+  if (!labels.every((label) => HOST_LABEL.test(label))) return undefined;
+  if (!TOP_LEVEL_LABEL.test(labels[labels.length - 1]!)) return undefined;
+  return hostname;
+}
+
+const LINKEDIN_PROFILE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/in\/([^/?#\s]+)\/?(?:[?#].*)?$/i;
+const LINKEDIN_SLUG = /^(?:[a-zA-Z0-9_-]|%[0-9a-fA-F]{2}){3,100}$/;
+
+/** Any scheme, `www`, trailing slash or query → `https://www.linkedin.com/in/<slug>`. */
+export function normaliseLinkedinUrl(input: string): string | undefined {
+  const match = LINKEDIN_PROFILE.exec(
+    input.trim().replace(/^(?:[a-z][a-z0-9+.-]*:\/\/)?www\./i, (m) => m.slice(0, -4)),
+  );
+  const slug = match?.[1];
+  if (!slug || !LINKEDIN_SLUG.test(slug)) return undefined;
+  return `https://www.linkedin.com/in/${slug.toLowerCase()}`;
+}
+
+function webhookUrlIssue(input: string, policy: TargetPolicy): string | undefined {
+  if (input.length > 2048) return 'must be at most 2048 characters';
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowPrivateTargets)) {
+    return policy.allowPrivateTargets ? 'must use http or https' : 'must use https';
+  }
+  const addressClass = classifyHost(url.hostname);
+  if (addressClass !== undefined && !isAllowedAddressClass(addressClass, policy)) {
+    return `must not target a ${addressClass.replace('_', '-')} address`;
+  }
+  return undefined;
+}
+
+const trimmedName = z
+  .string({ error: 'must be a string' })
+  .transform((value) => value.trim())
+  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'));
+
+function buildSchema(policy: TargetPolicy) {
+  return z.strictObject({
+    firstname: trimmedName,
+    lastname: trimmedName,
+    enrichment_type: z
+      .array(z.enum(ENRICHMENT_TYPES, { error: 'must be one of email, phone, personal_email' }), {
+        error: 'must be an array of enrichment types',
+      })
+      .min(1, 'must contain at least one type')
+      .max(3, 'must contain at most three types')
+      .refine((types) => new Set(types).size === types.length, 'must not repeat a type'),
+    company_name: z
+      .string({ error: 'must be a string' })
+      .max(200, 'must be at most 200 characters')
+      .transform((value) => value.trim() || null)
+      .nullish(),
+    domain: z
+      .string({ error: 'must be a string' })
+      .transform((value, ctx) => {
+        const domain = normaliseDomain(value);
+        if (domain === undefined)
+          ctx.addIssue({ code: 'custom', message: 'must be a valid hostname, such as acme.com' });
+        return domain ?? z.NEVER;
+      })
+      .nullish(),
+    linkedin_url: z
+      .string({ error: 'must be a string' })
+      .transform((value, ctx) => {
+        const url = normaliseLinkedinUrl(value);
+        if (url === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)',
+          });
+        }
+        return url ?? z.NEVER;
+      })
+      .nullish(),
+    webhook_url: z
+      .string({ error: 'must be a string' })
+      .superRefine((value, ctx) => {
+        const issue = webhookUrlIssue(value, policy);
+        if (issue) ctx.addIssue({ code: 'custom', message: issue });
+      })
+      .nullish(),
+    phone_country_codes: z
+      .array(
+        z
+          .string({ error: 'must be a string' })
+          .transform((value) => value.toUpperCase())
+          .refine((value) => ISO_COUNTRY_CODES.has(value), 'must be an ISO 3166-1 alpha-2 country code'),
+        { error: 'must be an array of country codes' },
+      )
+      .min(1, 'must contain at least one country code')
+      .max(250, 'must contain at most 250 country codes')
+      .refine((codes) => new Set(codes).size === codes.length, 'must not repeat a country code')
+      .nullish(),
+    custom: z
+      .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+      .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_CUSTOM_BYTES, {
+        message: `must be at most ${MAX_CUSTOM_BYTES} bytes once serialised`,
+      })
+      .nullish(),
+  });
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index ? '.' : ''}${String(segment)}`,
+    )
+    .join('');
+}
+
+function toFieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        message: 'is not a known field',
+      }));
+    }
+    const path = formatPath(issue.path);
+    if (!path) return [{ path: '(body)', message: 'must be a JSON object' }];
+    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: 'is required' }];
+    return [{ path, message: issue.message }];
+  });
+}
+
+/** Per-type requirements (check 3): which input each requested type cannot do without. */
+function missingFieldErrors(request: Omit<EnrichmentRequest, 'custom_json'>): FieldError[] {
+  const errors: FieldError[] = [];
+  const types = new Set(request.enrichment_type);
+  if (types.has('email') && !request.domain && !request.company_name) {
+    errors.push({ path: 'domain', message: 'domain or company_name is required for the email enrichment' });
+  }
+  for (const type of ['phone', 'personal_email'] as const) {
+    if (types.has(type) && !request.linkedin_url) {
+      errors.push({ path: 'linkedin_url', message: `is required for the ${type} enrichment` });
+    }
+  }
+  return errors;
+}
+
+/** Validates and normalises a parsed JSON body; throws ValidationError naming every offending field. */
+export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): EnrichmentRequest {
+  const parsed = buildSchema(policy).safeParse(body);
+  if (!parsed.success) {
+    const errors = toFieldErrors(parsed.error);
+    const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
+    throw new ValidationError(
+      errors,
+      unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
+    );
+  }
+  const value = parsed.data;
+  const request = {
+    firstname: value.firstname,
+    lastname: value.lastname,
+    enrichment_type: value.enrichment_type,
+    company_name: value.company_name ?? null,
+    domain: value.domain ?? null,
+    linkedin_url: value.linkedin_url ?? null,
+    webhook_url: value.webhook_url ?? null,
+    phone_country_codes: value.phone_country_codes ?? null,
+  };
+  const missing = missingFieldErrors(request);
+  if (missing.length)
+    throw new ValidationError(
+      missing,
+      `Missing field(s): ${[...new Set(missing.map((e) => e.path))].join(', ')}.`,
+    );
+  return { ...request, custom_json: JSON.stringify(value.custom ?? {}) };
+}

@@ -1,0 +1,44 @@
+/**
+ * The API's Lambda authorizer: `Authorization: Bearer <api_key>` → the key's account. API Gateway caches the
+ * answer per header value, so the policy allows every route of the API, not just the one first called.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { DynamoAccountStore } from '../adapters/dynamodb/account-store';
+import { createDocumentClient } from '../adapters/dynamodb/client';
+import { loadConfig } from '../config';
+import { authenticate } from '../domain/authenticate';
+import type { AccountRepository } from '../domain/ports';
+import { logger } from './observability';
+
+/** `arn:aws:execute-api:region:account:api/stage/METHOD/path` → `arn:aws:execute-api:region:account:api/stage/*` */
+export function apiWideResource(methodArn: string): string {
+  const [arnPrefix, apiId, stage] = methodArn.split('/');
+  return `${arnPrefix}/${apiId}/${stage}/*`;
+}
+
+export function createAuthorizerHandler(accounts: Pick<AccountRepository, 'findApiKey'>) {
+  return middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event) => {
+      const accountId = await authenticate(accounts, event.authorizationToken);
+      // API Gateway answers 401 with the contract's body (a gateway response) for this error message.
+      if (!accountId) throw new Error('Unauthorized');
+      return {
+        principalId: accountId,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWideResource(event.methodArn) },
+          ],
+        },
+        context: { accountId },
+      };
+    });
+}
+
+const config = loadConfig();
+const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+
+export const handler = createAuthorizerHandler(new DynamoAccountStore(db, config.tableName));

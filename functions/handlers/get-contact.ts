@@ -1,0 +1,31 @@
+/** GET /contacts/{id}: the enrichment record of the calling account. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { createDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoEnrichmentStore } from '../adapters/dynamodb/enrichment-store';
+import { loadConfig } from '../config';
+import { getContact } from '../domain/get-contact';
+import { PENDING_RETRY_AFTER_SECONDS, toContactView } from '../domain/contact';
+import type { EnrichmentRepository } from '../domain/ports';
+import { accountIdOf, httpErrors, json } from './http';
+import { logger } from './observability';
+
+export function createGetContactHandler(enrichments: Pick<EnrichmentRepository, 'getContact'>) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger))
+    .use(httpErrors())
+    .handler(async (event) => {
+      const record = await getContact(enrichments, accountIdOf(event), event.pathParameters?.id ?? '');
+      const headers: Record<string, string> =
+        record.status === 'pending' ? { 'Retry-After': String(PENDING_RETRY_AFTER_SECONDS) } : {};
+      return json(200, toContactView(record), headers);
+    });
+}
+
+const config = loadConfig();
+const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+
+export const handler = createGetContactHandler(
+  new DynamoEnrichmentStore(db, config.tableName, config.retentionDays),
+);

@@ -1,0 +1,79 @@
+/**
+ * The one interface every data provider implements. An adapter makes one call to one provider and reports
+ * what the provider said; judging the data (email validity, phone country and line type) is the waterfall's
+ * job (`functions/domain/waterfall.ts`), so adapters stay thin and alike.
+ */
+import type { EnrichmentType } from '../domain/enrichment-request';
+
+/** What the waterfall knows about the contact. */
+export interface ContactQuery {
+  firstname: string;
+  lastname: string;
+  company_name: string | null;
+  domain: string | null;
+  linkedin_url: string | null;
+  phone_country_codes: string[] | null;
+}
+
+/** A provider's own verdict on an email it returned, when it gives one. */
+export type EmailVerdict = 'valid' | 'catch_all' | 'invalid' | 'unknown';
+
+export interface FoundPhone {
+  /** As the provider wrote it; normalised to E.164 by the waterfall. */
+  number: string;
+  /** The provider's line type, when it says (`mobile`, `landline`, `voip`, …). */
+  type?: string;
+  /** ISO country the provider attributes the number to, used as parsing hint when the number is national. */
+  country?: string;
+}
+
+export type ProviderAnswer =
+  | { kind: 'email'; email: string; verdict?: EmailVerdict; detail?: string }
+  | { kind: 'phones'; phones: FoundPhone[]; detail?: string }
+  | { kind: 'not_found'; detail?: string }
+  /** Asynchronous providers: the search was submitted; ask again with `poll` after `afterSeconds`. */
+  | { kind: 'pending'; token: string; afterSeconds: number; detail?: string };
+
+export interface ProviderCall {
+  /** Aborts the HTTP request when the step's time budget is spent. */
+  signal: AbortSignal;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly types: readonly EnrichmentType[];
+  find(contact: ContactQuery, type: EnrichmentType, call: ProviderCall): Promise<ProviderAnswer>;
+  /** Asynchronous providers only: the result of a submitted search. */
+  poll?(token: string, type: EnrichmentType, call: ProviderCall): Promise<ProviderAnswer>;
+}
+
+/** An email verification service: judges a found email that its finder did not verify. */
+export interface EmailVerifier {
+  readonly name: string;
+  verify(email: string, call: ProviderCall): Promise<{ verdict: EmailVerdict; detail?: string }>;
+}
+
+/** How an adapter is built: its API key, and a base URL that tests point at a local server. */
+export interface ProviderSettings {
+  apiKey: string;
+  baseUrl?: string;
+}
+
+/**
+ * A failure worth retrying (timeouts, connection errors, 5xx, 429). The state machine retries it with
+ * backoff; `retryAfterSeconds` carries the provider's Retry-After when it sent one.
+ */
+export class TransientProviderError extends Error {
+  override readonly name = 'TransientProviderError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A failure retrying cannot fix (bad key, no credits at the provider, malformed answer): next provider. */
+export class PermanentProviderError extends Error {
+  override readonly name = 'PermanentProviderError';
+}

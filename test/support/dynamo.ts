@@ -1,0 +1,30 @@
+/** A fresh table on the run's DynamoDB Local for one test file. */
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { createTable, deleteTable } from '../../functions/adapters/dynamodb/table';
+
+export interface TestTable {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  endpoint: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestTable(): Promise<TestTable> {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint)
+    throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local.');
+  const db = createDocumentClient({ endpoint });
+  const tableName = `test-${randomUUID()}`;
+  await createTable(db, tableName);
+  return {
+    db,
+    tableName,
+    endpoint,
+    drop: async () => {
+      await deleteTable(db, tableName);
+      db.destroy();
+    },
+  };
+}
