@@ -160,8 +160,18 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
     .join('');
 }
 
-function toFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue): FieldError[] => {
+function isPresent(body: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  let node: unknown = body;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object' || !(segment in node)) return false;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node !== undefined;
+}
+
+/** One error per field (the first zod reports), in the order zod found them. */
+function toFieldErrors(error: z.ZodError, body: unknown): FieldError[] {
+  const errors = error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
@@ -170,9 +180,11 @@ function toFieldErrors(error: z.ZodError): FieldError[] {
     }
     const path = formatPath(issue.path);
     if (!path) return [{ path: '(body)', message: 'must be a JSON object' }];
-    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: 'is required' }];
+    if (issue.code === 'invalid_type' && !isPresent(body, issue.path))
+      return [{ path, message: 'is required' }];
     return [{ path, message: issue.message }];
   });
+  return errors.filter((candidate, index) => errors.findIndex((e) => e.path === candidate.path) === index);
 }
 
 /** Per-type requirements (check 3): which input each requested type cannot do without. */
@@ -194,7 +206,7 @@ function missingFieldErrors(request: Omit<EnrichmentRequest, 'custom_json'>): Fi
 export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): EnrichmentRequest {
   const parsed = buildSchema(policy).safeParse(body);
   if (!parsed.success) {
-    const errors = toFieldErrors(parsed.error);
+    const errors = toFieldErrors(parsed.error, body);
     const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
     throw new ValidationError(
       errors,

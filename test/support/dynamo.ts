@@ -28,3 +28,30 @@ export async function createTestTable(): Promise<TestTable> {
     },
   };
 }
+
+/** Every item under an account's partition, grouped by kind (the SK prefix). */
+export async function itemsOfAccount(
+  table: TestTable,
+  accountId: string,
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const groups: Record<string, Record<string, unknown>[]> = {};
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}` },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const kind = String(item.SK).split('#')[0] || 'ACCOUNT';
+      (groups[kind] ??= []).push(item);
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return groups;
+}

@@ -128,7 +128,8 @@ export class DynamoEnrichmentStore implements EnrichmentRepository, FinishReposi
                   ...keys.idempotency(accountId, claim.keyHash),
                   type: 'idempotency',
                   request_hash: claim.requestHash,
-                  response,
+                  // Stored as text: a replay answers the very bytes of the first response.
+                  response_json: JSON.stringify(response),
                   [TTL_ATTRIBUTE]: claim.expiresAt,
                 },
                 // An expired record may linger until TTL deletes it; it no longer counts.
@@ -211,7 +212,10 @@ export class DynamoEnrichmentStore implements EnrichmentRepository, FinishReposi
       }),
     );
     if (!Item || (Item[TTL_ATTRIBUTE] as number) < Math.floor(now.getTime() / 1000)) return undefined;
-    return { requestHash: Item.request_hash as string, response: Item.response as AcceptedResponse };
+    return {
+      requestHash: Item.request_hash as string,
+      response: JSON.parse(Item.response_json as string) as AcceptedResponse,
+    };
   }
 
   async getContact(accountId: string, enrichmentId: string): Promise<ContactRecord | undefined> {

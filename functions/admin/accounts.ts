@@ -1,0 +1,81 @@
+/**
+ * Operator use cases on accounts and keys (CONTRACT.md "Accounts"): what `npm run admin` runs against the
+ * deployed table or the local stack's.
+ */
+import type { DynamoAccountStore } from '../adapters/dynamodb/account-store';
+import { creditsOf, newApiKey, newWebhookSecret, type Account } from '../domain/accounts';
+import type { Clock } from '../domain/clock';
+import { newId } from '../domain/ids';
+
+export class AccountAdministration {
+  constructor(
+    private readonly accounts: DynamoAccountStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: {
+    name: string;
+    credits: number;
+    personalEmailConsent: boolean;
+    phoneCountryCodes: string[] | null;
+  }) {
+    const key = newApiKey();
+    const account: Account = {
+      account_id: newId(this.clock.now().getTime()),
+      name: input.name,
+      balance: input.credits,
+      reserved: 0,
+      personal_email_consent: input.personalEmailConsent,
+      default_phone_country_codes: input.phoneCountryCodes,
+      webhook_secret: newWebhookSecret(),
+      created_at: this.clock.now().toISOString(),
+    };
+    await this.accounts.createAccount(account, key);
+    return { account_id: account.account_id, api_key: key.apiKey, webhook_secret: account.webhook_secret };
+  }
+
+  async get(accountId: string) {
+    const account = await this.accounts.getAccount(accountId);
+    if (!account) return undefined;
+    const keys = await this.accounts.listKeys(accountId);
+    return {
+      account_id: account.account_id,
+      name: account.name,
+      credits: creditsOf(account),
+      personal_email_consent: account.personal_email_consent,
+      default_phone_country_codes: account.default_phone_country_codes,
+      webhook_secret: account.webhook_secret,
+      keys: keys.map((key) => ({
+        key_prefix: key.key_prefix,
+        created_at: key.created_at,
+        revoked_at: key.revoked_at,
+      })),
+      created_at: account.created_at,
+    };
+  }
+
+  async grant(accountId: string, credits: number) {
+    await this.accounts.grant(accountId, credits, this.clock.now().toISOString());
+    const account = await this.accounts.getAccount(accountId);
+    return { account_id: accountId, granted: credits, credits: creditsOf(account!) };
+  }
+
+  async set(
+    accountId: string,
+    settings: { personal_email_consent?: boolean; default_phone_country_codes?: string[] | null },
+  ) {
+    await this.accounts.updateSettings(accountId, settings);
+    return this.get(accountId);
+  }
+
+  async createKey(accountId: string) {
+    const key = newApiKey();
+    await this.accounts.addKey(accountId, key, this.clock.now().toISOString());
+    return { account_id: accountId, api_key: key.apiKey, key_prefix: key.keyPrefix };
+  }
+
+  async revokeKey(accountId: string, keyPrefix: string) {
+    const revoked = await this.accounts.revokeKey(accountId, keyPrefix, this.clock.now().toISOString());
+    return { account_id: accountId, key_prefix: revoked.key_prefix, revoked_at: revoked.revoked_at };
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The operator CLI: `npm run admin -- <command>`. Prints one JSON object on stdout per command; errors go to
+ * stderr as `{ "error": "…" }` with a non-zero exit code.
+ *
+ * Target: the table named by TABLE_NAME (AWS credentials and region from the usual AWS environment, optional
+ * DYNAMODB_ENDPOINT); without TABLE_NAME, the running local stack (`npm start`), found through the state file it
+ * writes.
+ */
+import { parseArgs } from 'node:util';
+import {
+  AccountNotFoundError,
+  DynamoAccountStore,
+  KeyNotFoundError,
+} from '../adapters/dynamodb/account-store';
+import { createDocumentClient } from '../adapters/dynamodb/client';
+import { ISO_COUNTRY_CODES } from '../domain/countries';
+import { systemClock } from '../domain/clock';
+import { AccountAdministration } from './accounts';
+import { NoTargetError, resolveTarget, type AdminTarget } from './target';
+
+export class UsageError extends Error {}
+
+const USAGE = `usage: npm run admin -- <command>
+  accounts create --name <name> [--credits <int>] [--personal-email-consent] [--phone-country-codes US,FR]
+  accounts get <account_id>
+  accounts grant <account_id> --credits <int>
+  accounts set <account_id> [--personal-email-consent true|false] [--phone-country-codes US,FR|none]
+  keys create <account_id>
+  keys revoke <account_id> <key_prefix>
+  webhooks redrive`;
+
+function credits(value: string | undefined, required: boolean): number {
+  if (value === undefined) {
+    if (required) throw new UsageError('--credits <int> is required');
+    return 0;
+  }
+  if (!/^\d{1,9}$/.test(value))
+    throw new UsageError(`--credits must be a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+function countryCodes(value: string | undefined): string[] | null | undefined {
+  if (value === undefined) return undefined;
+  if (value.toLowerCase() === 'none') return null;
+  const codes = [
+    ...new Set(
+      value
+        .split(',')
+        .map((code) => code.trim().toUpperCase())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = codes.filter((code) => !ISO_COUNTRY_CODES.has(code));
+  if (!codes.length || unknown.length)
+    throw new UsageError(`--phone-country-codes has unknown codes: ${unknown.join(', ') || value}`);
+  return codes;
+}
+
+function flag(value: string | boolean | undefined): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new UsageError(`--personal-email-consent takes true or false, got "${value}"`);
+}
+
+function positional(values: string[], index: number, name: string): string {
+  const value = values[index];
+  if (!value) throw new UsageError(`<${name}> is required`);
+  return value;
+}
+
+/** `--personal-email-consent` alone means true; other options take a value. */
+function parseOptions(args: string[]) {
+  const expanded = args.flatMap((arg, index) =>
+    arg === '--personal-email-consent' && (args[index + 1] === undefined || args[index + 1]!.startsWith('--'))
+      ? [arg, 'true']
+      : [arg],
+  );
+  try {
+    return parseArgs({
+      args: expanded,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        name: { type: 'string' },
+        credits: { type: 'string' },
+        'personal-email-consent': { type: 'string' },
+        'phone-country-codes': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export async function runAdmin(argv: string[], target: AdminTarget): Promise<unknown> {
+  const [group, command, ...rest] = argv;
+  const { values, positionals } = parseOptions(rest);
+  const db = createDocumentClient({ endpoint: target.dynamoEndpoint, region: target.region });
+  const admin = new AccountAdministration(new DynamoAccountStore(db, target.tableName), systemClock);
+  try {
+    switch (`${group} ${command}`) {
+      case 'accounts create': {
+        if (!values.name?.trim()) throw new UsageError('--name <name> is required');
+        return await admin.create({
+          name: values.name.trim(),
+          credits: credits(values.credits, false),
+          personalEmailConsent: flag(values['personal-email-consent']) ?? false,
+          phoneCountryCodes: countryCodes(values['phone-country-codes']) ?? null,
+        });
+      }
+      case 'accounts get': {
+        const id = positional(positionals, 0, 'account_id');
+        const account = await admin.get(id);
+        if (!account) throw new AccountNotFoundError(id);
+        return account;
+      }
+      case 'accounts grant':
+        return await admin.grant(positional(positionals, 0, 'account_id'), credits(values.credits, true));
+      case 'accounts set': {
+        const settings = {
+          personal_email_consent: flag(values['personal-email-consent']),
+          default_phone_country_codes: countryCodes(values['phone-country-codes']),
+        };
+        if (
+          settings.personal_email_consent === undefined &&
+          settings.default_phone_country_codes === undefined
+        ) {
+          throw new UsageError('accounts set needs --personal-email-consent or --phone-country-codes');
+        }
+        return await admin.set(positional(positionals, 0, 'account_id'), settings);
+      }
+      case 'keys create':
+        return await admin.createKey(positional(positionals, 0, 'account_id'));
+      case 'keys revoke':
+        return await admin.revokeKey(
+          positional(positionals, 0, 'account_id'),
+          positional(positionals, 1, 'key_prefix'),
+        );
+      case 'webhooks redrive':
+        return await target.redriveWebhooks();
+      default:
+        throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
+    }
+  } finally {
+    db.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    const argv = process.argv.slice(2);
+    if (!argv.length || argv[0] === '--help' || argv[0] === 'help') {
+      process.stdout.write(`${JSON.stringify({ usage: USAGE })}\n`);
+      return;
+    }
+    const result = await runAdmin(argv, resolveTarget(process.env));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } catch (error) {
+    const known =
+      error instanceof UsageError ||
+      error instanceof AccountNotFoundError ||
+      error instanceof KeyNotFoundError ||
+      error instanceof NoTargetError;
+    const message = known
+      ? (error as Error).message
+      : `${(error as Error).name}: ${(error as Error).message}`;
+    process.stderr.write(
+      `${JSON.stringify({ error: message, ...(error instanceof UsageError ? { usage: USAGE } : {}) })}\n`,
+    );
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,64 @@
+/**
+ * The providers of one deployment: the configured order per type, sandbox providers (keyless), and real
+ * providers built with their API keys. A real provider without a key is reported as missing so the waterfall
+ * can skip it and say so.
+ */
+import type { WaterfallSettings } from '../config';
+import type { ProviderDirectory } from '../domain/provider-step';
+import { REAL_PROVIDERS, REAL_VERIFIERS } from './catalog';
+import type { EmailVerifier, Provider } from './provider';
+import { createSandboxProvider, SANDBOX_PROVIDERS } from './sandbox';
+
+/** Provider name → API key. In AWS one Secrets Manager secret; locally `<NAME>_API_KEY` variables. */
+export type ProviderKeys = () => Promise<Readonly<Record<string, string>>>;
+
+export interface DirectoryOptions {
+  settings: WaterfallSettings;
+  keys: ProviderKeys;
+  /** Base URL per provider, for pointing adapters at local servers. */
+  baseUrls?: Readonly<Record<string, string>>;
+  /** Extra providers by name (tests register plain fakes here). */
+  extra?: Readonly<Record<string, Provider>>;
+}
+
+export function createProviderDirectory(options: DirectoryOptions): ProviderDirectory {
+  const sandbox = new Map<string, Provider>(
+    SANDBOX_PROVIDERS.map((name) => [name, createSandboxProvider(name)]),
+  );
+  const built = new Map<string, { key: string; provider: Provider | EmailVerifier }>();
+
+  async function build<T extends Provider | EmailVerifier>(
+    name: string,
+    create: ((settings: { apiKey: string; baseUrl?: string }) => T) | undefined,
+  ): Promise<T | undefined> {
+    if (!create) return undefined;
+    const apiKey = (await options.keys())[name];
+    if (!apiKey) return undefined;
+    const cached = built.get(name);
+    if (cached?.key === apiKey) return cached.provider as T;
+    const instance = create({ apiKey, baseUrl: options.baseUrls?.[name] });
+    built.set(name, { key: apiKey, provider: instance });
+    return instance;
+  }
+
+  return {
+    order: (type) => options.settings.order[type] ?? [],
+    async provider(name) {
+      return options.extra?.[name] ?? sandbox.get(name) ?? (await build(name, REAL_PROVIDERS[name]?.create));
+    },
+    async verifier() {
+      const name = options.settings.verifier;
+      return name ? await build(name, REAL_VERIFIERS[name]?.create) : undefined;
+    },
+  };
+}
+
+/** Keys from the environment: `HUNTER_API_KEY=…` gives the `hunter` provider its key. */
+export function keysFromEnvironment(env: NodeJS.ProcessEnv = process.env): ProviderKeys {
+  const keys: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^([A-Z0-9_]+)_API_KEY$/.exec(name);
+    if (match && value) keys[match[1]!.toLowerCase().replaceAll('_', '-')] = value;
+  }
+  return async () => keys;
+}
