@@ -9,7 +9,13 @@ import { DynamoEnrichmentStore } from '../functions/adapters/dynamodb/enrichment
 import { priceOf, providersFor, SANDBOX_WATERFALL, type WaterfallSettings } from '../functions/config';
 import { AcceptEnrichment } from '../functions/domain/accept-enrichment';
 import { systemClock, type Clock } from '../functions/domain/clock';
-import type { WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
+import type { WebhookMessage, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
+import { createDeliverWebhookHandler } from '../functions/handlers/deliver-webhook';
+import { DeliverWebhook, type DeliveryOutcome } from '../functions/webhooks/deliver-webhook';
+import type { RetrySchedule } from '../functions/webhooks/retry-schedule';
+import { WebhookSender } from '../functions/webhooks/sender';
+import type { Resolver } from '../functions/webhooks/target-guard';
+import type { LocalQueue } from './local-queue';
 import { ProviderStep } from '../functions/domain/provider-step';
 import { RecordResult } from '../functions/domain/record-result';
 import { createAcceptHandler } from '../functions/handlers/accept';
@@ -42,6 +48,7 @@ export interface LocalProductOptions {
   fastWaitsMs?: number;
   providerCallTimeoutMs?: number;
   onExecutionEvent?: LocalWorkflowOptions['onExecutionEvent'];
+  onTaskResult?: LocalWorkflowOptions['onTaskResult'];
 }
 
 export function composeLocalProduct(options: LocalProductOptions) {
@@ -76,6 +83,7 @@ export function composeLocalProduct(options: LocalProductOptions) {
     tasks: { ProviderStep: providerStep, RecordResult: recordResult },
     fastWaitsMs: options.fastWaitsMs,
     onExecutionEvent: options.onExecutionEvent,
+    onTaskResult: options.onTaskResult,
   });
   const starter = options.wrapWorkflow ? options.wrapWorkflow(workflow) : workflow;
 
@@ -105,3 +113,39 @@ export function composeLocalProduct(options: LocalProductOptions) {
 }
 
 export type LocalProduct = ReturnType<typeof composeLocalProduct>;
+
+export interface LocalDeliveryOptions {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  queue: LocalQueue;
+  allowPrivateWebhookTargets: boolean;
+  schedule: RetrySchedule;
+  clock?: Clock;
+  timeoutMs?: number;
+  resolve?: Resolver;
+  retentionDays?: number;
+  onOutcome?: (message: WebhookMessage, outcome: DeliveryOutcome) => void;
+}
+
+/** The deliver handler the webhook queue drives, as in Lambda. */
+export function composeWebhookDelivery(options: LocalDeliveryOptions) {
+  const deliverWebhook = new DeliverWebhook({
+    webhooks: new DynamoEnrichmentStore(options.db, options.tableName, options.retentionDays ?? 90),
+    accounts: new DynamoAccountStore(options.db, options.tableName),
+    sender: new WebhookSender({
+      policy: { allowPrivateTargets: options.allowPrivateWebhookTargets },
+      timeoutMs: options.timeoutMs,
+      resolve: options.resolve,
+    }),
+    clock: options.clock ?? systemClock,
+    schedule: options.schedule,
+  });
+  const observed: Pick<DeliverWebhook, 'execute'> = {
+    async execute(command) {
+      const outcome = await deliverWebhook.execute(command);
+      options.onOutcome?.(command.message, outcome);
+      return outcome;
+    },
+  };
+  return createDeliverWebhookHandler({ deliverWebhook: observed, queue: options.queue });
+}

@@ -36,6 +36,8 @@ export interface LocalWorkflowOptions {
   /** Shortens waiting for tests: every Wait state lasts this many ms; every Retry pause too. */
   fastWaitsMs?: number;
   onExecutionEvent?: (enrichmentId: string, event: ExecutionEvent) => void;
+  /** Called with each Task's input and output (the local stack prints progress from it). */
+  onTaskResult?: (task: 'ProviderStep' | 'RecordResult', input: unknown, output: unknown) => void;
 }
 
 export interface ExecutionEvent {
@@ -72,11 +74,6 @@ function lambdaContext(name: string): Context {
 
 type Json = Parameters<StateMachine['run']>[0];
 
-/** Calls a handler as Lambda would: JSON in, JSON out (undefined fields dropped, dates serialised). */
-async function invoke(handler: LambdaHandler, input: Json, name: string): Promise<Json> {
-  const output = await handler(input as never, lambdaContext(name));
-  return JSON.parse(JSON.stringify(output ?? null)) as Json;
-}
 
 export class LocalWorkflow implements WorkflowStarter {
   private readonly machine = new StateMachine(loadDefinition());
@@ -95,8 +92,8 @@ export class LocalWorkflow implements WorkflowStarter {
       noThrowOnAbort: true,
       overrides: {
         taskResourceLocalHandlers: {
-          ProviderStep: (state) => invoke(this.options.tasks.ProviderStep, state, 'provider-step'),
-          RecordResult: (state) => invoke(this.options.tasks.RecordResult, state, 'record-result'),
+          ProviderStep: (state) => this.invoke('ProviderStep', state),
+          RecordResult: (state) => this.invoke('RecordResult', state),
         },
         ...(fast !== undefined
           ? {
@@ -128,6 +125,14 @@ export class LocalWorkflow implements WorkflowStarter {
       .then(() => collect)
       .finally(() => this.running.delete(input.enrichment_id));
     this.running.set(input.enrichment_id, { abort: execution.abort, done });
+  }
+
+  /** Calls a task's handler as Lambda would: JSON in, JSON out (undefined fields dropped). */
+  private async invoke(task: 'ProviderStep' | 'RecordResult', input: Json): Promise<Json> {
+    const name = task === 'ProviderStep' ? 'provider-step' : 'record-result';
+    const output = JSON.parse(JSON.stringify((await this.options.tasks[task](input as never, lambdaContext(name))) ?? null)) as Json;
+    this.options.onTaskResult?.(task, input, output);
+    return output;
   }
 
   execution(enrichmentId: string): ExecutionSummary | undefined {

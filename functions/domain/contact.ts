@@ -87,6 +87,21 @@ export interface ContactView {
   webhook?: WebhookState;
 }
 
+const email = (result: EmailResult | null | undefined): EmailResult | null =>
+  result ? { value: result.value, status: result.status, provider: result.provider } : null;
+
+/** Results with keys in the contract's order (stored maps come back in any order). */
+function orderedResults(results: Results | null): Results | null {
+  if (!results) return null;
+  const ordered: Results = {};
+  if ('email' in results) ordered.email = email(results.email);
+  if ('phones' in results) {
+    ordered.phones = (results.phones ?? []).map((p) => ({ number: p.number, country: p.country, type: p.type, provider: p.provider }));
+  }
+  if ('personal_email' in results) ordered.personal_email = email(results.personal_email);
+  return ordered;
+}
+
 /** The public view of a record, keys in the contract's order; `webhook` only when a URL was given. */
 export function toContactView(record: ContactRecord): ContactView {
   const view: ContactView = {
@@ -102,11 +117,26 @@ export function toContactView(record: ContactRecord): ContactView {
     custom: JSON.parse(record.custom_json) as Record<string, unknown>,
     created_at: record.created_at,
     finished_at: record.finished_at,
-    results: record.results,
+    results: orderedResults(record.results),
     credits_used: record.credits_used,
-    waterfall: record.waterfall,
+    waterfall: record.waterfall.map((s) => ({
+      type: s.type,
+      provider: s.provider,
+      outcome: s.outcome,
+      duration_ms: s.duration_ms,
+      detail: s.detail ?? null,
+    })),
   };
-  if (record.webhook) view.webhook = record.webhook;
+  const webhook = record.webhook;
+  if (webhook) {
+    view.webhook = {
+      url: webhook.url,
+      status: webhook.status,
+      attempts: webhook.attempts,
+      last_attempt_at: webhook.last_attempt_at ?? null,
+      last_response_status: webhook.last_response_status ?? null,
+    };
+  }
   return view;
 }
 

@@ -1,0 +1,212 @@
+/**
+ * A local stand-in for the deployed REST API: turns each HTTP request into the API Gateway proxy event the
+ * deployed API sends (TOKEN authorizer first, its result cached per Authorization header), calls the same
+ * handler, and writes its status, headers and body back. Gateway-level failures answer the contract's error
+ * body, as the deployed API's gateway responses do.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayTokenAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+
+type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type AuthorizerHandler = (event: APIGatewayTokenAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
+
+interface Route {
+  method: 'GET' | 'POST';
+  resource: string;
+  pattern: RegExp;
+  handler: ApiHandler;
+}
+
+export interface LocalApiOptions {
+  authorizer: AuthorizerHandler;
+  routes: { accept: ApiHandler; getContact: ApiHandler; credits: ApiHandler };
+  /** Authorizer result cache, as configured on the deployed authorizer. */
+  authorizerCacheSeconds: number;
+  /** Extra loopback-only routes of the local stack (operator actions), by `METHOD /path`. */
+  operatorRoutes?: Record<string, () => Promise<unknown>>;
+  onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+const STAGE = 'local';
+const API_ID = 'local';
+/** API Gateway's own payload limit; the accept handler enforces the contract's smaller one. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+function gatewayError(status: number, code: string, message: string): APIGatewayProxyResult {
+  return { statusCode: status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ code, message }) };
+}
+
+const UNAUTHORIZED = () => gatewayError(401, 'unauthorized', 'A valid API key is required: send Authorization: Bearer <api_key>.');
+
+function lambdaContext(name: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 29_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export class LocalApi {
+  private readonly routes: Route[];
+  private readonly authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expiresAt: number }>();
+  private server: Server | undefined;
+
+  constructor(private readonly options: LocalApiOptions) {
+    this.routes = [
+      { method: 'POST', resource: '/contacts/enrich/async', pattern: /^\/contacts\/enrich\/async$/, handler: options.routes.accept },
+      { method: 'GET', resource: '/contacts/{id}', pattern: /^\/contacts\/([^/]+)$/, handler: options.routes.getContact },
+      { method: 'GET', resource: '/account/credits', pattern: /^\/account\/credits$/, handler: options.routes.credits },
+    ];
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<Server> {
+    const server = createServer((request, response) => {
+      void this.handle(request, response);
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    let result: APIGatewayProxyResult;
+    try {
+      result = await this.dispatch(request, method, url);
+    } catch {
+      // A handler that throws is a Lambda error: API Gateway answers 502 with its gateway response.
+      result = gatewayError(502, 'internal_error', 'An internal error occurred.');
+    }
+    response.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) });
+    response.end(result.body);
+    this.options.onRequest?.({ method, path: url.pathname, status: result.statusCode, ms: Date.now() - started });
+  }
+
+  private async dispatch(request: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
+    const operator = this.options.operatorRoutes?.[`${method} ${url.pathname}`];
+    if (operator) return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(await operator()) };
+
+    const route = this.routes.find((candidate) => candidate.pattern.test(url.pathname));
+    if (!route) return gatewayError(404, 'not_found', 'No such route.');
+    if (route.method !== method) return gatewayError(404, 'not_found', `No ${method} route at ${url.pathname}.`);
+
+    const authorization = request.headers.authorization;
+    if (!authorization) return UNAUTHORIZED();
+    const principal = await this.authorize(authorization, method, url.pathname);
+    if (!principal) return UNAUTHORIZED();
+
+    const body = await readBody(request);
+    if (body === undefined) return gatewayError(413, 'payload_too_large', 'The request body is too large.');
+    const event = this.event(request, method, url, route, principal, body);
+    return route.handler(event, lambdaContext(route.resource));
+  }
+
+  private async authorize(token: string, method: string, path: string): Promise<Record<string, string> | undefined> {
+    const cached = this.authorizerCache.get(token);
+    let result = cached && cached.expiresAt > Date.now() ? cached.result : undefined;
+    if (!result) {
+      const methodArn = `arn:aws:execute-api:local:000000000000:${API_ID}/${STAGE}/${method}${path}`;
+      try {
+        result = await this.options.authorizer({ type: 'TOKEN', authorizationToken: token, methodArn }, lambdaContext('authorizer'));
+      } catch {
+        return undefined;
+      }
+      if (this.options.authorizerCacheSeconds > 0) {
+        this.authorizerCache.set(token, { result, expiresAt: Date.now() + this.options.authorizerCacheSeconds * 1000 });
+      }
+    }
+    const allowed = result.policyDocument.Statement.some((statement) => 'Effect' in statement && statement.Effect === 'Allow');
+    if (!allowed) return undefined;
+    return { principalId: result.principalId, ...(result.context as Record<string, string> | undefined) };
+  }
+
+  private event(
+    request: IncomingMessage,
+    method: string,
+    url: URL,
+    route: Route,
+    principal: Record<string, string>,
+    body: Buffer,
+  ): APIGatewayProxyEvent {
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+      const name = request.rawHeaders[i]!;
+      const value = request.rawHeaders[i + 1]!;
+      headers[name] = value;
+      (multiValueHeaders[name] ??= []).push(value);
+    }
+    const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : null;
+    const id = route.pattern.exec(url.pathname)?.[1];
+    return {
+      httpMethod: method,
+      path: url.pathname,
+      resource: route.resource,
+      pathParameters: id !== undefined ? { id: decodeURIComponent(id) } : null,
+      queryStringParameters: query,
+      multiValueQueryStringParameters: query ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) : null,
+      headers,
+      multiValueHeaders,
+      body: body.length ? body.toString('utf8') : null,
+      isBase64Encoded: false,
+      stageVariables: null,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: API_ID,
+        authorizer: principal,
+        httpMethod: method,
+        identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
+        path: `/${STAGE}${url.pathname}`,
+        protocol: `HTTP/${request.httpVersion}`,
+        requestId: randomUUID(),
+        requestTimeEpoch: Date.now(),
+        resourceId: 'local',
+        resourcePath: route.resource,
+        stage: STAGE,
+      },
+    };
+  }
+}
