@@ -5,10 +5,7 @@
  * .local-data/dynamodb across restarts; WEBHOOK_RETRY_SCHEDULE (seconds before each webhook retry);
  * WATERFALL_CONFIG and `<PROVIDER>_API_KEY` to use real providers.
  */
+import './quiet-lambda-logs';
+import { main } from './run-local-stack';
 
-// Structured Lambda logs stay quiet locally (the stack prints readable progress lines instead); the loggers
-// read this when their modules load, hence before the import below.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-
-void import('./run-local-stack').then(({ main }) => main());
+void main();
