@@ -15,7 +15,10 @@ import type {
 } from 'aws-lambda';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type AuthorizerHandler = (event: APIGatewayTokenAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
+type AuthorizerHandler = (
+  event: APIGatewayTokenAuthorizerEvent,
+  context: Context,
+) => Promise<APIGatewayAuthorizerResult>;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -40,10 +43,15 @@ const API_ID = 'local';
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 function gatewayError(status: number, code: string, message: string): APIGatewayProxyResult {
-  return { statusCode: status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ code, message }) };
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ code, message }),
+  };
 }
 
-const UNAUTHORIZED = () => gatewayError(401, 'unauthorized', 'A valid API key is required: send Authorization: Bearer <api_key>.');
+const UNAUTHORIZED = () =>
+  gatewayError(401, 'unauthorized', 'A valid API key is required: send Authorization: Bearer <api_key>.');
 
 function lambdaContext(name: string): Context {
   return {
@@ -75,14 +83,32 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 
 export class LocalApi {
   private readonly routes: Route[];
-  private readonly authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expiresAt: number }>();
+  private readonly authorizerCache = new Map<
+    string,
+    { result: APIGatewayAuthorizerResult; expiresAt: number }
+  >();
   private server: Server | undefined;
 
   constructor(private readonly options: LocalApiOptions) {
     this.routes = [
-      { method: 'POST', resource: '/contacts/enrich/async', pattern: /^\/contacts\/enrich\/async$/, handler: options.routes.accept },
-      { method: 'GET', resource: '/contacts/{id}', pattern: /^\/contacts\/([^/]+)$/, handler: options.routes.getContact },
-      { method: 'GET', resource: '/account/credits', pattern: /^\/account\/credits$/, handler: options.routes.credits },
+      {
+        method: 'POST',
+        resource: '/contacts/enrich/async',
+        pattern: /^\/contacts\/enrich\/async$/,
+        handler: options.routes.accept,
+      },
+      {
+        method: 'GET',
+        resource: '/contacts/{id}',
+        pattern: /^\/contacts\/([^/]+)$/,
+        handler: options.routes.getContact,
+      },
+      {
+        method: 'GET',
+        resource: '/account/credits',
+        pattern: /^\/account\/credits$/,
+        handler: options.routes.credits,
+      },
     ];
   }
 
@@ -122,16 +148,27 @@ export class LocalApi {
     }
     response.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) });
     response.end(result.body);
-    this.options.onRequest?.({ method, path: url.pathname, status: result.statusCode, ms: Date.now() - started });
+    this.options.onRequest?.({
+      method,
+      path: url.pathname,
+      status: result.statusCode,
+      ms: Date.now() - started,
+    });
   }
 
   private async dispatch(request: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
     const operator = this.options.operatorRoutes?.[`${method} ${url.pathname}`];
-    if (operator) return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(await operator()) };
+    if (operator)
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(await operator()),
+      };
 
     const route = this.routes.find((candidate) => candidate.pattern.test(url.pathname));
     if (!route) return gatewayError(404, 'not_found', 'No such route.');
-    if (route.method !== method) return gatewayError(404, 'not_found', `No ${method} route at ${url.pathname}.`);
+    if (route.method !== method)
+      return gatewayError(404, 'not_found', `No ${method} route at ${url.pathname}.`);
 
     const authorization = request.headers.authorization;
     if (!authorization) return UNAUTHORIZED();
@@ -144,21 +181,33 @@ export class LocalApi {
     return route.handler(event, lambdaContext(route.resource));
   }
 
-  private async authorize(token: string, method: string, path: string): Promise<Record<string, string> | undefined> {
+  private async authorize(
+    token: string,
+    method: string,
+    path: string,
+  ): Promise<Record<string, string> | undefined> {
     const cached = this.authorizerCache.get(token);
     let result = cached && cached.expiresAt > Date.now() ? cached.result : undefined;
     if (!result) {
       const methodArn = `arn:aws:execute-api:local:000000000000:${API_ID}/${STAGE}/${method}${path}`;
       try {
-        result = await this.options.authorizer({ type: 'TOKEN', authorizationToken: token, methodArn }, lambdaContext('authorizer'));
+        result = await this.options.authorizer(
+          { type: 'TOKEN', authorizationToken: token, methodArn },
+          lambdaContext('authorizer'),
+        );
       } catch {
         return undefined;
       }
       if (this.options.authorizerCacheSeconds > 0) {
-        this.authorizerCache.set(token, { result, expiresAt: Date.now() + this.options.authorizerCacheSeconds * 1000 });
+        this.authorizerCache.set(token, {
+          result,
+          expiresAt: Date.now() + this.options.authorizerCacheSeconds * 1000,
+        });
       }
     }
-    const allowed = result.policyDocument.Statement.some((statement) => 'Effect' in statement && statement.Effect === 'Allow');
+    const allowed = result.policyDocument.Statement.some(
+      (statement) => 'Effect' in statement && statement.Effect === 'Allow',
+    );
     if (!allowed) return undefined;
     return { principalId: result.principalId, ...(result.context as Record<string, string> | undefined) };
   }
@@ -187,7 +236,9 @@ export class LocalApi {
       resource: route.resource,
       pathParameters: id !== undefined ? { id: decodeURIComponent(id) } : null,
       queryStringParameters: query,
-      multiValueQueryStringParameters: query ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) : null,
+      multiValueQueryStringParameters: query
+        ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]))
+        : null,
       headers,
       multiValueHeaders,
       body: body.length ? body.toString('utf8') : null,
@@ -198,7 +249,10 @@ export class LocalApi {
         apiId: API_ID,
         authorizer: principal,
         httpMethod: method,
-        identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
+        identity: {
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: request.headers['user-agent'] ?? null,
+        } as APIGatewayProxyEvent['requestContext']['identity'],
         path: `/${STAGE}${url.pathname}`,
         protocol: `HTTP/${request.httpVersion}`,
         requestId: randomUUID(),

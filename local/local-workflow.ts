@@ -74,7 +74,6 @@ function lambdaContext(name: string): Context {
 
 type Json = Parameters<StateMachine['run']>[0];
 
-
 export class LocalWorkflow implements WorkflowStarter {
   private readonly machine = new StateMachine(loadDefinition());
   private readonly executions = new Map<string, ExecutionSummary>();
@@ -130,7 +129,9 @@ export class LocalWorkflow implements WorkflowStarter {
   /** Calls a task's handler as Lambda would: JSON in, JSON out (undefined fields dropped). */
   private async invoke(task: 'ProviderStep' | 'RecordResult', input: Json): Promise<Json> {
     const name = task === 'ProviderStep' ? 'provider-step' : 'record-result';
-    const output = JSON.parse(JSON.stringify((await this.options.tasks[task](input as never, lambdaContext(name))) ?? null)) as Json;
+    const output = JSON.parse(
+      JSON.stringify((await this.options.tasks[task](input as never, lambdaContext(name))) ?? null),
+    ) as Json;
     this.options.onTaskResult?.(task, input, output);
     return output;
   }

@@ -97,4 +97,3 @@ Ctrl-C stops everything.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
-

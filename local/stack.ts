@@ -52,7 +52,9 @@ export interface LocalStack {
 
 export class PortInUseError extends Error {
   constructor(port: number) {
-    super(`Port ${port} is already in use: stop what listens there or start with PORT=<another port> npm start.`);
+    super(
+      `Port ${port} is already in use: stop what listens there or start with PORT=<another port> npm start.`,
+    );
   }
 }
 
@@ -73,7 +75,9 @@ const short = (id: string) => id.slice(-8);
 async function assertPortFree(port: number): Promise<void> {
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error));
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error),
+    );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
@@ -96,7 +100,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const tableCreated = await ensureTable(db, tableName);
     const schedule = retryScheduleFrom(options.webhookRetrySchedule ?? config.webhookRetrySchedule);
-    const queue = new LocalQueue({ maxReceiveCount: maxAttempts(schedule), visibilityTimeoutSeconds: 60, name: 'webhooks' });
+    const queue = new LocalQueue({
+      maxReceiveCount: maxAttempts(schedule),
+      visibilityTimeoutSeconds: 60,
+      name: 'webhooks',
+    });
     const product = composeLocalProduct({
       db,
       tableName,
@@ -108,7 +116,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (task === 'ProviderStep') {
           const before = (input as WaterfallState).waterfall?.length ?? 0;
           for (const step of (output as WaterfallState).waterfall?.slice(before) ?? []) {
-            log(`${short((output as WaterfallState).enrichment_id)} ${step.type}: ${step.provider} ${step.outcome} (${step.duration_ms} ms)`);
+            log(
+              `${short((output as WaterfallState).enrichment_id)} ${step.type}: ${step.provider} ${step.outcome} (${step.duration_ms} ms)`,
+            );
           }
         } else {
           const state = input as WaterfallState;
@@ -126,7 +136,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       timeoutMs: options.webhookTimeoutMs,
       resolve: options.resolve,
       onOutcome: (message, outcome) => {
-        const detail = 'failure' in outcome ? `: ${outcome.failure}` : 'responseStatus' in outcome ? ` (${outcome.responseStatus})` : '';
+        const detail =
+          'failure' in outcome
+            ? `: ${outcome.failure}`
+            : 'responseStatus' in outcome
+              ? ` (${outcome.responseStatus})`
+              : '';
         const attempt = 'attempt' in outcome ? `attempt ${outcome.attempt} ` : '';
         log(`${short(message.enrichment_id)} webhook ${attempt}${outcome.kind}${detail}`);
       },
@@ -137,11 +152,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const api = new LocalApi({
       authorizer: product.handlers.authorizer,
-      routes: { accept: product.handlers.accept, getContact: product.handlers.getContact, credits: product.handlers.credits },
+      routes: {
+        accept: product.handlers.accept,
+        getContact: product.handlers.getContact,
+        credits: product.handlers.credits,
+      },
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? 60,
       operatorRoutes: { 'POST /_local/webhooks/redrive': () => redriveWebhooks(queue) },
       onRequest: ({ method, path, status, ms }) => {
-        if (path.startsWith('/contacts') || path.startsWith('/account')) log(`${method} ${path} ${status} ${ms} ms`);
+        if (path.startsWith('/contacts') || path.startsWith('/account'))
+          log(`${method} ${path} ${status} ${ms} ms`);
       },
     });
     let server;
@@ -173,4 +193,3 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
 }
-

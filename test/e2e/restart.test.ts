@@ -1,0 +1,58 @@
+/** `npm start -- --persist`: records and balances survive a restart of the local stack. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { AccountAdministration } from '../../functions/admin/accounts';
+import { systemClock } from '../../functions/domain/clock';
+import { startLocalStack } from '../../local/stack';
+import { ApiClient } from '../support/http-client';
+
+describe('Local stack: data kept on disk', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'enrichment-data-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps records and balances across a restart', async () => {
+    // Prepare
+    const first = await startLocalStack({ port: 0, dataDir, fastWaitsMs: 5 });
+    const db = createDocumentClient({ endpoint: first.dynamoEndpoint });
+    const account = await new AccountAdministration(
+      new DynamoAccountStore(db, first.tableName),
+      systemClock,
+    ).create({
+      name: 'Persistent',
+      credits: 10,
+      personalEmailConsent: false,
+      phoneCountryCodes: null,
+    });
+    db.destroy();
+    const accepted = await new ApiClient(first.apiUrl, account.api_key).enrich({
+      firstname: 'Jane',
+      lastname: 'Doe',
+      domain: 'acme.com',
+      enrichment_type: ['email'],
+    });
+    await first.idle();
+    await first.stop();
+
+    // Act
+    const second = await startLocalStack({ port: 0, dataDir, fastWaitsMs: 5 });
+    try {
+      const api = new ApiClient(second.apiUrl, account.api_key);
+      const record = await api.contact(String(accepted.body.enrichment_id));
+      const credits = await api.credits();
+
+      // Assess
+      expect(second.tableCreated).toBe(false);
+      expect(record.body).toMatchObject({
+        status: 'finished',
+        credits_used: 1,
+        results: { email: { value: 'jane.doe@acme.com' } },
+      });
+      expect(credits.body).toEqual({ balance: 9, reserved: 0, available: 9 });
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});

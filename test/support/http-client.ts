@@ -1,0 +1,70 @@
+/** A client of the local stack over real HTTP, as an integrating developer would call it. */
+export interface HttpAnswer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly apiKey?: string,
+  ) {}
+
+  withKey(apiKey: string | undefined): ApiClient {
+    return new ApiClient(this.baseUrl, apiKey);
+  }
+
+  async request<T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<HttpAnswer<T>> {
+    const headers: Record<string, string> = {
+      ...(this.apiKey ? { Authorization: `Bearer ${this.apiKey}` } : {}),
+    };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { ...headers, ...options.headers },
+      body,
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: (text ? JSON.parse(text) : null) as T,
+    };
+  }
+
+  enrich(body: unknown, headers?: Record<string, string>) {
+    return this.request('POST', '/contacts/enrich/async', { body, headers });
+  }
+
+  contact(id: string) {
+    return this.request('GET', `/contacts/${id}`);
+  }
+
+  credits() {
+    return this.request<{ balance: number; reserved: number; available: number }>('GET', '/account/credits');
+  }
+
+  /** Polls GET /contacts/{id} as the API suggests (Retry-After, scaled down) until the record is finished. */
+  async untilFinished(id: string, options: { pollMs?: number; timeoutMs?: number } = {}) {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const pendingAnswers: HttpAnswer[] = [];
+    for (;;) {
+      const answer = await this.contact(id);
+      if (answer.body.status === 'finished') return { finished: answer, pendingAnswers };
+      pendingAnswers.push(answer);
+      if (Date.now() > deadline) throw new Error(`enrichment ${id} still ${String(answer.body.status)}`);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));
+    }
+  }
+}
