@@ -30,6 +30,8 @@ export interface Config {
   region: string | undefined;
   stateMachineArn: string;
   webhookQueueUrl: string;
+  /** The webhook dead-letter queue: early give-ups go there, and the operator redrives from it. */
+  webhookDeadLetterQueueUrl: string | undefined;
   allowPrivateWebhookTargets: boolean;
   retentionDays: number;
   waterfall: WaterfallSettings;
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     region: env.AWS_REGION,
     stateMachineArn: env.STATE_MACHINE_ARN ?? '',
     webhookQueueUrl: env.WEBHOOK_QUEUE_URL ?? '',
+    webhookDeadLetterQueueUrl: env.WEBHOOK_DLQ_URL || undefined,
     allowPrivateWebhookTargets: env.ALLOW_PRIVATE_WEBHOOK_TARGETS === 'true',
     retentionDays: Number(env.RETENTION_DAYS ?? 90),
     waterfall: env.WATERFALL_CONFIG

@@ -16,7 +16,7 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import { ISO_COUNTRY_CODES } from '../domain/countries';
 import { systemClock } from '../domain/clock';
 import { AccountAdministration } from './accounts';
-import { NoTargetError, resolveTarget, type AdminTarget } from './target';
+import { MissingQueueError, NoTargetError, resolveTarget, type AdminTarget } from './target';
 
 export class UsageError extends Error {}
 
@@ -160,7 +160,8 @@ async function main(): Promise<void> {
       error instanceof UsageError ||
       error instanceof AccountNotFoundError ||
       error instanceof KeyNotFoundError ||
-      error instanceof NoTargetError;
+      error instanceof NoTargetError ||
+      error instanceof MissingQueueError;
     const message = known
       ? (error as Error).message
       : `${(error as Error).name}: ${(error as Error).message}`;

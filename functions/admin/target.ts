@@ -4,6 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
+import { loadConfig } from '../config';
+import { redriveWebhooks } from '../webhooks/redrive';
 
 export interface AdminTarget {
   tableName: string;
@@ -46,12 +50,29 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalStackState | undef
   return isRunning(state.pid) ? state : undefined;
 }
 
-export function resolveTarget(
-  env: NodeJS.ProcessEnv,
-  redriveInAws: (env: NodeJS.ProcessEnv) => Promise<unknown> = async () => {
-    throw new Error('webhooks redrive needs WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL in the environment');
-  },
-): AdminTarget {
+export class MissingQueueError extends Error {
+  constructor() {
+    super(
+      'webhooks redrive needs WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL (the stack outputs) in the environment.',
+    );
+  }
+}
+
+/** Moves the deployed dead-letter queue's deliveries back to the webhook queue. */
+async function redriveInAws(env: NodeJS.ProcessEnv): Promise<unknown> {
+  const config = loadConfig(env);
+  if (!config.webhookQueueUrl || !config.webhookDeadLetterQueueUrl) throw new MissingQueueError();
+  const client = new SQSClient({ region: config.region ?? env.AWS_DEFAULT_REGION });
+  try {
+    return await redriveWebhooks(
+      new SqsWebhookQueue(client, config.webhookQueueUrl, config.webhookDeadLetterQueueUrl),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
   if (env.TABLE_NAME) {
     return {
       tableName: env.TABLE_NAME,

@@ -96,7 +96,12 @@ function orderedResults(results: Results | null): Results | null {
   const ordered: Results = {};
   if ('email' in results) ordered.email = email(results.email);
   if ('phones' in results) {
-    ordered.phones = (results.phones ?? []).map((p) => ({ number: p.number, country: p.country, type: p.type, provider: p.provider }));
+    ordered.phones = (results.phones ?? []).map((p) => ({
+      number: p.number,
+      country: p.country,
+      type: p.type,
+      provider: p.provider,
+    }));
   }
   if ('personal_email' in results) ordered.personal_email = email(results.personal_email);
   return ordered;

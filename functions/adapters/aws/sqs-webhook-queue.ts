@@ -1,0 +1,113 @@
+/**
+ * The webhook queue on SQS: enqueue a delivery (a reference, never contact data), hold a received message back
+ * until its next attempt, dead-letter a delivery that gave up early, and redrive the dead-letter queue.
+ */
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { WebhookMessage, WebhookQueue } from '../../domain/ports';
+import type { DeadLetterRedrive, DeliveryQueue } from '../../webhooks/ports';
+
+/** SQS refuses a visibility timeout above 12 hours. */
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 12 * 60 * 60;
+/** How long a message being redriven stays hidden in the dead-letter queue should its move fail midway. */
+const REDRIVE_VISIBILITY_TIMEOUT_SECONDS = 60;
+
+export class SqsWebhookQueue implements WebhookQueue, DeliveryQueue, DeadLetterRedrive {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+    private readonly deadLetterQueueUrl?: string,
+  ) {}
+
+  async enqueue(message: WebhookMessage): Promise<void> {
+    const body: WebhookMessage = { account_id: message.account_id, enrichment_id: message.enrichment_id };
+    await this.client.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body) }),
+    );
+  }
+
+  async changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
+    const timeout = Math.min(MAX_VISIBILITY_TIMEOUT_SECONDS, Math.max(0, Math.ceil(seconds)));
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: timeout,
+      }),
+    );
+  }
+
+  async deadLetter(body: string): Promise<void> {
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.deadLetterUrl(), MessageBody: body }));
+  }
+
+  /**
+   * Receive, send, delete rather than StartMessageMoveTask: each delivery comes back as a new message, so its
+   * receive count (the attempt number) starts again at 1, and the count of messages moved is exact. A delivery
+   * that returns to the dead-letter queue while the redrive runs (a quick 410) ends the run instead of looping.
+   */
+  async redriveDeadLetters(): Promise<number> {
+    const deadLetterUrl = this.deadLetterUrl();
+    const moved = new Set<string>();
+    let count = 0;
+    for (;;) {
+      const { Messages = [] } = await this.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: deadLetterUrl,
+          MaxNumberOfMessages: 10,
+          // Long polling asks every SQS server, so an empty answer means an empty queue.
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: REDRIVE_VISIBILITY_TIMEOUT_SECONDS,
+        }),
+      );
+      if (Messages.length === 0) return count;
+      const fresh = Messages.filter((message) => !moved.has(message.Body ?? ''));
+      const seenAgain = Messages.filter((message) => moved.has(message.Body ?? ''));
+      for (const message of seenAgain) {
+        await this.client.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: deadLetterUrl,
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          }),
+        );
+      }
+      if (fresh.length) {
+        const sent = await this.client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: fresh.map((message, index) => ({ Id: String(index), MessageBody: message.Body ?? '' })),
+          }),
+        );
+        const done = (sent.Successful ?? []).map((entry) => fresh[Number(entry.Id)]!);
+        if (done.length) {
+          await this.client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: deadLetterUrl,
+              Entries: done.map((message, index) => ({
+                Id: String(index),
+                ReceiptHandle: message.ReceiptHandle,
+              })),
+            }),
+          );
+        }
+        for (const message of done) moved.add(message.Body ?? '');
+        count += done.length;
+        // What failed to send stays hidden for a minute; it is for the next run, not this loop.
+        if ((sent.Failed ?? []).length) return count;
+      }
+      if (seenAgain.length) return count;
+    }
+  }
+
+  private deadLetterUrl(): string {
+    if (!this.deadLetterQueueUrl) throw new Error('The webhook dead-letter queue URL is not configured.');
+    return this.deadLetterQueueUrl;
+  }
+}

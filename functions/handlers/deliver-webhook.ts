@@ -1,0 +1,123 @@
+/**
+ * SQS consumer of the webhook queue: one delivery attempt per message, the receive count being the attempt
+ * number. A message to retry is hidden until its backoff ends and reported failed (partial batch response);
+ * the last failed attempt lets the queue's redrive policy dead-letter it. The function never sleeps.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoAccountStore } from '../adapters/dynamodb/account-store';
+import { createDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoEnrichmentStore } from '../adapters/dynamodb/enrichment-store';
+import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
+import { loadConfig } from '../config';
+import { systemClock } from '../domain/clock';
+import type { WebhookMessage } from '../domain/ports';
+import { DeliverWebhook } from '../webhooks/deliver-webhook';
+import type { DeliveryQueue } from '../webhooks/ports';
+import { retryScheduleFrom } from '../webhooks/retry-schedule';
+import { WebhookSender } from '../webhooks/sender';
+import { logger } from './observability';
+
+export interface DeliverWebhookHandlerDependencies {
+  deliverWebhook: Pick<DeliverWebhook, 'execute'>;
+  queue: DeliveryQueue;
+}
+
+function parseMessage(body: string): WebhookMessage | undefined {
+  try {
+    const value = JSON.parse(body) as Partial<WebhookMessage> | null;
+    if (typeof value?.account_id === 'string' && typeof value.enrichment_id === 'string') {
+      return { account_id: value.account_id, enrichment_id: value.enrichment_id };
+    }
+  } catch {
+    // Falls through: an unreadable message is dead-lettered below.
+  }
+  return undefined;
+}
+
+export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWebhookHandlerDependencies) {
+  async function hide(record: SQSRecord, seconds: number): Promise<void> {
+    try {
+      await queue.changeVisibility(record.receiptHandle, seconds);
+    } catch (error) {
+      // The queue's own visibility timeout then decides when the next attempt comes.
+      logger.warn('could not set the retry delay', { messageId: record.messageId, error: error as Error });
+    }
+  }
+
+  /** One attempt for one message; true when the message is done with (acknowledged). */
+  async function attempt(record: SQSRecord, message: WebhookMessage): Promise<boolean> {
+    const outcome = await deliverWebhook.execute({
+      message,
+      attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
+    });
+    logger.info('webhook attempt', { enrichment_id: message.enrichment_id, ...outcome });
+    switch (outcome.kind) {
+      case 'skipped':
+      case 'delivered':
+        return true;
+      case 'retry':
+        await hide(record, outcome.delaySeconds);
+        return false;
+      case 'failed':
+        if (outcome.reason === 'attempts_exhausted') {
+          // Visible again at once: the next receive exceeds maxReceiveCount and SQS dead-letters it.
+          await hide(record, 0);
+          return false;
+        }
+        await queue.deadLetter(record.body);
+        return true;
+    }
+  }
+
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event) => {
+      // Two copies of one delivery in a batch would POST twice: the first carries it, the others are dropped.
+      const firstOfEach = new Map<string, SQSRecord>();
+      const results = await Promise.all(
+        event.Records.map(async (record) => {
+          try {
+            const message = parseMessage(record.body);
+            if (!message) {
+              logger.error('unreadable webhook message dead-lettered', { messageId: record.messageId });
+              await queue.deadLetter(record.body);
+              return true;
+            }
+            const key = `${message.account_id}/${message.enrichment_id}`;
+            if (firstOfEach.has(key)) return true;
+            firstOfEach.set(key, record);
+            return await attempt(record, message);
+          } catch (error) {
+            logger.error('webhook attempt errored', { messageId: record.messageId, error: error as Error });
+            return false;
+          }
+        }),
+      );
+      return {
+        batchItemFailures: event.Records.filter((_, index) => !results[index]).map((record) => ({
+          itemIdentifier: record.messageId,
+        })),
+      };
+    });
+}
+
+const config = loadConfig();
+const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+
+export const handler = createDeliverWebhookHandler({
+  deliverWebhook: new DeliverWebhook({
+    webhooks: new DynamoEnrichmentStore(db, config.tableName, config.retentionDays),
+    accounts: new DynamoAccountStore(db, config.tableName),
+    sender: new WebhookSender({ policy: { allowPrivateTargets: config.allowPrivateWebhookTargets } }),
+    clock: systemClock,
+    schedule: retryScheduleFrom(config.webhookRetrySchedule),
+  }),
+  queue: new SqsWebhookQueue(
+    new SQSClient({ region: config.region }),
+    config.webhookQueueUrl,
+    config.webhookDeadLetterQueueUrl,
+  ),
+});

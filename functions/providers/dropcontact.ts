@@ -1,0 +1,99 @@
+/**
+ * Dropcontact enrichment (asynchronous): `find` submits the contact and returns the request id to poll;
+ * `poll` reads the result once Dropcontact has processed it. Dropcontact qualifies every email it returns as
+ * `<local part>@<domain>`: only a person's own (`nominative`) or catch-all address on a company domain (`pro`)
+ * is a professional email, never `generic@pro` such as contact@.
+ * Docs: https://developer.dropcontact.com/ (authentication, Enrich API POST and GET, email qualification)
+ */
+import { z } from 'zod';
+import { callProvider, endpoint, readAnswer } from './http';
+import {
+  PermanentProviderError,
+  type EmailVerdict,
+  type Provider,
+  type ProviderAnswer,
+  type ProviderSettings,
+} from './provider';
+
+export const DROPCONTACT_BASE_URL = 'https://api.dropcontact.com';
+export const DROPCONTACT_TYPES = ['email'] as const;
+
+/** Dropcontact's docs ask for about half a minute before the first read. */
+const DEFAULT_WAIT_SECONDS = 30;
+
+const Submitted = z.object({ success: z.boolean(), request_id: z.string().nullish() });
+
+const Result = z.object({
+  success: z.boolean(),
+  reason: z.string().nullish(),
+  data: z
+    .array(
+      z.object({
+        email: z.array(z.object({ email: z.string(), qualification: z.string().nullish() })).nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+const VERDICTS: Readonly<Record<string, EmailVerdict>> = {
+  'nominative@pro': 'valid',
+  'catch_all@pro': 'catch_all',
+  // The name earlier versions of the API gave catch-all addresses.
+  'non_confirm@pro': 'catch_all',
+};
+
+export function createDropcontactProvider(settings: ProviderSettings): Provider {
+  const baseUrl = settings.baseUrl ?? DROPCONTACT_BASE_URL;
+  const headers = { 'x-access-token': settings.apiKey };
+  const checkType = (type: string) => {
+    if (type !== 'email') throw new PermanentProviderError(`dropcontact: does not search ${type}`);
+  };
+  return {
+    name: 'dropcontact',
+    types: DROPCONTACT_TYPES,
+    async find(contact, type, { signal }): Promise<ProviderAnswer> {
+      checkType(type);
+      const person = {
+        first_name: contact.firstname,
+        last_name: contact.lastname,
+        ...(contact.company_name ? { company: contact.company_name } : {}),
+        ...(contact.domain ? { website: contact.domain } : {}),
+        ...(contact.linkedin_url ? { linkedin: contact.linkedin_url } : {}),
+      };
+      const response = await callProvider({
+        provider: 'dropcontact',
+        method: 'POST',
+        url: endpoint(baseUrl, '/v1/enrich/all'),
+        headers,
+        body: { data: [person], siren: false, language: 'en' },
+        signal,
+      });
+      const submitted = readAnswer('dropcontact', Submitted, response.body);
+      if (!submitted.success || !submitted.request_id) {
+        throw new PermanentProviderError('dropcontact: the search was not accepted');
+      }
+      return { kind: 'pending', token: submitted.request_id, afterSeconds: DEFAULT_WAIT_SECONDS };
+    },
+
+    async poll(token, type, { signal }): Promise<ProviderAnswer> {
+      checkType(type);
+      const response = await callProvider({
+        provider: 'dropcontact',
+        url: endpoint(baseUrl, `/v1/enrich/all/${encodeURIComponent(token)}`),
+        headers,
+        signal,
+      });
+      const result = readAnswer('dropcontact', Result, response.body);
+      if (!result.success) {
+        // "Request not ready yet, try again in 30 seconds": the wait is in the sentence.
+        const seconds = Number(/(\d+)\s*sec/i.exec(result.reason ?? '')?.[1] ?? DEFAULT_WAIT_SECONDS);
+        return { kind: 'pending', token, afterSeconds: seconds };
+      }
+      for (const { email, qualification } of result.data?.[0]?.email ?? []) {
+        const verdict = VERDICTS[qualification ?? ''];
+        if (verdict) return { kind: 'email', email, verdict };
+      }
+      return { kind: 'not_found', detail: 'no professional email' };
+    },
+  };
+}

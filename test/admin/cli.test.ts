@@ -1,0 +1,155 @@
+/** The operator CLI against a table on DynamoDB Local: one JSON object per command, clear errors. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
+import { runAdmin, UsageError } from '../../functions/admin/cli';
+import type { AdminTarget } from '../../functions/admin/target';
+import { authenticate } from '../../functions/domain/authenticate';
+import { createTestTable, type TestTable } from '../support/dynamo';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+
+describe('Command: npm run admin', () => {
+  let table: TestTable;
+  let target: AdminTarget;
+  let redrives = 0;
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    target = {
+      tableName: table.tableName,
+      dynamoEndpoint: table.endpoint,
+      redriveWebhooks: async () => ({ redriven: ++redrives }),
+    };
+  });
+  afterAll(() => table.drop());
+
+  it('creates an account with a working API key, a webhook secret and an opening grant', async () => {
+    // Act
+    const created = (await runAdmin(
+      [
+        'accounts',
+        'create',
+        '--name',
+        'Acme CRM',
+        '--credits',
+        '120',
+        '--personal-email-consent',
+        '--phone-country-codes',
+        'us,FR',
+      ],
+      target,
+    )) as { account_id: string; api_key: string; webhook_secret: string };
+
+    // Assess
+    expect(Object.keys(created)).toEqual(['account_id', 'api_key', 'webhook_secret']);
+    expect(created.webhook_secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    const accounts = new DynamoAccountStore(table.db, table.tableName);
+    expect(await authenticate(accounts, `Bearer ${created.api_key}`)).toBe(created.account_id);
+    const account = await runAdmin(['accounts', 'get', created.account_id], target);
+    expect(account).toMatchObject({
+      name: 'Acme CRM',
+      credits: { balance: 120, reserved: 0, available: 120 },
+      personal_email_consent: true,
+      default_phone_country_codes: ['US', 'FR'],
+    });
+    expect(JSON.stringify(account)).not.toContain(created.api_key);
+  });
+
+  it('grants credits, changes settings, and creates and revokes keys', async () => {
+    // Prepare
+    const { account_id: id } = (await runAdmin(['accounts', 'create', '--name', 'B'], target)) as {
+      account_id: string;
+    };
+
+    // Act
+    const granted = await runAdmin(['accounts', 'grant', id, '--credits', '25'], target);
+    const set = await runAdmin(
+      ['accounts', 'set', id, '--personal-email-consent', 'true', '--phone-country-codes', 'GB'],
+      target,
+    );
+    const key = (await runAdmin(['keys', 'create', id], target)) as { api_key: string; key_prefix: string };
+    const revoked = await runAdmin(['keys', 'revoke', id, key.key_prefix], target);
+
+    // Assess
+    expect(granted).toEqual({
+      account_id: id,
+      granted: 25,
+      credits: { balance: 25, reserved: 0, available: 25 },
+    });
+    expect(set).toMatchObject({ personal_email_consent: true, default_phone_country_codes: ['GB'] });
+    expect(revoked).toMatchObject({
+      account_id: id,
+      key_prefix: key.key_prefix,
+      revoked_at: expect.any(String),
+    });
+    const accounts = new DynamoAccountStore(table.db, table.tableName);
+    expect(await authenticate(accounts, `Bearer ${key.api_key}`)).toBeUndefined();
+    const ledger = await accounts.ledger(id);
+    expect(ledger.map((entry) => [entry.kind, entry.balance_delta])).toEqual([['grant', 25]]);
+  });
+
+  it('redrives dead-lettered webhooks through the target', async () => {
+    // Act & Assess
+    expect(await runAdmin(['webhooks', 'redrive'], target)).toEqual({ redriven: 1 });
+  });
+
+  it.each([
+    [['accounts', 'create'], '--name <name> is required'],
+    [
+      ['accounts', 'create', '--name', 'x', '--credits', '1.5'],
+      '--credits must be a non-negative integer, got "1.5"',
+    ],
+    [['accounts', 'grant', 'someone'], '--credits <int> is required'],
+    [['accounts', 'set', 'someone'], 'accounts set needs --personal-email-consent or --phone-country-codes'],
+    [
+      ['accounts', 'set', 'someone', '--personal-email-consent', 'maybe'],
+      '--personal-email-consent takes true or false, got "maybe"',
+    ],
+    [
+      ['accounts', 'create', '--name', 'x', '--phone-country-codes', 'FR,XX'],
+      '--phone-country-codes has unknown codes: XX',
+    ],
+    [['keys', 'revoke', 'someone'], '<key_prefix> is required'],
+    [['accounts', 'delete', 'x'], 'unknown command "accounts delete"'],
+  ])('refuses %j with a usage error', async (argv, message) => {
+    // Act & Assess
+    await expect(runAdmin(argv, target)).rejects.toThrow(new UsageError(message));
+  });
+
+  it('prints one JSON object on stdout, and a JSON error with exit code 1 for an unknown account', async () => {
+    // Prepare
+    const env = {
+      ...process.env,
+      TABLE_NAME: table.tableName,
+      DYNAMODB_ENDPOINT: table.endpoint,
+      AWS_REGION: 'local',
+    };
+    const cli = [
+      join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(ROOT, 'functions', 'admin', 'cli.ts'),
+    ];
+
+    // Act
+    const created = await run(
+      process.execPath,
+      [...cli, 'accounts', 'create', '--name', 'Spawned', '--credits', '3'],
+      { env },
+    );
+    const missing = await run(process.execPath, [...cli, 'accounts', 'get', 'NOPE'], { env }).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(created.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(created.stdout)).toEqual({
+      account_id: expect.any(String),
+      api_key: expect.any(String),
+      webhook_secret: expect.any(String),
+    });
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(JSON.parse((missing as { stderr: string }).stderr)).toEqual({ error: 'No account NOPE.' });
+  });
+});

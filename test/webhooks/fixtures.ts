@@ -1,0 +1,89 @@
+/** Accounts and finished contact records with a webhook, written through the real DynamoDB adapters. */
+import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
+import { DynamoEnrichmentStore } from '../../functions/adapters/dynamodb/enrichment-store';
+import { newApiKey, newWebhookSecret, type Account } from '../../functions/domain/accounts';
+import type { ContactRecord } from '../../functions/domain/contact';
+import { newId } from '../../functions/domain/ids';
+import type { TestTable } from '../support/dynamo';
+
+export interface Stores {
+  accounts: DynamoAccountStore;
+  enrichments: DynamoEnrichmentStore;
+}
+
+export function storesOf(table: TestTable): Stores {
+  return {
+    accounts: new DynamoAccountStore(table.db, table.tableName),
+    enrichments: new DynamoEnrichmentStore(table.db, table.tableName, 90),
+  };
+}
+
+export async function createAccount({ accounts }: Stores): Promise<Account> {
+  const account: Account = {
+    account_id: newId(),
+    name: 'Webhook Tester',
+    balance: 100,
+    reserved: 0,
+    personal_email_consent: false,
+    default_phone_country_codes: null,
+    webhook_secret: newWebhookSecret(),
+    created_at: new Date().toISOString(),
+  };
+  const key = newApiKey();
+  await accounts.createAccount(account, { keyHash: key.keyHash, keyPrefix: key.keyPrefix });
+  return account;
+}
+
+/** A contact accepted with `webhookUrl` and finished with a found email, as the record-result step leaves it. */
+export async function finishedContact(
+  { enrichments }: Stores,
+  accountId: string,
+  webhookUrl: string,
+): Promise<ContactRecord> {
+  const createdAt = new Date().toISOString();
+  const pending: ContactRecord = {
+    account_id: accountId,
+    enrichment_id: newId(),
+    status: 'pending',
+    firstname: 'Jane',
+    lastname: 'Doe',
+    company_name: 'Acme',
+    domain: 'acme.com',
+    linkedin_url: null,
+    enrichment_type: ['email'],
+    phone_country_codes: null,
+    custom_json: JSON.stringify({ crm_id: 'c-42', tags: ['webhook'] }),
+    created_at: createdAt,
+    finished_at: null,
+    results: null,
+    credits_reserved: 1,
+    credits_used: 0,
+    waterfall: [],
+    webhook: {
+      url: webhookUrl,
+      status: 'pending',
+      attempts: 0,
+      last_attempt_at: null,
+      last_response_status: null,
+    },
+  };
+  await enrichments.accept(pending, {
+    enrichment_id: pending.enrichment_id,
+    firstname: pending.firstname,
+    lastname: pending.lastname,
+    status: 'pending',
+    custom: JSON.parse(pending.custom_json) as Record<string, unknown>,
+  });
+  const outcome = await enrichments.finish({
+    accountId,
+    enrichmentId: pending.enrichment_id,
+    results: { email: { value: 'jane.doe@acme.com', status: 'valid', provider: 'sandbox-primary' } },
+    waterfall: [
+      { type: 'email', provider: 'sandbox-primary', outcome: 'found', duration_ms: 12, detail: null },
+    ],
+    creditsUsed: 1,
+    finishedAt: new Date().toISOString(),
+  });
+  if (outcome.kind !== 'finished') throw new Error(`finish returned ${outcome.kind}`);
+  return outcome.record;
+}
