@@ -1,6 +1,6 @@
 /** The body of `npm start` (local/start.ts): start the stack, print how to use it, stop on a signal. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DynamoAccountStore } from '../functions/adapters/dynamodb/account-store';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../functions/admin/accounts';
@@ -59,7 +59,7 @@ export async function main(): Promise<void> {
     tableName: stack.tableName,
     operatorUrl: `${stack.apiUrl}/_local`,
   };
-  mkdirSync(DATA_ROOT, { recursive: true });
+  mkdirSync(dirname(LOCAL_STATE_FILE), { recursive: true });
   writeFileSync(LOCAL_STATE_FILE, JSON.stringify(state, null, 2));
 
   const demo = stack.tableCreated ? await createDemoAccount(stack) : undefined;

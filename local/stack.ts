@@ -9,6 +9,7 @@ import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createTable } from '../functions/adapters/dynamodb/table';
 import { loadConfig, type WaterfallSettings } from '../functions/config';
 import type { WaterfallState } from '../functions/domain/waterfall-state';
+import type { Provider } from '../functions/providers/provider';
 import { maxAttempts, retryScheduleFrom } from '../functions/webhooks/retry-schedule';
 import type { Resolver } from '../functions/webhooks/target-guard';
 import { redriveWebhooks } from '../functions/webhooks/redrive';
@@ -27,6 +28,8 @@ export interface LocalStackOptions {
   dynamoEndpoint?: string;
   tableName?: string;
   waterfall?: WaterfallSettings;
+  /** Providers by name beside the sandbox ones, for waterfall orders that name them (benchmarks). */
+  extraProviders?: Record<string, Provider>;
   /** Seconds before each webhook retry (`WEBHOOK_RETRY_SCHEDULE`). */
   webhookRetrySchedule?: number[];
   webhookTimeoutMs?: number;
@@ -110,6 +113,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName,
       webhookQueue: queue,
       waterfall: options.waterfall ?? config.waterfall,
+      extraProviders: options.extraProviders,
       allowPrivateWebhookTargets: true,
       fastWaitsMs: options.fastWaitsMs,
       onTaskResult: (task, input, output) => {

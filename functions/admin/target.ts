@@ -25,7 +25,8 @@ export interface LocalStackState {
   operatorUrl: string;
 }
 
-export const LOCAL_STATE_FILE = join(__dirname, '..', '..', '.local-data', 'local-stack.json');
+/** Where the running local stack leaves its endpoints (`LOCAL_STATE_FILE` overrides it). */
+export const LOCAL_STATE_FILE = process.env.LOCAL_STATE_FILE ?? join(__dirname, '..', '..', '.local-data', 'local-stack.json');
 
 export class NoTargetError extends Error {
   constructor() {
