@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { WorkflowInput, WorkflowStarter } from '../functions/domain/ports';
+import { lambdaContext } from './lambda-context';
 
 export const DEFINITION_PATH = join(__dirname, '..', 'statemachines', 'waterfall.asl.json');
 
@@ -53,23 +54,6 @@ export interface ExecutionSummary {
   events: ExecutionEvent[];
   output?: unknown;
   error?: string;
-}
-
-function lambdaContext(name: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '256',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 type Json = Parameters<StateMachine['run']>[0];

@@ -68,24 +68,14 @@ export interface ContactRecord {
   webhook: WebhookState | null;
 }
 
-export interface ContactView {
-  enrichment_id: string;
-  status: ContactStatus;
-  firstname: string;
-  lastname: string;
-  company_name: string | null;
-  domain: string | null;
-  linkedin_url: string | null;
-  enrichment_type: EnrichmentType[];
-  phone_country_codes: string[] | null;
+/** The public record: what GET /contacts/{id} answers and the webhook carries. */
+export type ContactView = Omit<
+  ContactRecord,
+  'account_id' | 'custom_json' | 'credits_reserved' | 'webhook'
+> & {
   custom: Record<string, unknown>;
-  created_at: string;
-  finished_at: string | null;
-  results: Results | null;
-  credits_used: number;
-  waterfall: WaterfallStep[];
   webhook?: WebhookState;
-}
+};
 
 const email = (result: EmailResult | null | undefined): EmailResult | null =>
   result ? { value: result.value, status: result.status, provider: result.provider } : null;
