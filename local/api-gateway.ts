@@ -237,7 +237,8 @@ export class LocalApi {
           sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
           userAgent: request.headers['user-agent'] ?? null,
         } as APIGatewayProxyEvent['requestContext']['identity'],
-        path: `/${STAGE}${url.pathname}`,
+        // Served at the root, as behind a custom domain: no stage segment in the URL.
+        path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
         requestId: randomUUID(),
         requestTimeEpoch: Date.now(),

@@ -26,7 +26,8 @@ export interface LocalStackState {
 }
 
 /** Where the running local stack leaves its endpoints (`LOCAL_STATE_FILE` overrides it). */
-export const LOCAL_STATE_FILE = process.env.LOCAL_STATE_FILE ?? join(__dirname, '..', '..', '.local-data', 'local-stack.json');
+export const LOCAL_STATE_FILE =
+  process.env.LOCAL_STATE_FILE ?? join(__dirname, '..', '..', '.local-data', 'local-stack.json');
 
 export class NoTargetError extends Error {
   constructor() {

@@ -2,16 +2,14 @@
  * The body of POST /contacts/enrich/async: schema, normalisation and per-type requirements
  * (CONTRACT.md, checks 2 and 3). Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ISO_COUNTRY_CODES } from './countries';
+import { MAX_CUSTOM_BYTES } from './limits';
 import { ValidationError, type FieldError } from './errors';
 import { classifyHost, isAllowedAddressClass, type TargetPolicy } from './network-address';
 
 export const ENRICHMENT_TYPES = ['email', 'phone', 'personal_email'] as const;
 export type EnrichmentType = (typeof ENRICHMENT_TYPES)[number];
-
-export const MAX_BODY_BYTES = 16 * 1024;
-export const MAX_CUSTOM_BYTES = 4 * 1024;
 
 export interface EnrichmentRequest {
   firstname: string;
@@ -81,10 +79,27 @@ function webhookUrlIssue(input: string, policy: TargetPolicy): string | undefine
   return undefined;
 }
 
-const trimmedName = z
-  .string({ error: 'must be a string' })
-  .transform((value) => value.trim())
-  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'));
+/** A string that `normalise` turns into its canonical form, or an issue with `message`. */
+function normalised(normalise: (value: string) => string | undefined, message: string) {
+  return z.pipe(
+    z.string({ error: 'must be a string' }),
+    z.transform((value: string, ctx) => {
+      const result = normalise(value);
+      if (result === undefined) ctx.issues.push({ code: 'custom', message, input: value });
+      return result ?? z.NEVER;
+    }),
+  );
+}
+
+const trimmedName = z.pipe(
+  z.pipe(
+    z.string({ error: 'must be a string' }),
+    z.transform((value: string) => value.trim()),
+  ),
+  z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'must be at most 100 characters')),
+);
+
+const distinct = (values: readonly unknown[]) => new Set(values).size === values.length;
 
 function buildSchema(policy: TargetPolicy) {
   return z.strictObject({
@@ -94,61 +109,61 @@ function buildSchema(policy: TargetPolicy) {
       .array(z.enum(ENRICHMENT_TYPES, { error: 'must be one of email, phone, personal_email' }), {
         error: 'must be an array of enrichment types',
       })
-      .min(1, 'must contain at least one type')
-      .max(3, 'must contain at most three types')
-      .refine((types) => new Set(types).size === types.length, 'must not repeat a type'),
-    company_name: z
-      .string({ error: 'must be a string' })
-      .max(200, 'must be at most 200 characters')
-      .transform((value) => value.trim() || null)
-      .nullish(),
-    domain: z
-      .string({ error: 'must be a string' })
-      .transform((value, ctx) => {
-        const domain = normaliseDomain(value);
-        if (domain === undefined)
-          ctx.addIssue({ code: 'custom', message: 'must be a valid hostname, such as acme.com' });
-        return domain ?? z.NEVER;
-      })
-      .nullish(),
-    linkedin_url: z
-      .string({ error: 'must be a string' })
-      .transform((value, ctx) => {
-        const url = normaliseLinkedinUrl(value);
-        if (url === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)',
-          });
-        }
-        return url ?? z.NEVER;
-      })
-      .nullish(),
-    webhook_url: z
-      .string({ error: 'must be a string' })
-      .superRefine((value, ctx) => {
-        const issue = webhookUrlIssue(value, policy);
-        if (issue) ctx.addIssue({ code: 'custom', message: issue });
-      })
-      .nullish(),
-    phone_country_codes: z
-      .array(
-        z
-          .string({ error: 'must be a string' })
-          .transform((value) => value.toUpperCase())
-          .refine((value) => ISO_COUNTRY_CODES.has(value), 'must be an ISO 3166-1 alpha-2 country code'),
-        { error: 'must be an array of country codes' },
-      )
-      .min(1, 'must contain at least one country code')
-      .max(250, 'must contain at most 250 country codes')
-      .refine((codes) => new Set(codes).size === codes.length, 'must not repeat a country code')
-      .nullish(),
-    custom: z
-      .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-      .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_CUSTOM_BYTES, {
-        message: `must be at most ${MAX_CUSTOM_BYTES} bytes once serialised`,
-      })
-      .nullish(),
+      .check(
+        z.minLength(1, 'must contain at least one type'),
+        z.maxLength(3, 'must contain at most three types'),
+        z.refine(distinct, 'must not repeat a type'),
+      ),
+    company_name: z.nullish(
+      z.pipe(
+        z.string({ error: 'must be a string' }).check(z.maxLength(200, 'must be at most 200 characters')),
+        z.transform((value: string) => value.trim() || null),
+      ),
+    ),
+    domain: z.nullish(normalised(normaliseDomain, 'must be a valid hostname, such as acme.com')),
+    linkedin_url: z.nullish(
+      normalised(normaliseLinkedinUrl, 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)'),
+    ),
+    webhook_url: z.nullish(
+      z.string({ error: 'must be a string' }).check(
+        z.superRefine((value: string, ctx) => {
+          const issue = webhookUrlIssue(value, policy);
+          if (issue) ctx.addIssue({ code: 'custom', message: issue });
+        }),
+      ),
+    ),
+    phone_country_codes: z.nullish(
+      z
+        .array(
+          z
+            .pipe(
+              z.string({ error: 'must be a string' }),
+              z.transform((value: string) => value.toUpperCase()),
+            )
+            .check(
+              z.refine(
+                (value: string) => ISO_COUNTRY_CODES.has(value),
+                'must be an ISO 3166-1 alpha-2 country code',
+              ),
+            ),
+          { error: 'must be an array of country codes' },
+        )
+        .check(
+          z.minLength(1, 'must contain at least one country code'),
+          z.maxLength(250, 'must contain at most 250 country codes'),
+          z.refine(distinct, 'must not repeat a country code'),
+        ),
+    ),
+    custom: z.nullish(
+      z
+        .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+        .check(
+          z.refine(
+            (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_CUSTOM_BYTES,
+            `must be at most ${MAX_CUSTOM_BYTES} bytes once serialised`,
+          ),
+        ),
+    ),
   });
 }
 
@@ -170,7 +185,7 @@ function isPresent(body: unknown, path: ReadonlyArray<PropertyKey>): boolean {
 }
 
 /** One error per field (the first zod reports), in the order zod found them. */
-function toFieldErrors(error: z.ZodError, body: unknown): FieldError[] {
+function toFieldErrors(error: { issues: z.core.$ZodIssue[] }, body: unknown): FieldError[] {
   const errors = error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({

@@ -13,6 +13,15 @@ import { systemClock } from '../domain/clock';
 import { accountIdOf, header, httpErrors, json, readJsonBody } from './http';
 import { logger } from './observability';
 
+/**
+ * The path prefix the client used before the resource path: the stage (`/v1`) on the execute-api URL, nothing
+ * behind a custom domain or the local stack. It keeps Location resolvable against the URL the client called.
+ */
+function basePathOf(event: APIGatewayProxyEvent): string {
+  const full = event.requestContext?.path ?? event.path;
+  return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
+}
+
 export function createAcceptHandler(acceptEnrichment: AcceptEnrichment) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
@@ -26,7 +35,7 @@ export function createAcceptHandler(acceptEnrichment: AcceptEnrichment) {
         idempotencyKey: header(event, 'idempotency-key'),
       });
       logger.info('enrichment accepted', { enrichment_id: accepted.enrichment_id });
-      return json(202, accepted, { Location: `/contacts/${accepted.enrichment_id}` });
+      return json(202, accepted, { Location: `${basePathOf(event)}/contacts/${accepted.enrichment_id}` });
     });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { MAX_BODY_BYTES } from '../domain/enrichment-request';
+import { MAX_BODY_BYTES } from '../domain/limits';
 import {
   InvalidJsonError,
   PayloadTooLargeError,

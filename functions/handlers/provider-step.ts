@@ -1,6 +1,6 @@
 /** Step Functions task: one provider call of the waterfall (see statemachines/waterfall.asl.json). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import { keysFromSecret } from '../adapters/aws/secret-provider-keys';
 import { loadConfig } from '../config';
@@ -8,7 +8,9 @@ import { systemClock } from '../domain/clock';
 import { ProviderStep } from '../domain/provider-step';
 import type { SteppedState, WaterfallState } from '../domain/waterfall-state';
 import { createProviderDirectory } from '../providers/directory';
-import { logger, metrics } from './observability';
+import { logger } from './observability';
+
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ContactEnrichment' });
 
 export function createProviderStepHandler(providerStep: ProviderStep) {
   return middy<WaterfallState, SteppedState>()

@@ -4,7 +4,7 @@
  * Docs: https://api.contactout.com/#from-linkedin-profile (authentication: `token` header, see
  * https://api.contactout.com/#authentication)
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import {
   PermanentProviderError,
@@ -16,13 +16,15 @@ import {
 export const CONTACTOUT_BASE_URL = 'https://api.contactout.com';
 export const CONTACTOUT_TYPES = ['phone', 'personal_email'] as const;
 
-const Strings = z
-  .array(z.unknown())
-  .nullish()
-  .transform((values) => (values ?? []).filter((v): v is string => typeof v === 'string' && v.trim() !== ''));
+const Strings = z.pipe(
+  z.nullish(z.array(z.unknown())),
+  z.transform((values) =>
+    (values ?? []).filter((v): v is string => typeof v === 'string' && v.trim() !== ''),
+  ),
+);
 
 const Match = z.object({
-  profile: z.object({ personal_email: Strings, phone: Strings }).nullish(),
+  profile: z.nullish(z.object({ personal_email: Strings, phone: Strings })),
 });
 
 export function createContactOutProvider(settings: ProviderSettings): Provider {

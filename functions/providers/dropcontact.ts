@@ -5,7 +5,7 @@
  * is a professional email, never `generic@pro` such as contact@.
  * Docs: https://developer.dropcontact.com/ (authentication, Enrich API POST and GET, email qualification)
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import {
   PermanentProviderError,
@@ -21,18 +21,18 @@ export const DROPCONTACT_TYPES = ['email'] as const;
 /** Dropcontact's docs ask for about half a minute before the first read. */
 const DEFAULT_WAIT_SECONDS = 30;
 
-const Submitted = z.object({ success: z.boolean(), request_id: z.string().nullish() });
+const Submitted = z.object({ success: z.boolean(), request_id: z.nullish(z.string()) });
 
 const Result = z.object({
   success: z.boolean(),
-  reason: z.string().nullish(),
-  data: z
-    .array(
+  reason: z.nullish(z.string()),
+  data: z.nullish(
+    z.array(
       z.object({
-        email: z.array(z.object({ email: z.string(), qualification: z.string().nullish() })).nullish(),
+        email: z.nullish(z.array(z.object({ email: z.string(), qualification: z.nullish(z.string()) }))),
       }),
-    )
-    .nullish(),
+    ),
+  ),
 });
 
 const VERDICTS: Readonly<Record<string, EmailVerdict>> = {

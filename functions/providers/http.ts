@@ -6,7 +6,7 @@
  * Error messages end up in the customer-visible waterfall trace, so they name the provider and the HTTP
  * status only: never the URL (some providers take the API key as a query parameter), never a body (PII).
  */
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { PermanentProviderError, TransientProviderError } from './provider';
 
 export type FailureKind = 'transient' | 'permanent';
@@ -94,7 +94,7 @@ export async function callProvider(request: ProviderRequest): Promise<ProviderRe
 }
 
 /** Checks an answer against the fields the adapter reads; anything else is a provider we cannot understand. */
-export function readAnswer<T>(provider: string, schema: ZodType<T>, body: unknown): T {
+export function readAnswer<T>(provider: string, schema: ZodMiniType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const path = parsed.error.issues[0]?.path.join('.');

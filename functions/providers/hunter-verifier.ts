@@ -3,13 +3,13 @@
  * Docs: https://hunter.io/api-documentation/v2#email-verifier (202 "verification in progress" and 222
  * "verification failed" are documented under #errors; both are worth asking again).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HUNTER_BASE_URL, HUNTER_STATUSES, hunterVerdict } from './hunter';
 import { callProvider, endpoint, readAnswer } from './http';
 import { TransientProviderError, type EmailVerifier, type ProviderSettings } from './provider';
 
 const VerifierAnswer = z.object({
-  data: z.object({ status: z.string(), smtp_check: z.boolean().nullish() }),
+  data: z.object({ status: z.string(), smtp_check: z.nullish(z.boolean()) }),
 });
 
 export function createHunterVerifier(settings: ProviderSettings): EmailVerifier {

@@ -4,7 +4,7 @@
  * Docs: https://hunter.io/api-documentation/v2#email-finder (errors: #errors, statuses:
  * https://help.hunter.io/en/articles/6103281-what-are-the-possible-verification-statuses-for-an-email)
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer, type StatusMeanings } from './http';
 import { PermanentProviderError, type EmailVerdict, type Provider, type ProviderSettings } from './provider';
 
@@ -37,8 +37,8 @@ export function hunterVerdict(status: string, smtpCheck?: boolean | null): Email
 
 const FinderAnswer = z.object({
   data: z.object({
-    email: z.string().nullish(),
-    verification: z.object({ status: z.string().nullish() }).nullish(),
+    email: z.nullish(z.string()),
+    verification: z.nullish(z.object({ status: z.nullish(z.string()) })),
   }),
 });
 

@@ -4,7 +4,7 @@
  * Docs: https://api-doc.icypeas.com/getting-started (single search and read), item statuses:
  * https://api-doc.icypeas.com/how-works/search_statuses, certainties: https://api-doc.icypeas.com/how-works/certainties
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import {
   PermanentProviderError,
@@ -20,18 +20,18 @@ export const ICYPEAS_TYPES = ['email'] as const;
 /** Icypeas processes a single search in seconds. */
 const WAIT_SECONDS = 5;
 
-const Submitted = z.object({ success: z.boolean(), item: z.object({ _id: z.string() }).nullish() });
+const Submitted = z.object({ success: z.boolean(), item: z.nullish(z.object({ _id: z.string() })) });
 
 const Read = z.object({
   success: z.boolean(),
   items: z.array(
     z.object({
       status: z.string(),
-      results: z
-        .object({
-          emails: z.array(z.object({ email: z.string(), certainty: z.string().nullish() })).nullish(),
-        })
-        .nullish(),
+      results: z.nullish(
+        z.object({
+          emails: z.nullish(z.array(z.object({ email: z.string(), certainty: z.nullish(z.string()) }))),
+        }),
+      ),
     }),
   ),
 });

@@ -3,7 +3,7 @@
  * (bad key, no credits, internal error) in the `error` field of a 200 answer, with `result: "error"`.
  * Docs: https://developer.millionverifier.com/ (Single API, "Verify an email address in real time")
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import {
   PermanentProviderError,
@@ -18,7 +18,7 @@ export const MILLIONVERIFIER_BASE_URL = 'https://api.millionverifier.com';
 /** Seconds MillionVerifier may spend on a slow mail server before answering `unknown` (its range is 2-60). */
 const VERIFY_TIMEOUT_SECONDS = 10;
 
-const Verification = z.object({ result: z.string(), error: z.string().nullish() });
+const Verification = z.object({ result: z.string(), error: z.nullish(z.string()) });
 
 const VERDICTS: Readonly<Record<string, EmailVerdict>> = {
   ok: 'valid',

@@ -5,7 +5,7 @@
  * Docs: https://docs.peopledatalabs.com/docs/reference-person-enrichment-api (input parameters:
  * /docs/input-parameters-person-enrichment-api, errors: /docs/errors)
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import {
   PermanentProviderError,
@@ -19,13 +19,16 @@ export const PEOPLE_DATA_LABS_BASE_URL = 'https://api.peopledatalabs.com';
 export const PEOPLE_DATA_LABS_TYPES = ['phone', 'personal_email'] as const;
 
 /** Plans without contact data answer `true` where the value would be, so only strings count. */
-const Field = z
-  .unknown()
-  .transform((value) => (typeof value === 'string' && value.trim() ? value : undefined));
-const Fields = z
-  .array(z.unknown())
-  .nullish()
-  .transform((values) => (values ?? []).filter((v): v is string => typeof v === 'string' && v.trim() !== ''));
+const Field = z.pipe(
+  z.unknown(),
+  z.transform((value) => (typeof value === 'string' && value.trim() ? value : undefined)),
+);
+const Fields = z.pipe(
+  z.nullish(z.array(z.unknown())),
+  z.transform((values) =>
+    (values ?? []).filter((v): v is string => typeof v === 'string' && v.trim() !== ''),
+  ),
+);
 
 const Match = z.object({
   data: z.object({

@@ -5,7 +5,7 @@
  * Docs: https://prospeo.io/api-docs/enrich-person (authentication and response codes:
  * https://prospeo.io/api-docs/authentication)
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import {
   PermanentProviderError,
@@ -21,14 +21,14 @@ const Failure = z.object({ error: z.literal(true), error_code: z.string() });
 
 const Match = z.object({
   person: z.object({
-    email: z.object({ status: z.string().nullish(), email: z.string().nullish() }).nullish(),
-    mobile: z
-      .object({
-        mobile: z.string().nullish(),
-        mobile_international: z.string().nullish(),
-        mobile_country_code: z.string().nullish(),
-      })
-      .nullish(),
+    email: z.nullish(z.object({ status: z.nullish(z.string()), email: z.nullish(z.string()) })),
+    mobile: z.nullish(
+      z.object({
+        mobile: z.nullish(z.string()),
+        mobile_international: z.nullish(z.string()),
+        mobile_country_code: z.nullish(z.string()),
+      }),
+    ),
   }),
 });
 

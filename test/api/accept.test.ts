@@ -4,6 +4,7 @@
  */
 import type { WorkflowInput, WorkflowStarter } from '../../functions/domain/ports';
 import { CONSENT_REQUIRED_MESSAGE } from '../../functions/domain/errors';
+import { apiEvent, lambdaContext } from '../support/api-events';
 import { itemsOfAccount } from '../support/dynamo';
 import { createTestProduct, type TestAccount, type TestProduct } from '../support/product';
 
@@ -68,6 +69,28 @@ describe('Handler: accept enrichment', () => {
         enrichment_id: body.enrichment_id,
         contact: { linkedin_url: 'https://www.linkedin.com/in/jane-doe', domain: 'acme.com' },
       });
+    });
+
+    it('keeps the stage in Location when the API is called on its execute-api URL', async () => {
+      // Act
+      const response = await product.product.handlers.accept(
+        apiEvent({
+          method: 'POST',
+          path: '/contacts/enrich/async',
+          resource: '/contacts/enrich/async',
+          stagePrefix: '/v1',
+          accountId: account.accountId,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(valid),
+        }),
+        lambdaContext,
+      );
+
+      // Assess
+      expect(response.statusCode).toBe(202);
+      expect(response.headers?.Location).toBe(
+        `/v1/contacts/${JSON.parse(response.body).enrichment_id as string}`,
+      );
     });
 
     it('answers custom as {} when none was sent, and normalises domain and country codes', async () => {

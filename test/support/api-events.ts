@@ -9,6 +9,8 @@ export interface ApiRequest {
   headers?: Record<string, string>;
   body?: string | null;
   accountId?: string;
+  /** The stage segment of the URL the client called (`/v1` on the execute-api URL). */
+  stagePrefix?: string;
 }
 
 export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
@@ -30,7 +32,7 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
       authorizer: request.accountId ? { accountId: request.accountId, principalId: request.accountId } : null,
       httpMethod: request.method,
       identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
-      path: `/prod${request.path}`,
+      path: `${request.stagePrefix ?? ''}${request.path}`,
       protocol: 'HTTP/1.1',
       requestId: 'test-request',
       requestTimeEpoch: Date.now(),

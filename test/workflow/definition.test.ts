@@ -26,7 +26,8 @@ describe('State machine definition: statemachines/waterfall.asl.json', () => {
 
   it('retries transient provider errors with capped, jittered backoff and catches everything else', () => {
     // Prepare
-    const step = (loadDefinition().States as unknown as Record<string, Record<string, unknown>>).ProviderStep!;
+    const step = (loadDefinition().States as unknown as Record<string, Record<string, unknown>>)
+      .ProviderStep!;
 
     // Act
     const [retry] = step.Retry as Array<Record<string, unknown>>;

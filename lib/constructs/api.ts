@@ -1,0 +1,283 @@
+/**
+ * The public REST API (CONTRACT.md): a TOKEN authorizer turning `Authorization: Bearer <api_key>` into an
+ * account, the three routes, throttling, access logs, and gateway responses so that errors API Gateway
+ * answers itself have the contract's error body too.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+  TokenAuthorizer,
+} from 'aws-cdk-lib/aws-apigateway';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { WaterfallSettings } from '../../functions/config';
+import { MAX_BODY_BYTES } from '../../functions/domain/limits';
+import {
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  toErrorBody,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  type ErrorBody,
+} from '../../functions/domain/errors';
+import type { ApiThrottling } from '../settings';
+import { ApiFirewall } from './api-firewall';
+import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
+
+export const STAGE_NAME = 'v1';
+export const ACCEPT_ROUTE = { path: '/contacts/enrich/async', method: 'POST' } as const;
+
+export interface ApiProps {
+  storage: EnrichmentTable;
+  functionDefaults: FunctionDefaults;
+  /** The waterfall accept starts; execution name = enrichment id. */
+  stateMachine: IStateMachine;
+  waterfall: WaterfallSettings;
+  allowPrivateWebhookTargets: boolean;
+  throttling: ApiThrottling;
+  /** How long API Gateway reuses the authorizer's answer for one Authorization header value. */
+  authorizerCacheTtl: Duration;
+  /** An AWS WAF web ACL in front of the stage, or none. */
+  webAcl?: { rateLimitPerIp: number };
+}
+
+/** Handlers answer well within this; API Gateway itself gives up at 29 s. */
+const API_FUNCTION_TIMEOUT = Duration.seconds(10);
+
+const JSON_CONTENT_TYPE = "'application/json; charset=utf-8'";
+
+interface GatewayError {
+  type: ResponseType;
+  body: ErrorBody;
+  /** Replaces API Gateway's own status where the contract says otherwise. */
+  statusCode?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Answers API Gateway gives without calling a handler. Bodies come from the domain's error types where one
+ * fits, so the wording is the handlers' own.
+ */
+const GATEWAY_ERRORS: Record<string, GatewayError> = {
+  // The authorizer refused the key, or the Authorization header is missing.
+  Unauthorized: { type: ResponseType.UNAUTHORIZED, body: toErrorBody(new UnauthorizedError()).body },
+  // An explicit Deny from the authorizer; the contract answers every key problem with 401.
+  AccessDenied: {
+    type: ResponseType.ACCESS_DENIED,
+    statusCode: '401',
+    body: toErrorBody(new UnauthorizedError()).body,
+  },
+  Throttled: {
+    type: ResponseType.THROTTLED,
+    body: toErrorBody(new RateLimitedError()).body,
+    headers: { 'Retry-After': "'1'" },
+  },
+  QuotaExceeded: { type: ResponseType.QUOTA_EXCEEDED, body: toErrorBody(new RateLimitedError()).body },
+  RequestTooLarge: {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    body: toErrorBody(new PayloadTooLargeError(MAX_BODY_BYTES)).body,
+  },
+  UnsupportedMediaType: {
+    type: ResponseType.UNSUPPORTED_MEDIA_TYPE,
+    body: toErrorBody(new UnsupportedMediaTypeError()).body,
+  },
+  // REST APIs answer a path or method they do not have with 403 "Missing Authentication Token".
+  UnknownRoute: {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    statusCode: '404',
+    body: toErrorBody(new NotFoundError('No such route: see the API reference for the routes.')).body,
+  },
+  ResourceNotFound: { type: ResponseType.RESOURCE_NOT_FOUND, body: toErrorBody(new NotFoundError()).body },
+  Default4xx: {
+    type: ResponseType.DEFAULT_4XX,
+    body: { code: 'validation_error', message: 'The request was rejected before it reached the API.' },
+  },
+  // Authorizer failures, integration errors and timeouts. An integration timeout on POST may still have
+  // accepted the enrichment, so the message does not say it was not.
+  Default5xx: {
+    type: ResponseType.DEFAULT_5XX,
+    body: { code: 'internal_error', message: 'An internal error occurred.' },
+  },
+};
+
+export class Api extends Construct {
+  readonly restApi: RestApi;
+  readonly authorizerFunction: EnrichmentFunction;
+  readonly acceptFunction: EnrichmentFunction;
+  readonly getContactFunction: EnrichmentFunction;
+  readonly creditsFunction: EnrichmentFunction;
+  readonly firewall: ApiFirewall | undefined;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.authorizerFunction = new EnrichmentFunction(this, 'Authorizer', {
+      ...props.functionDefaults,
+      handlerFile: 'authorizer',
+      description: 'API Gateway TOKEN authorizer: API key to account',
+      timeout: API_FUNCTION_TIMEOUT,
+    });
+    this.authorizerFunction.bindTable(props.storage, 'read');
+
+    this.acceptFunction = new EnrichmentFunction(this, 'Accept', {
+      ...props.functionDefaults,
+      handlerFile: 'accept',
+      description: 'POST /contacts/enrich/async: validate, reserve credits, start the waterfall',
+      timeout: API_FUNCTION_TIMEOUT,
+      environment: {
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        WATERFALL_CONFIG: JSON.stringify(props.waterfall),
+        ALLOW_PRIVATE_WEBHOOK_TARGETS: String(props.allowPrivateWebhookTargets),
+      },
+    });
+    this.acceptFunction.bindTable(props.storage, 'readWrite');
+    props.stateMachine.grantStartExecution(this.acceptFunction);
+
+    this.getContactFunction = new EnrichmentFunction(this, 'GetContact', {
+      ...props.functionDefaults,
+      handlerFile: 'get-contact',
+      description: 'GET /contacts/{id}: one enrichment of the calling account',
+      timeout: API_FUNCTION_TIMEOUT,
+    });
+    this.getContactFunction.bindTable(props.storage, 'read');
+
+    this.creditsFunction = new EnrichmentFunction(this, 'Credits', {
+      ...props.functionDefaults,
+      handlerFile: 'credits',
+      description: 'GET /account/credits: balance, reserved and available credits',
+      timeout: API_FUNCTION_TIMEOUT,
+    });
+    this.creditsFunction.bindTable(props.storage, 'read');
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.functionDefaults.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.restApi = new RestApi(this, 'RestApi', {
+      // API Gateway metrics are keyed by API name: one name per stack keeps two deployments' alarms apart.
+      restApiName: `${Stack.of(this).stackName}-api`,
+      description: 'Contact enrichment API',
+      endpointTypes: [EndpointType.REGIONAL],
+      // The account-wide API Gateway logging role is a singleton of the customer's account, not ours to set.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.OFF,
+        dataTraceEnabled: false,
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+        methodOptions: {
+          [`${ACCEPT_ROUTE.path}/${ACCEPT_ROUTE.method}`]: {
+            throttlingRateLimit: props.throttling.acceptRateLimit,
+            throttlingBurstLimit: props.throttling.acceptBurstLimit,
+          },
+        },
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        // Who called what, and why API Gateway refused it; never a body (bodies carry personal data).
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: AccessLogField.contextRequestId(),
+            requestTime: AccessLogField.contextRequestTime(),
+            sourceIp: AccessLogField.contextIdentitySourceIp(),
+            httpMethod: AccessLogField.contextHttpMethod(),
+            resourcePath: AccessLogField.contextResourcePath(),
+            status: AccessLogField.contextStatus(),
+            protocol: AccessLogField.contextProtocol(),
+            responseLength: AccessLogField.contextResponseLength(),
+            responseLatency: AccessLogField.contextResponseLatency(),
+            integrationLatency: AccessLogField.contextIntegrationLatency(),
+            accountId: AccessLogField.contextAuthorizer('accountId'),
+            authorizerStatus: AccessLogField.contextAuthorizerStatus(),
+            authorizerError: AccessLogField.contextAuthorizerError(),
+            errorType: AccessLogField.contextErrorResponseType(),
+            errorMessage: AccessLogField.contextErrorMessage(),
+            wafStatus: AccessLogField.contextWafStatus(),
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new TokenAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: this.authorizerFunction,
+      identitySource: IdentitySource.header('Authorization'),
+      resultsCacheTtl: props.authorizerCacheTtl,
+    });
+    const authorized = { authorizer, authorizationType: AuthorizationType.CUSTOM };
+    // No test-invoke permission: the console's "Test" button is not worth a second grant per route.
+    const integrate = (fn: EnrichmentFunction) => new LambdaIntegration(fn, { allowTestInvoke: false });
+
+    const contacts = this.restApi.root.addResource('contacts');
+    contacts
+      .addResource('enrich')
+      .addResource('async')
+      .addMethod(ACCEPT_ROUTE.method, integrate(this.acceptFunction), authorized);
+    contacts.addResource('{id}').addMethod('GET', integrate(this.getContactFunction), authorized);
+    this.restApi.root
+      .addResource('account')
+      .addResource('credits')
+      .addMethod('GET', integrate(this.creditsFunction), authorized);
+
+    for (const [name, response] of Object.entries(GATEWAY_ERRORS)) {
+      this.restApi.addGatewayResponse(name, {
+        type: response.type,
+        statusCode: response.statusCode,
+        responseHeaders: { 'Content-Type': JSON_CONTENT_TYPE, ...response.headers },
+        templates: { 'application/json': JSON.stringify(response.body) },
+      });
+    }
+
+    this.firewall = props.webAcl
+      ? new ApiFirewall(this, 'Firewall', {
+          stage: this.restApi.deploymentStage,
+          rateLimitPerIp: props.webAcl.rateLimitPerIp,
+        })
+      : undefined;
+
+    Validations.of(this.restApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Requests are validated by the handlers (zod), which answer with the error body, codes and check ' +
+          'order CONTRACT.md prescribes; an API Gateway model would answer first, in its own words.',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Every request is in the access log; execution logging needs the account-wide API Gateway ' +
+          "CloudWatch role (AWS::ApiGateway::Account), a singleton of the customer's account this stack must " +
+          'not take over.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Callers are API clients holding per-account API keys (CONTRACT.md "Authentication"), checked by the ' +
+          'Lambda TOKEN authorizer; there are no Cognito users.',
+      },
+    );
+    if (!props.webAcl) {
+      Validations.of(this.restApi).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'The web ACL is off in this deployment (context webAcl=false) to avoid its monthly cost; the accept ' +
+          'handler still refuses bodies over 16 KiB and the stage is throttled.',
+      });
+    }
+  }
+
+  get functions(): EnrichmentFunction[] {
+    return [this.authorizerFunction, this.acceptFunction, this.getContactFunction, this.creditsFunction];
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The product's one DynamoDB table: accounts, API keys, contacts, the credit ledger and idempotency records,
+ * keyed as `functions/adapters/dynamodb/keys.ts` describes. It holds customer data and money, so it outlives
+ * the stack.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/keys';
+import type { EnrichmentTable } from './enrichment-function';
+
+export interface StorageProps {
+  /** Days a contact record lives before DynamoDB's TTL removes it (`RETENTION_DAYS`). */
+  retentionDays: number;
+}
+
+export class Storage extends Construct implements EnrichmentTable {
+  readonly table: TableV2;
+  readonly retentionDays: number;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    this.retentionDays = props.retentionDays;
+
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: 'PK', type: AttributeType.STRING },
+      sortKey: { name: 'SK', type: AttributeType.STRING },
+      // Traffic is bursty and small; on-demand costs nothing while idle and needs no capacity planning.
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      deletionProtection: true,
+      // `cdk destroy` leaves the table (balances, ledger, keys) in place; deleting it is a separate decision.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

@@ -1,0 +1,234 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { ErrorCode } from '../../functions/domain/errors';
+import { propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
+
+/** Every code CONTRACT.md allows in an error body. */
+const CONTRACT_CODES: readonly ErrorCode[] = [
+  'invalid_json',
+  'validation_error',
+  'unauthorized',
+  'insufficient_credits',
+  'not_found',
+  'idempotency_conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'consent_required',
+  'rate_limited',
+  'internal_error',
+];
+
+interface GatewayResponse {
+  ResponseType: string;
+  StatusCode?: string;
+  ResponseParameters: Record<string, string>;
+  ResponseTemplates: Record<string, string>;
+}
+
+describe('Construct: Api', () => {
+  let synthesized: Synthesized;
+  let gatewayResponses: GatewayResponse[];
+
+  function gatewayResponse(type: string): GatewayResponse {
+    const response = gatewayResponses.find((candidate) => candidate.ResponseType === type);
+    if (!response) throw new Error(`No gateway response for ${type}`);
+    return response;
+  }
+
+  function bodyOf(response: GatewayResponse): { code: string; message: string } {
+    return JSON.parse(response.ResponseTemplates['application/json']!) as { code: string; message: string };
+  }
+
+  beforeAll(() => {
+    synthesized = synthesize();
+    gatewayResponses = Object.values(
+      resourcesOf(synthesized.template, 'AWS::ApiGateway::GatewayResponse'),
+    ).map((resource) => resource.Properties as unknown as GatewayResponse);
+  }, 120_000);
+
+  afterAll(() => synthesized.dispose());
+
+  it('creates a regional REST API and no account-wide API Gateway settings', () => {
+    // Assess
+    synthesized.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+    synthesized.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  it('authorizes with a TOKEN authorizer on the Authorization header, caching answers for 60 s', () => {
+    // Act
+    const authorizers = Object.values(resourcesOf(synthesized.template, 'AWS::ApiGateway::Authorizer'));
+
+    // Assess
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]!.Properties).toMatchObject({
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    expect(JSON.stringify(authorizers[0]!.Properties.AuthorizerUri)).toContain(
+      synthesized.logicalId(synthesized.stack.api.authorizerFunction),
+    );
+  });
+
+  it('serves the three contract routes, each behind the authorizer and its own function', () => {
+    // Arrange
+    const api = synthesized.stack.api;
+    const expected = [
+      { method: 'POST', path: 'async', fn: api.acceptFunction },
+      { method: 'GET', path: '{id}', fn: api.getContactFunction },
+      { method: 'GET', path: 'credits', fn: api.creditsFunction },
+    ];
+    const authorizerId = Object.keys(resourcesOf(synthesized.template, 'AWS::ApiGateway::Authorizer'))[0];
+
+    // Act
+    const methods = Object.values(resourcesOf(synthesized.template, 'AWS::ApiGateway::Method'));
+
+    // Assess
+    expect(methods).toHaveLength(expected.length);
+    for (const route of expected) {
+      const method = methods.find(
+        (candidate) =>
+          candidate.Properties.HttpMethod === route.method &&
+          JSON.stringify(candidate.Properties.Integration).includes(synthesized.logicalId(route.fn)),
+      );
+      expect(method?.Properties).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: authorizerId },
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+      });
+      const resourceId = (method!.Properties.ResourceId as { Ref: string }).Ref;
+      expect(propertiesOf(synthesized.template, resourceId).PathPart).toBe(route.path);
+    }
+  });
+
+  it('throttles the stage, and the route that starts paid work more tightly', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+        }),
+        Match.objectLike({
+          HttpMethod: 'POST',
+          ResourcePath: '/~1contacts~1enrich~1async',
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+      ]),
+    });
+  });
+
+  it('writes JSON access logs without request bodies to a log group with retention', () => {
+    // Act
+    const stage = Object.values(resourcesOf(synthesized.template, 'AWS::ApiGateway::Stage'))[0]!
+      .Properties as {
+      AccessLogSetting: { DestinationArn: unknown; Format: string };
+    };
+    const format = JSON.parse(stage.AccessLogSetting.Format) as Record<string, string>;
+
+    // Assess
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      accountId: '$context.authorizer.accountId',
+      errorMessage: '$context.error.message',
+    });
+    expect(stage.AccessLogSetting.Format).not.toMatch(/requestBody|\$input|\$context\.requestOverride/);
+    const logGroupId = JSON.stringify(stage.AccessLogSetting.DestinationArn).match(
+      /"Ref":"(ApiAccessLogs[A-Z0-9]+)"/,
+    )?.[1];
+    expect(propertiesOf(synthesized.template, logGroupId!)).toMatchObject({ RetentionInDays: 30 });
+  });
+
+  it("answers API Gateway's own errors with the contract's error body and JSON content type", () => {
+    // Assess
+    expect(gatewayResponses.length).toBeGreaterThan(0);
+    for (const response of gatewayResponses) {
+      const body = bodyOf(response);
+      expect(CONTRACT_CODES).toContain(body.code);
+      expect(body.message.length).toBeGreaterThan(0);
+      expect(Object.keys(body).sort()).toEqual(['code', 'message']);
+      expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe(
+        "'application/json; charset=utf-8'",
+      );
+    }
+  });
+
+  it('answers a refused, missing or denied API key with 401 unauthorized', () => {
+    // Assess
+    for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED']) {
+      const response = gatewayResponse(type);
+      expect(bodyOf(response).code).toBe('unauthorized');
+      expect(response.StatusCode ?? '401').toBe('401');
+    }
+  });
+
+  it('answers throttling with 429 rate_limited and a Retry-After header', () => {
+    // Act
+    const throttled = gatewayResponse('THROTTLED');
+
+    // Assess
+    expect(bodyOf(throttled).code).toBe('rate_limited');
+    expect(throttled.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
+    expect(bodyOf(gatewayResponse('QUOTA_EXCEEDED')).code).toBe('rate_limited');
+  });
+
+  it('answers an unknown route with 404 not_found instead of 403 "Missing Authentication Token"', () => {
+    // Act
+    const response = gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+
+    // Assess
+    expect(response.StatusCode).toBe('404');
+    expect(bodyOf(response).code).toBe('not_found');
+  });
+
+  it('maps too large bodies, wrong media types, other 4xx and every 5xx to contract codes', () => {
+    // Assess
+    expect(bodyOf(gatewayResponse('REQUEST_TOO_LARGE')).code).toBe('payload_too_large');
+    expect(bodyOf(gatewayResponse('UNSUPPORTED_MEDIA_TYPE')).code).toBe('unsupported_media_type');
+    expect(bodyOf(gatewayResponse('DEFAULT_4XX')).code).toBe('validation_error');
+    expect(bodyOf(gatewayResponse('DEFAULT_5XX')).code).toBe('internal_error');
+  });
+
+  it('lets accept start executions of the waterfall and no other state machine action', () => {
+    // Arrange
+    const accept = synthesized.stack.api.acceptFunction;
+    const stateMachineId = synthesized.logicalId(synthesized.stack.workflow.stateMachine);
+
+    // Act
+    const env = (
+      propertiesOf(synthesized.template, synthesized.logicalId(accept)).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+
+    // Assess
+    expect(env.STATE_MACHINE_ARN).toEqual({ Ref: stateMachineId });
+    expect(env.ALLOW_PRIVATE_WEBHOOK_TARGETS).toBe('false');
+    synthesized.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: synthesized.logicalId(accept.role!) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachineId } },
+        ]),
+      },
+    });
+  });
+
+  it('puts no web ACL in front of the API unless the deployment asks for one', () => {
+    // Assess
+    synthesized.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  it('gives the API URL as a stack output', () => {
+    // Assess
+    synthesized.template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+});

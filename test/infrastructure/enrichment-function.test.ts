@@ -1,0 +1,272 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { join } from 'node:path';
+import { EnrichmentFunction, type HandlerFile } from '../../lib/constructs/enrichment-function';
+import { PROJECT_ROOT, propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
+
+const HANDLER_FILES: readonly HandlerFile[] = [
+  'authorizer',
+  'accept',
+  'get-contact',
+  'credits',
+  'provider-step',
+  'record-result',
+  'deliver-webhook',
+];
+
+/** Actions only a writer needs; read-only functions must have none of them. */
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+describe('Construct: EnrichmentFunction', () => {
+  let synthesized: Synthesized;
+  let functions: EnrichmentFunction[];
+
+  /** The statements of the role policy attached to `fn`'s role. */
+  function statementsOf(fn: EnrichmentFunction): Statement[] {
+    const roleId = synthesized.logicalId(fn.role!);
+    const policies = Object.values(resourcesOf(synthesized.template, 'AWS::IAM::Policy')).filter((policy) =>
+      (policy.Properties.Roles as unknown[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
+      ),
+    );
+    return policies.flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+  }
+
+  function fnNamed(handlerFile: HandlerFile): EnrichmentFunction {
+    const fn = functions.find((candidate) => entryOf(candidate) === handlerFile);
+    if (!fn) throw new Error(`No function for ${handlerFile}`);
+    return fn;
+  }
+
+  /** Which handler file a function was built from, read back from its asset's source map. */
+  const entries = new Map<EnrichmentFunction, string>();
+  function entryOf(fn: EnrichmentFunction): string {
+    return entries.get(fn) ?? '';
+  }
+
+  function assetDirOf(fn: EnrichmentFunction): string {
+    const code = propertiesOf(synthesized.template, synthesized.logicalId(fn)).Code as { S3Key: string };
+    return join(synthesized.assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  }
+
+  beforeAll(() => {
+    synthesized = synthesize({ bundle: true });
+    functions = synthesized.stack.node
+      .findAll()
+      .filter((construct): construct is EnrichmentFunction => construct instanceof EnrichmentFunction);
+    for (const fn of functions) {
+      const map = JSON.parse(readFileSync(join(assetDirOf(fn), 'index.js.map'), 'utf8')) as {
+        sources: string[];
+      };
+      const entry = HANDLER_FILES.find((file) =>
+        map.sources.some((source) => source.endsWith(`functions/handlers/${file}.ts`)),
+      );
+      entries.set(fn, entry ?? '');
+    }
+  }, 300_000);
+
+  afterAll(() => synthesized.dispose());
+
+  it('deploys each handler entry file as exactly one function', () => {
+    // Assess
+    expect(functions.map(entryOf).sort()).toEqual([...HANDLER_FILES].sort());
+    for (const file of HANDLER_FILES) {
+      expect(existsSync(join(PROJECT_ROOT, 'functions', 'handlers', `${file}.ts`))).toBe(true);
+    }
+  });
+
+  it('runs every function on nodejs22.x, arm64, with active X-Ray tracing', () => {
+    // Act
+    const lambdas = Object.values(resourcesOf(synthesized.template, 'AWS::Lambda::Function'));
+
+    // Assess
+    expect(lambdas).toHaveLength(HANDLER_FILES.length);
+    for (const lambda of lambdas) {
+      expect(lambda.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it('gives every function the Powertools settings and source-mapped stack traces', () => {
+    for (const fn of functions) {
+      // Act
+      const env = (
+        propertiesOf(synthesized.template, synthesized.logicalId(fn)).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+      // Assess
+      expect(env).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'contact-enrichment',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: 'ContactEnrichment',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('logs each function to a log group of its own, kept for the configured retention', () => {
+    // Act
+    const logGroupIds = functions.map((fn) => {
+      const logging = propertiesOf(synthesized.template, synthesized.logicalId(fn)).LoggingConfig as {
+        LogGroup: { Ref: string };
+      };
+      return logging.LogGroup.Ref;
+    });
+
+    // Assess
+    expect(new Set(logGroupIds).size).toBe(functions.length);
+    for (const id of logGroupIds) {
+      expect(propertiesOf(synthesized.template, id)).toMatchObject({ RetentionInDays: 30 });
+    }
+  });
+
+  it('lets each function write its own log group only, without the AWS managed basic execution policy', () => {
+    for (const fn of functions) {
+      // Act
+      const role = propertiesOf(synthesized.template, synthesized.logicalId(fn.role!));
+      const logStatements = statementsOf(fn).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('logs:')),
+      );
+
+      // Assess
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(logStatements).toEqual([
+        {
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [synthesized.logicalId(fn.logGroup), 'Arn'] },
+        },
+      ]);
+    }
+  });
+
+  it('binds the table read-only to the authorizer, get-contact and credits', () => {
+    for (const file of ['authorizer', 'get-contact', 'credits'] as const) {
+      // Act
+      const fn = fnNamed(file);
+      const tableActions = statementsOf(fn)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'));
+      const env = (
+        propertiesOf(synthesized.template, synthesized.logicalId(fn)).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+      // Assess
+      expect(tableActions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect(env.TABLE_NAME).toEqual({ Ref: synthesized.logicalId(synthesized.stack.storage.table) });
+    }
+  });
+
+  it('binds the table for reads and writes to accept, record-result and deliver-webhook', () => {
+    for (const file of ['accept', 'record-result', 'deliver-webhook'] as const) {
+      // Act
+      const fn = fnNamed(file);
+      const statements = statementsOf(fn).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
+      const env = (
+        propertiesOf(synthesized.template, synthesized.logicalId(fn)).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+      // Assess
+      expect(statements).toHaveLength(1);
+      expect(actionsOf(statements[0]!)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+      expect(actionsOf(statements[0]!)).not.toContain('dynamodb:Scan');
+      expect(statements[0]!.Resource).toEqual({
+        'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.storage.table), 'Arn'],
+      });
+      expect(env).toMatchObject({ RETENTION_DAYS: '90' });
+      expect(env.TABLE_NAME).toBeDefined();
+    }
+  });
+
+  it('gives provider-step no table access at all', () => {
+    // Act
+    const fn = fnNamed('provider-step');
+    const env = (
+      propertiesOf(synthesized.template, synthesized.logicalId(fn)).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+
+    // Assess
+    expect(
+      statementsOf(fn)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:')),
+    ).toEqual([]);
+    expect(env.TABLE_NAME).toBeUndefined();
+  });
+
+  it('bundles each handler with local esbuild into one minified file with an external source map', () => {
+    for (const fn of functions) {
+      // Act
+      const files = readdirSync(assetDirOf(fn)).sort();
+      const code = readFileSync(join(assetDirOf(fn), 'index.js'), 'utf8');
+      const lines = code.split('\n');
+
+      // Assess: minified code has very long lines (only template literals keep their line breaks).
+      expect(files).toEqual(['index.js', 'index.js.map']);
+      expect(code.length / lines.length).toBeGreaterThan(2_000);
+      expect(code.slice(-100)).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
+    }
+  });
+
+  it('bundles the AWS SDK instead of requiring the copy in the Lambda runtime', () => {
+    for (const fn of functions) {
+      // Act
+      const code = readFileSync(join(assetDirOf(fn), 'index.js'), 'utf8');
+      const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]!);
+
+      // Assess: nothing installed is left to the runtime; the only other names are optional SDK add-ons
+      // (e.g. the CRT signer) the SDK asks for inside a try, which this project does not install.
+      expect(required.filter((name) => !isBuiltin(name) && isInstalled(name))).toEqual([]);
+    }
+  });
+
+  it('keeps every bundle small enough to show the SDK is tree-shaken', () => {
+    for (const fn of functions) {
+      // Act
+      const bytes = statSync(join(assetDirOf(fn), 'index.js')).size;
+
+      // Assess: a bundle pulling in whole SDK clients, or source contents, would be several MB.
+      expect(bytes).toBeLessThan(1.5 * 1024 * 1024);
+    }
+  });
+});
+
+function isInstalled(name: string): boolean {
+  try {
+    require.resolve(name, { paths: [PROJECT_ROOT] });
+    return true;
+  } catch {
+    return false;
+  }
+}

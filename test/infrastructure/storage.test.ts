@@ -1,0 +1,72 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/keys';
+import { resourcesOf, synthesize, type Synthesized } from './synthesize';
+
+describe('Construct: Storage', () => {
+  let synthesized: Synthesized;
+
+  beforeAll(() => {
+    synthesized = synthesize();
+  }, 120_000);
+
+  afterAll(() => synthesized.dispose());
+
+  it('creates one table keyed by PK and SK, with no secondary index and no stream', () => {
+    // Act
+    const tables = Object.values(resourcesOf(synthesized.template, 'AWS::DynamoDB::GlobalTable'));
+
+    // Assess
+    expect(tables).toHaveLength(1);
+    expect(resourcesOf(synthesized.template, 'AWS::DynamoDB::Table')).toEqual({});
+    expect(tables[0]!.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'PK', AttributeType: 'S' },
+        { AttributeName: 'SK', AttributeType: 'S' },
+      ],
+    });
+    expect(tables[0]!.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(tables[0]!.Properties.LocalSecondaryIndexes).toBeUndefined();
+    expect(tables[0]!.Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('bills on demand, encrypts with KMS and expires records by their expires_at attribute', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+    expect(TTL_ATTRIBUTE).toBe('expires_at');
+  });
+
+  it('keeps point-in-time recovery and deletion protection on', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+  });
+
+  it('retains the table when the stack is deleted or the table replaced', () => {
+    // Assess
+    synthesized.template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('names the table in a stack output for the operator CLI', () => {
+    // Assess
+    synthesized.template.hasOutput('TableName', {
+      Value: { Ref: synthesized.logicalId(synthesized.stack.storage.table) },
+    });
+  });
+});
