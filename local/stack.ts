@@ -17,6 +17,7 @@ import { LocalApi } from './api-gateway';
 import { composeLocalProduct, composeWebhookDelivery, type LocalProduct } from './compose';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalQueue } from './local-queue';
+import { resumeUnfinishedWork } from './resume';
 
 export const LOCAL_TABLE_NAME = 'contact-enrichment-local';
 
@@ -153,6 +154,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     queue.start(delivery);
     cleanup.push(() => queue.stop());
     cleanup.push(() => product.workflow.stop());
+    if (!tableCreated) {
+      const resumed = await resumeUnfinishedWork(db, tableName, product.workflow, queue);
+      if (resumed.enrichments || resumed.webhooks) {
+        log(
+          `resumed ${resumed.enrichments} pending enrichment(s) and ${resumed.webhooks} webhook(s) left by the last run`,
+        );
+      }
+    }
 
     const api = new LocalApi({
       authorizer: product.handlers.authorizer,

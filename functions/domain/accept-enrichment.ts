@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from './clock';
-import type { ContactRecord } from './contact';
+import { workflowInputOf, type ContactRecord } from './contact';
 import { parseEnrichmentRequest, type EnrichmentRequest, type EnrichmentType } from './enrichment-request';
 import {
   ConsentRequiredError,
@@ -133,19 +133,7 @@ export class AcceptEnrichment {
 
   private async startOrRollBack(record: ContactRecord, claim: IdempotencyClaim | undefined): Promise<void> {
     try {
-      await this.deps.workflow.start({
-        account_id: record.account_id,
-        enrichment_id: record.enrichment_id,
-        types: record.enrichment_type,
-        contact: {
-          firstname: record.firstname,
-          lastname: record.lastname,
-          company_name: record.company_name,
-          domain: record.domain,
-          linkedin_url: record.linkedin_url,
-          phone_country_codes: record.phone_country_codes,
-        },
-      });
+      await this.deps.workflow.start(workflowInputOf(record));
     } catch (error) {
       this.deps.logger?.error('workflow start failed; rolling the accept back', {
         enrichment_id: record.enrichment_id,

@@ -3,6 +3,7 @@
  * also the webhook body).
  */
 import type { EnrichmentType } from './enrichment-request';
+import type { WorkflowInput } from './ports';
 
 export type EmailStatus = 'valid' | 'catch_all';
 export type PhoneLineType = 'mobile' | 'landline' | 'voip' | 'unknown';
@@ -157,3 +158,20 @@ export function toWebhookBody(record: ContactRecord): string {
 
 /** Polling hint for a pending record, in seconds. */
 export const PENDING_RETRY_AFTER_SECONDS = 2;
+
+/** What the waterfall needs of a record to run: its reference, the requested types and the contact. */
+export function workflowInputOf(record: ContactRecord): WorkflowInput {
+  return {
+    account_id: record.account_id,
+    enrichment_id: record.enrichment_id,
+    types: record.enrichment_type,
+    contact: {
+      firstname: record.firstname,
+      lastname: record.lastname,
+      company_name: record.company_name,
+      domain: record.domain,
+      linkedin_url: record.linkedin_url,
+      phone_country_codes: record.phone_country_codes,
+    },
+  };
+}

@@ -6,6 +6,9 @@ import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-st
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
+import { DynamoEnrichmentStore } from '../../functions/adapters/dynamodb/enrichment-store';
+import { priceOf, providersFor, SANDBOX_WATERFALL } from '../../functions/config';
+import { AcceptEnrichment } from '../../functions/domain/accept-enrichment';
 import { startLocalStack } from '../../local/stack';
 import { ApiClient } from '../support/http-client';
 
@@ -13,7 +16,7 @@ describe('Local stack: data kept on disk', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'enrichment-data-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('keeps records and balances across a restart', async () => {
+  it('keeps records and balances across a restart, and finishes what the last run left pending', async () => {
     // Prepare
     const first = await startLocalStack({ port: 0, dataDir, fastWaitsMs: 5 });
     const db = createDocumentClient({ endpoint: first.dynamoEndpoint });
@@ -26,7 +29,6 @@ describe('Local stack: data kept on disk', () => {
       personalEmailConsent: false,
       phoneCountryCodes: null,
     });
-    db.destroy();
     const accepted = await new ApiClient(first.apiUrl, account.api_key).enrich({
       firstname: 'Jane',
       lastname: 'Doe',
@@ -34,6 +36,20 @@ describe('Local stack: data kept on disk', () => {
       enrichment_type: ['email'],
     });
     await first.idle();
+    // An enrichment whose execution was lost when the process ended: accepted, never run.
+    const orphan = await new AcceptEnrichment({
+      accounts: new DynamoAccountStore(db, first.tableName),
+      enrichments: new DynamoEnrichmentStore(db, first.tableName, 90),
+      workflow: { start: async () => undefined },
+      clock: systemClock,
+      targetPolicy: { allowPrivateTargets: true },
+      providersFor: providersFor(SANDBOX_WATERFALL),
+      priceOf: priceOf(SANDBOX_WATERFALL),
+    }).execute({
+      accountId: account.account_id,
+      body: { firstname: 'Orphan', lastname: 'Doe', domain: 'acme.com', enrichment_type: ['email'] },
+    });
+    db.destroy();
     await first.stop();
 
     // Act
@@ -41,6 +57,8 @@ describe('Local stack: data kept on disk', () => {
     try {
       const api = new ApiClient(second.apiUrl, account.api_key);
       const record = await api.contact(String(accepted.body.enrichment_id));
+      await second.idle();
+      const resumed = await api.contact(orphan.enrichment_id);
       const credits = await api.credits();
 
       // Assess
@@ -50,7 +68,11 @@ describe('Local stack: data kept on disk', () => {
         credits_used: 1,
         results: { email: { value: 'jane.doe@acme.com' } },
       });
-      expect(credits.body).toEqual({ balance: 9, reserved: 0, available: 9 });
+      expect(resumed.body).toMatchObject({
+        status: 'finished',
+        results: { email: { value: 'orphan.doe@acme.com' } },
+      });
+      expect(credits.body).toEqual({ balance: 8, reserved: 0, available: 8 });
     } finally {
       await second.stop();
     }
