@@ -1,13 +1,16 @@
 /**
  * A local stand-in for a provider's API on 127.0.0.1: it answers the replies a test queues, in order, and
  * records every request the adapter sent so the test can check path, query, method, headers and body.
+ * Below it, the scaffolding every adapter test shares: `useFakeProvider` starts the server and builds the
+ * adapter, and the `it…` helpers declare the tests all adapters pass alike (failure table, timeout, refusal).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  ContactQuery,
+import {
   PermanentProviderError,
   TransientProviderError,
+  type ContactQuery,
+  type ProviderCall,
 } from '../../functions/providers/provider';
 
 export interface RecordedRequest {
@@ -76,6 +79,40 @@ export async function startFakeProviderServer(): Promise<FakeProviderServer> {
   };
 }
 
+/** The running server and the adapter built against it, for the tests of one provider. */
+export interface FakeProvider<T> {
+  server(): FakeProviderServer;
+  adapter(): T;
+}
+
+/**
+ * Starts a fake provider server before the tests of the enclosing describe (or file) and stops it after them;
+ * `create` builds the adapter under test pointed at the server's base URL.
+ */
+export function useFakeProvider<T>(create: (baseUrl: string) => T): FakeProvider<T> {
+  let running: { server: FakeProviderServer; adapter: T } | undefined;
+
+  beforeAll(async () => {
+    const server = await startFakeProviderServer();
+    running = { server, adapter: create(server.baseUrl) };
+  });
+
+  afterAll(async () => {
+    await running?.server.stop();
+  });
+
+  const started = () => {
+    if (!running) throw new Error('the fake provider server is only running inside a test');
+    return running;
+  };
+  return { server: () => started().server, adapter: () => started().adapter };
+}
+
+/** The call options of a test that expects an answer: a signal generous enough never to end the call. */
+export function aCall(): ProviderCall {
+  return { signal: AbortSignal.timeout(5000) };
+}
+
 /** The signal a test passes when the server hangs: short, so the suite stays fast. */
 export function shortTimeout(): AbortSignal {
   return AbortSignal.timeout(200);
@@ -117,4 +154,95 @@ export function aContact(overrides: Partial<ContactQuery> = {}): ContactQuery {
     phone_country_codes: null,
     ...overrides,
   };
+}
+
+/**
+ * Declares `classifies $case` for every failure table row: the server answers the row's reply, and the call
+ * `act` makes must fail with the row's error class and Retry-After.
+ */
+export function itClassifiesFailures(
+  server: () => FakeProviderServer,
+  cases: FailureCase[],
+  act: () => Promise<unknown>,
+): void {
+  itClassifiesFailuresOf('classifies $case', server, cases, [act]);
+}
+
+/**
+ * Declares `classifies $case on submit and on poll` for every failure table row of an asynchronous provider:
+ * the server answers the row's reply to both, and both must fail with the row's error class and Retry-After.
+ */
+export function itClassifiesFailuresOnSubmitAndPoll(
+  server: () => FakeProviderServer,
+  cases: FailureCase[],
+  submit: () => Promise<unknown>,
+  poll: () => Promise<unknown>,
+): void {
+  itClassifiesFailuresOf('classifies $case on submit and on poll', server, cases, [submit, poll]);
+}
+
+function itClassifiesFailuresOf(
+  title: string,
+  server: () => FakeProviderServer,
+  cases: FailureCase[],
+  acts: (() => Promise<unknown>)[],
+): void {
+  it.each<FailureCase>(cases)(title, async ({ reply, error: expected, retryAfter }) => {
+    // Prepare
+    server().reply(...acts.map(() => reply));
+
+    // Act
+    const errors: Error[] = [];
+    for (const act of acts) errors.push(await failureOf(act()));
+
+    // Assess
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(expected);
+      expect(retryAfterOf(error)).toBe(retryAfter);
+    }
+  });
+}
+
+/**
+ * Declares `throws a TransientProviderError when <provider> does not answer in time`: the server hangs and
+ * the call `act` makes with a short signal must fail as transient.
+ */
+export function itTimesOut(
+  server: () => FakeProviderServer,
+  provider: string,
+  act: (call: ProviderCall) => Promise<unknown>,
+): void {
+  it(`throws a TransientProviderError when ${provider} does not answer in time`, async () => {
+    // Prepare
+    server().reply('hang');
+
+    // Act
+    const error = await failureOf(act({ signal: shortTimeout() }));
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientProviderError);
+  });
+}
+
+/**
+ * Declares `refuses <what> without calling <provider>`: with no reply queued, the call `act` makes must fail
+ * as permanent before any request reaches the server.
+ */
+export function itRefusesWithoutCalling(
+  server: () => FakeProviderServer,
+  what: string,
+  provider: string,
+  act: () => Promise<unknown>,
+): void {
+  it(`refuses ${what} without calling ${provider}`, async () => {
+    // Prepare
+    server().reply();
+
+    // Act
+    const error = await failureOf(act());
+
+    // Assess
+    expect(error).toBeInstanceOf(PermanentProviderError);
+    expect(server().requests).toHaveLength(0);
+  });
 }

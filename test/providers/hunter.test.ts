@@ -1,31 +1,14 @@
 import { createHunterProvider } from '../../functions/providers/hunter';
 import { createHunterVerifier } from '../../functions/providers/hunter-verifier';
+import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
 import {
-  PermanentProviderError,
-  TransientProviderError,
-  type Provider,
-} from '../../functions/providers/provider';
-import {
+  aCall,
   aContact,
   failureOf,
-  shortTimeout,
-  startFakeProviderServer,
-  type FakeProviderServer,
-  retryAfterOf,
-  type FailureCase,
+  itClassifiesFailures,
+  itTimesOut,
+  useFakeProvider,
 } from './fake-provider-server';
-
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-const call = () => ({ signal: AbortSignal.timeout(5000) });
 
 /** An Email Finder answer as documented, trimmed to the fields that matter here. */
 const finderAnswer = (email: string | null, status: string | null) => ({
@@ -41,22 +24,20 @@ const finderAnswer = (email: string | null, status: string | null) => ({
 });
 
 describe('Function: createHunterProvider', () => {
-  let hunter: Provider;
-
-  beforeAll(() => {
-    hunter = createHunterProvider({ apiKey: 'hunter-key', baseUrl: server.baseUrl });
-  });
+  const { server, adapter: hunter } = useFakeProvider((baseUrl) =>
+    createHunterProvider({ apiKey: 'hunter-key', baseUrl }),
+  );
 
   it('asks the Email Finder by domain and name and returns the email with its verdict', async () => {
     // Prepare
-    server.reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
+    server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
 
     // Act
-    const answer = await hunter.find(aContact(), 'email', call());
+    const answer = await hunter().find(aContact(), 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'email', email: 'jane.doe@acme.com', verdict: 'valid' });
-    const [request] = server.requests;
+    const [request] = server().requests;
     expect(request?.method).toBe('GET');
     expect(request?.path).toBe('/v2/email-finder');
     expect(Object.fromEntries(request?.query ?? [])).toEqual({
@@ -69,14 +50,14 @@ describe('Function: createHunterProvider', () => {
 
   it('asks by company name when the contact has no domain', async () => {
     // Prepare
-    server.reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
+    server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
 
     // Act
-    await hunter.find(aContact({ domain: null }), 'email', call());
+    await hunter().find(aContact({ domain: null }), 'email', aCall());
 
     // Assess
-    expect(server.requests[0]?.query.get('company')).toBe('Acme');
-    expect(server.requests[0]?.query.has('domain')).toBe(false);
+    expect(server().requests[0]?.query.get('company')).toBe('Acme');
+    expect(server().requests[0]?.query.has('domain')).toBe(false);
   });
 
   it.each([
@@ -85,10 +66,10 @@ describe('Function: createHunterProvider', () => {
     ['invalid', 'invalid'],
   ])('maps the verification status %s to the verdict %s', async (status, verdict) => {
     // Prepare
-    server.reply({ status: 200, json: finderAnswer('jane.doe@acme.com', status) });
+    server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', status) });
 
     // Act
-    const answer = await hunter.find(aContact(), 'email', call());
+    const answer = await hunter().find(aContact(), 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'email', email: 'jane.doe@acme.com', verdict });
@@ -96,10 +77,10 @@ describe('Function: createHunterProvider', () => {
 
   it('returns the email without a verdict when Hunter has not verified it', async () => {
     // Prepare
-    server.reply({ status: 200, json: finderAnswer('jane.doe@acme.com', null) });
+    server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', null) });
 
     // Act
-    const answer = await hunter.find(aContact(), 'email', call());
+    const answer = await hunter().find(aContact(), 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'email', email: 'jane.doe@acme.com' });
@@ -107,78 +88,66 @@ describe('Function: createHunterProvider', () => {
 
   it('returns not_found when Hunter finds no email', async () => {
     // Prepare
-    server.reply({ status: 200, json: finderAnswer(null, null) });
+    server().reply({ status: 200, json: finderAnswer(null, null) });
 
     // Act
-    const answer = await hunter.find(aContact(), 'email', call());
+    const answer = await hunter().find(aContact(), 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'not_found', detail: 'no email found' });
   });
 
-  it.each<FailureCase>([
-    {
-      case: '401 (bad key)',
-      reply: { status: 401, json: { errors: [{ id: 'authentication_failed' }] } },
-      error: PermanentProviderError,
-    },
-    { case: '402 (no credits)', reply: { status: 402, json: {} }, error: PermanentProviderError },
-    {
-      case: '403 (Hunter’s rate limit)',
-      reply: { status: 403, json: {}, headers: { 'retry-after': '2' } },
-      error: TransientProviderError,
-      retryAfter: 2,
-    },
-    {
-      case: '429 (Hunter’s used-up monthly quota)',
-      reply: { status: 429, json: {}, headers: { 'retry-after': '60' } },
-      error: PermanentProviderError,
-    },
-    { case: '500', reply: { status: 500, text: 'oops' }, error: TransientProviderError },
-    { case: 'malformed JSON', reply: { status: 200, text: '{"data":' }, error: PermanentProviderError },
-    {
-      case: 'an unexpected shape',
-      reply: { status: 200, json: { data: { email: 42 } } },
-      error: PermanentProviderError,
-    },
-  ])('classifies $case', async ({ reply, error: expected, retryAfter }) => {
-    // Prepare
-    server.reply(reply);
+  itClassifiesFailures(
+    server,
+    [
+      {
+        case: '401 (bad key)',
+        reply: { status: 401, json: { errors: [{ id: 'authentication_failed' }] } },
+        error: PermanentProviderError,
+      },
+      { case: '402 (no credits)', reply: { status: 402, json: {} }, error: PermanentProviderError },
+      {
+        case: '403 (Hunter’s rate limit)',
+        reply: { status: 403, json: {}, headers: { 'retry-after': '2' } },
+        error: TransientProviderError,
+        retryAfter: 2,
+      },
+      {
+        case: '429 (Hunter’s used-up monthly quota)',
+        reply: { status: 429, json: {}, headers: { 'retry-after': '60' } },
+        error: PermanentProviderError,
+      },
+      { case: '500', reply: { status: 500, text: 'oops' }, error: TransientProviderError },
+      { case: 'malformed JSON', reply: { status: 200, text: '{"data":' }, error: PermanentProviderError },
+      {
+        case: 'an unexpected shape',
+        reply: { status: 200, json: { data: { email: 42 } } },
+        error: PermanentProviderError,
+      },
+    ],
+    () => hunter().find(aContact(), 'email', aCall()),
+  );
 
-    // Act
-    const error = await failureOf(hunter.find(aContact(), 'email', call()));
-
-    // Assess
-    expect(error).toBeInstanceOf(expected);
-    expect(retryAfterOf(error)).toBe(retryAfter);
-  });
-
-  it('throws a TransientProviderError when Hunter does not answer in time', async () => {
-    // Prepare
-    server.reply('hang');
-
-    // Act
-    const error = await failureOf(hunter.find(aContact(), 'email', { signal: shortTimeout() }));
-
-    // Assess
-    expect(error).toBeInstanceOf(TransientProviderError);
-  });
+  itTimesOut(server, 'Hunter', (call) => hunter().find(aContact(), 'email', call));
 
   it('refuses a type it does not search without calling Hunter', async () => {
     // Prepare
-    server.reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
+    server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
 
     // Act
-    const error = await failureOf(hunter.find(aContact(), 'phone', call()));
+    const error = await failureOf(hunter().find(aContact(), 'phone', aCall()));
 
     // Assess
     expect(error).toBeInstanceOf(PermanentProviderError);
-    expect(server.requests).toHaveLength(0);
+    expect(server().requests).toHaveLength(0);
   });
 });
 
 describe('Function: createHunterVerifier', () => {
-  const verifier = () => createHunterVerifier({ apiKey: 'hunter-key', baseUrl: server.baseUrl });
+  const { server, adapter: verifier } = useFakeProvider((baseUrl) =>
+    createHunterVerifier({ apiKey: 'hunter-key', baseUrl }),
+  );
+
   const verification = (status: string, smtpCheck: boolean) => ({
     data: { status, result: 'deliverable', score: 90, email: 'jane.doe@acme.com', smtp_check: smtpCheck },
     meta: { params: { email: 'jane.doe@acme.com' } },
@@ -186,14 +155,14 @@ describe('Function: createHunterVerifier', () => {
 
   it('asks the Email Verifier about the email and returns its verdict', async () => {
     // Prepare
-    server.reply({ status: 200, json: verification('valid', true) });
+    server().reply({ status: 200, json: verification('valid', true) });
 
     // Act
-    const result = await verifier().verify('jane.doe@acme.com', call());
+    const result = await verifier().verify('jane.doe@acme.com', aCall());
 
     // Assess
     expect(result).toEqual({ verdict: 'valid', detail: 'hunter status valid' });
-    const [request] = server.requests;
+    const [request] = server().requests;
     expect(request?.path).toBe('/v2/email-verifier');
     expect(request?.query.get('email')).toBe('jane.doe@acme.com');
     expect(request?.headers['x-api-key']).toBe('hunter-key');
@@ -207,10 +176,10 @@ describe('Function: createHunterVerifier', () => {
     ['blocked', false, 'unknown'],
   ])('maps the status %s (SMTP check %s) to the verdict %s', async (status, smtpCheck, verdict) => {
     // Prepare
-    server.reply({ status: 200, json: verification(status, smtpCheck) });
+    server().reply({ status: 200, json: verification(status, smtpCheck) });
 
     // Act
-    const result = await verifier().verify('jane.doe@acme.com', call());
+    const result = await verifier().verify('jane.doe@acme.com', aCall());
 
     // Assess
     expect(result.verdict).toBe(verdict);
@@ -218,10 +187,10 @@ describe('Function: createHunterVerifier', () => {
 
   it.each([202, 222])('throws a TransientProviderError while Hunter cannot conclude (%i)', async (status) => {
     // Prepare
-    server.reply({ status, json: {} });
+    server().reply({ status, json: {} });
 
     // Act
-    const error = await failureOf(verifier().verify('jane.doe@acme.com', call()));
+    const error = await failureOf(verifier().verify('jane.doe@acme.com', aCall()));
 
     // Assess
     expect(error).toBeInstanceOf(TransientProviderError);
@@ -229,10 +198,10 @@ describe('Function: createHunterVerifier', () => {
 
   it('throws a PermanentProviderError when the key is rejected', async () => {
     // Prepare
-    server.reply({ status: 401, json: {} });
+    server().reply({ status: 401, json: {} });
 
     // Act
-    const error = await failureOf(verifier().verify('jane.doe@acme.com', call()));
+    const error = await failureOf(verifier().verify('jane.doe@acme.com', aCall()));
 
     // Assess
     expect(error).toBeInstanceOf(PermanentProviderError);

@@ -1,32 +1,18 @@
 import { createIcypeasProvider } from '../../functions/providers/icypeas';
+import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
 import {
-  PermanentProviderError,
-  TransientProviderError,
-  type Provider,
-} from '../../functions/providers/provider';
-import {
+  aCall,
   aContact,
   failureOf,
-  retryAfterOf,
-  shortTimeout,
-  startFakeProviderServer,
-  type FailureCase,
-  type FakeProviderServer,
+  itClassifiesFailuresOnSubmitAndPoll,
+  itRefusesWithoutCalling,
+  itTimesOut,
+  useFakeProvider,
 } from './fake-provider-server';
 
-let server: FakeProviderServer;
-let icypeas: Provider;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-  icypeas = createIcypeasProvider({ apiKey: 'icypeas-key', baseUrl: server.baseUrl });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-const call = () => ({ signal: AbortSignal.timeout(5000) });
+const { server, adapter: icypeas } = useFakeProvider((baseUrl) =>
+  createIcypeasProvider({ apiKey: 'icypeas-key', baseUrl }),
+);
 
 const submitted = { success: true, item: { status: 'NONE', _id: 'p_gfS5EB4liCGm90KDFC' } };
 
@@ -58,14 +44,14 @@ const item = (status: string, emails: { email: string; certainty: string }[] = [
 describe('Function: createIcypeasProvider', () => {
   it('submits a single email search and answers pending with its id', async () => {
     // Prepare
-    server.reply({ status: 200, json: submitted });
+    server().reply({ status: 200, json: submitted });
 
     // Act
-    const answer = await icypeas.find(aContact(), 'email', call());
+    const answer = await icypeas().find(aContact(), 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'pending', token: 'p_gfS5EB4liCGm90KDFC', afterSeconds: 5 });
-    const [request] = server.requests;
+    const [request] = server().requests;
     expect(request?.method).toBe('POST');
     expect(request?.path).toBe('/api/email-search');
     expect(request?.headers.authorization).toBe('icypeas-key');
@@ -74,33 +60,33 @@ describe('Function: createIcypeasProvider', () => {
 
   it('searches by company name when the contact has no domain', async () => {
     // Prepare
-    server.reply({ status: 200, json: submitted });
+    server().reply({ status: 200, json: submitted });
 
     // Act
-    await icypeas.find(aContact({ domain: null }), 'email', call());
+    await icypeas().find(aContact({ domain: null }), 'email', aCall());
 
     // Assess
-    expect(server.requests[0]?.body).toMatchObject({ domainOrCompany: 'Acme' });
+    expect(server().requests[0]?.body).toMatchObject({ domainOrCompany: 'Acme' });
   });
 
   it('goes from submit through pending to the found email', async () => {
     // Prepare
-    server.reply(
+    server().reply(
       { status: 200, json: submitted },
       { status: 200, json: item('IN_PROGRESS') },
       { status: 200, json: item('DEBITED', [{ email: 'jane.doe@acme.com', certainty: 'ultra_sure' }]) },
     );
 
     // Act
-    const first = await icypeas.find(aContact(), 'email', call());
+    const first = await icypeas().find(aContact(), 'email', aCall());
     const token = first.kind === 'pending' ? first.token : '';
-    const second = await icypeas.poll!(token, 'email', call());
-    const third = await icypeas.poll!(token, 'email', call());
+    const second = await icypeas().poll!(token, 'email', aCall());
+    const third = await icypeas().poll!(token, 'email', aCall());
 
     // Assess
     expect(second).toEqual({ kind: 'pending', token: 'p_gfS5EB4liCGm90KDFC', afterSeconds: 5 });
     expect(third).toEqual({ kind: 'email', email: 'jane.doe@acme.com', verdict: 'valid' });
-    const reads = server.requests.slice(1);
+    const reads = server().requests.slice(1);
     expect(reads.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /api/bulk-single-searchs/read',
       'POST /api/bulk-single-searchs/read',
@@ -111,10 +97,10 @@ describe('Function: createIcypeasProvider', () => {
 
   it.each(['NONE', 'SCHEDULED', 'IN_PROGRESS'])('stays pending while the item is %s', async (status) => {
     // Prepare
-    server.reply({ status: 200, json: item(status) });
+    server().reply({ status: 200, json: item(status) });
 
     // Act
-    const answer = await icypeas.poll!('p_1', 'email', call());
+    const answer = await icypeas().poll!('p_1', 'email', aCall());
 
     // Assess
     expect(answer.kind).toBe('pending');
@@ -122,13 +108,13 @@ describe('Function: createIcypeasProvider', () => {
 
   it('leaves a probable email for the verifier to judge', async () => {
     // Prepare
-    server.reply({
+    server().reply({
       status: 200,
       json: item('FOUND', [{ email: 'jane.doe@acme.com', certainty: 'probable' }]),
     });
 
     // Act
-    const answer = await icypeas.poll!('p_1', 'email', call());
+    const answer = await icypeas().poll!('p_1', 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'email', email: 'jane.doe@acme.com', verdict: 'unknown' });
@@ -136,10 +122,10 @@ describe('Function: createIcypeasProvider', () => {
 
   it.each(['NOT_FOUND', 'DEBITED_NOT_FOUND'])('returns not_found when the item is %s', async (status) => {
     // Prepare
-    server.reply({ status: 200, json: item(status) });
+    server().reply({ status: 200, json: item(status) });
 
     // Act
-    const answer = await icypeas.poll!('p_1', 'email', call());
+    const answer = await icypeas().poll!('p_1', 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'not_found', detail: 'no email found' });
@@ -151,10 +137,10 @@ describe('Function: createIcypeasProvider', () => {
     ['ABORTED', 'icypeas: search ended ABORTED'],
   ])('throws a PermanentProviderError when the item is %s', async (status, message) => {
     // Prepare
-    server.reply({ status: 200, json: item(status) });
+    server().reply({ status: 200, json: item(status) });
 
     // Act
-    const error = await failureOf(icypeas.poll!('p_1', 'email', call()));
+    const error = await failureOf(icypeas().poll!('p_1', 'email', aCall()));
 
     // Assess
     expect(error).toBeInstanceOf(PermanentProviderError);
@@ -163,69 +149,47 @@ describe('Function: createIcypeasProvider', () => {
 
   it('throws a PermanentProviderError when the search is refused', async () => {
     // Prepare
-    server.reply({ status: 200, json: { success: false, validationErrors: [{ field: 'domainOrCompany' }] } });
+    server().reply({
+      status: 200,
+      json: { success: false, validationErrors: [{ field: 'domainOrCompany' }] },
+    });
 
     // Act
-    const error = await failureOf(icypeas.find(aContact(), 'email', call()));
+    const error = await failureOf(icypeas().find(aContact(), 'email', aCall()));
 
     // Assess
     expect(error).toBeInstanceOf(PermanentProviderError);
   });
 
-  it.each<FailureCase>([
-    {
-      case: '401 (bad key)',
-      reply: { status: 401, json: { success: false } },
-      error: PermanentProviderError,
-    },
-    { case: '402', reply: { status: 402, json: { success: false } }, error: PermanentProviderError },
-    {
-      case: '429 with Retry-After',
-      reply: { status: 429, json: { success: false }, headers: { 'retry-after': '1' } },
-      error: TransientProviderError,
-      retryAfter: 1,
-    },
-    { case: '500', reply: { status: 500, json: { success: false } }, error: TransientProviderError },
-    {
-      case: 'malformed JSON',
-      reply: { status: 200, text: '{"success":true,"items":[' },
-      error: PermanentProviderError,
-    },
-  ])('classifies $case on submit and on poll', async ({ reply, error: expected, retryAfter }) => {
-    // Prepare
-    server.reply(reply, reply);
+  itClassifiesFailuresOnSubmitAndPoll(
+    server,
+    [
+      {
+        case: '401 (bad key)',
+        reply: { status: 401, json: { success: false } },
+        error: PermanentProviderError,
+      },
+      { case: '402', reply: { status: 402, json: { success: false } }, error: PermanentProviderError },
+      {
+        case: '429 with Retry-After',
+        reply: { status: 429, json: { success: false }, headers: { 'retry-after': '1' } },
+        error: TransientProviderError,
+        retryAfter: 1,
+      },
+      { case: '500', reply: { status: 500, json: { success: false } }, error: TransientProviderError },
+      {
+        case: 'malformed JSON',
+        reply: { status: 200, text: '{"success":true,"items":[' },
+        error: PermanentProviderError,
+      },
+    ],
+    () => icypeas().find(aContact(), 'email', aCall()),
+    () => icypeas().poll!('p_1', 'email', aCall()),
+  );
 
-    // Act
-    const onSubmit = await failureOf(icypeas.find(aContact(), 'email', call()));
-    const onPoll = await failureOf(icypeas.poll!('p_1', 'email', call()));
+  itTimesOut(server, 'Icypeas', (call) => icypeas().find(aContact(), 'email', call));
 
-    // Assess
-    for (const error of [onSubmit, onPoll]) {
-      expect(error).toBeInstanceOf(expected);
-      expect(retryAfterOf(error)).toBe(retryAfter);
-    }
-  });
-
-  it('throws a TransientProviderError when Icypeas does not answer in time', async () => {
-    // Prepare
-    server.reply('hang');
-
-    // Act
-    const error = await failureOf(icypeas.find(aContact(), 'email', { signal: shortTimeout() }));
-
-    // Assess
-    expect(error).toBeInstanceOf(TransientProviderError);
-  });
-
-  it('refuses the phone type without calling Icypeas', async () => {
-    // Prepare
-    server.reply();
-
-    // Act
-    const error = await failureOf(icypeas.find(aContact(), 'phone', call()));
-
-    // Assess
-    expect(error).toBeInstanceOf(PermanentProviderError);
-    expect(server.requests).toHaveLength(0);
-  });
+  itRefusesWithoutCalling(server, 'the phone type', 'Icypeas', () =>
+    icypeas().find(aContact(), 'phone', aCall()),
+  );
 });

@@ -1,31 +1,10 @@
 import { createMillionVerifierVerifier } from '../../functions/providers/millionverifier';
-import {
-  PermanentProviderError,
-  TransientProviderError,
-  type EmailVerifier,
-} from '../../functions/providers/provider';
-import {
-  failureOf,
-  retryAfterOf,
-  shortTimeout,
-  startFakeProviderServer,
-  type FailureCase,
-  type FakeProviderServer,
-} from './fake-provider-server';
+import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { aCall, failureOf, itClassifiesFailures, itTimesOut, useFakeProvider } from './fake-provider-server';
 
-let server: FakeProviderServer;
-let verifier: EmailVerifier;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-  verifier = createMillionVerifierVerifier({ apiKey: 'mv-key', baseUrl: server.baseUrl });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-const call = () => ({ signal: AbortSignal.timeout(5000) });
+const { server, adapter: verifier } = useFakeProvider((baseUrl) =>
+  createMillionVerifierVerifier({ apiKey: 'mv-key', baseUrl }),
+);
 
 /** A single-API answer as documented. */
 const verification = (result: string, error = '') => ({
@@ -46,14 +25,14 @@ const verification = (result: string, error = '') => ({
 describe('Function: createMillionVerifierVerifier', () => {
   it('verifies the email with the key as a query parameter and returns its verdict', async () => {
     // Prepare
-    server.reply({ status: 200, json: verification('ok') });
+    server().reply({ status: 200, json: verification('ok') });
 
     // Act
-    const result = await verifier.verify('jane.doe@acme.com', call());
+    const result = await verifier().verify('jane.doe@acme.com', aCall());
 
     // Assess
     expect(result).toEqual({ verdict: 'valid', detail: 'millionverifier result ok' });
-    const [request] = server.requests;
+    const [request] = server().requests;
     expect(request?.method).toBe('GET');
     expect(request?.path).toBe('/api/v3/');
     expect(Object.fromEntries(request?.query ?? [])).toEqual({
@@ -71,72 +50,57 @@ describe('Function: createMillionVerifierVerifier', () => {
     ['something_new', 'unknown'],
   ])('maps the result %s to the verdict %s', async (result, verdict) => {
     // Prepare
-    server.reply({ status: 200, json: verification(result) });
+    server().reply({ status: 200, json: verification(result) });
 
     // Act
-    const answer = await verifier.verify('jane.doe@acme.com', call());
+    const answer = await verifier().verify('jane.doe@acme.com', aCall());
 
     // Assess
     expect(answer.verdict).toBe(verdict);
   });
 
-  it.each<FailureCase>([
-    {
-      case: 'an invalid API key reported in the answer',
-      reply: { status: 200, json: verification('error', 'Invalid API key') },
-      error: PermanentProviderError,
-    },
-    {
-      case: 'insufficient credits reported in the answer',
-      reply: { status: 200, json: verification('error', 'Insufficient credits') },
-      error: PermanentProviderError,
-    },
-    {
-      case: 'an internal error reported in the answer',
-      reply: { status: 200, json: verification('error', 'Internal error') },
-      error: TransientProviderError,
-    },
-    { case: '401', reply: { status: 401, json: {} }, error: PermanentProviderError },
-    { case: '402', reply: { status: 402, json: {} }, error: PermanentProviderError },
-    {
-      case: '429 with Retry-After',
-      reply: { status: 429, json: {}, headers: { 'retry-after': '5' } },
-      error: TransientProviderError,
-      retryAfter: 5,
-    },
-    { case: '500', reply: { status: 500, text: '' }, error: TransientProviderError },
-    { case: 'malformed JSON', reply: { status: 200, text: '{"result":' }, error: PermanentProviderError },
-  ])('classifies $case', async ({ reply, error: expected, retryAfter }) => {
-    // Prepare
-    server.reply(reply);
-
-    // Act
-    const error = await failureOf(verifier.verify('jane.doe@acme.com', call()));
-
-    // Assess
-    expect(error).toBeInstanceOf(expected);
-    expect(retryAfterOf(error)).toBe(retryAfter);
-  });
+  itClassifiesFailures(
+    server,
+    [
+      {
+        case: 'an invalid API key reported in the answer',
+        reply: { status: 200, json: verification('error', 'Invalid API key') },
+        error: PermanentProviderError,
+      },
+      {
+        case: 'insufficient credits reported in the answer',
+        reply: { status: 200, json: verification('error', 'Insufficient credits') },
+        error: PermanentProviderError,
+      },
+      {
+        case: 'an internal error reported in the answer',
+        reply: { status: 200, json: verification('error', 'Internal error') },
+        error: TransientProviderError,
+      },
+      { case: '401', reply: { status: 401, json: {} }, error: PermanentProviderError },
+      { case: '402', reply: { status: 402, json: {} }, error: PermanentProviderError },
+      {
+        case: '429 with Retry-After',
+        reply: { status: 429, json: {}, headers: { 'retry-after': '5' } },
+        error: TransientProviderError,
+        retryAfter: 5,
+      },
+      { case: '500', reply: { status: 500, text: '' }, error: TransientProviderError },
+      { case: 'malformed JSON', reply: { status: 200, text: '{"result":' }, error: PermanentProviderError },
+    ],
+    () => verifier().verify('jane.doe@acme.com', aCall()),
+  );
 
   it('keeps the API key out of error messages', async () => {
     // Prepare
-    server.reply({ status: 401, json: {} });
+    server().reply({ status: 401, json: {} });
 
     // Act
-    const error = await failureOf(verifier.verify('jane.doe@acme.com', call()));
+    const error = await failureOf(verifier().verify('jane.doe@acme.com', aCall()));
 
     // Assess
     expect(error.message).toBe('millionverifier: API key rejected (HTTP 401)');
   });
 
-  it('throws a TransientProviderError when MillionVerifier does not answer in time', async () => {
-    // Prepare
-    server.reply('hang');
-
-    // Act
-    const error = await failureOf(verifier.verify('jane.doe@acme.com', { signal: shortTimeout() }));
-
-    // Assess
-    expect(error).toBeInstanceOf(TransientProviderError);
-  });
+  itTimesOut(server, 'MillionVerifier', (call) => verifier().verify('jane.doe@acme.com', call));
 });

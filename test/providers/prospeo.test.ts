@@ -1,32 +1,18 @@
 import { createProspeoProvider } from '../../functions/providers/prospeo';
+import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
 import {
-  PermanentProviderError,
-  TransientProviderError,
-  type Provider,
-} from '../../functions/providers/provider';
-import {
+  aCall,
   aContact,
   failureOf,
-  retryAfterOf,
-  shortTimeout,
-  startFakeProviderServer,
-  type FailureCase,
-  type FakeProviderServer,
+  itClassifiesFailures,
+  itRefusesWithoutCalling,
+  itTimesOut,
+  useFakeProvider,
 } from './fake-provider-server';
 
-let server: FakeProviderServer;
-let prospeo: Provider;
-
-beforeAll(async () => {
-  server = await startFakeProviderServer();
-  prospeo = createProspeoProvider({ apiKey: 'prospeo-key', baseUrl: server.baseUrl });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-const call = () => ({ signal: AbortSignal.timeout(5000) });
+const { server, adapter: prospeo } = useFakeProvider((baseUrl) =>
+  createProspeoProvider({ apiKey: 'prospeo-key', baseUrl }),
+);
 
 /** An Enrich Person match as documented, trimmed to the person's contact fields. */
 const match = (person: Record<string, unknown>) => ({
@@ -39,7 +25,7 @@ const match = (person: Record<string, unknown>) => ({
 describe('Function: createProspeoProvider', () => {
   it('asks Enrich Person for a verified email only and returns it as valid', async () => {
     // Prepare
-    server.reply({
+    server().reply({
       status: 200,
       json: match({
         email: { status: 'VERIFIED', revealed: true, email: 'jane.doe@acme.com' },
@@ -48,11 +34,11 @@ describe('Function: createProspeoProvider', () => {
     });
 
     // Act
-    const answer = await prospeo.find(aContact(), 'email', call());
+    const answer = await prospeo().find(aContact(), 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'email', email: 'jane.doe@acme.com', verdict: 'valid' });
-    const [request] = server.requests;
+    const [request] = server().requests;
     expect(request?.method).toBe('POST');
     expect(request?.path).toBe('/enrich-person');
     expect(request?.headers['x-key']).toBe('prospeo-key');
@@ -73,7 +59,7 @@ describe('Function: createProspeoProvider', () => {
 
   it('asks for a mobile only and returns it with its country', async () => {
     // Prepare
-    server.reply({
+    server().reply({
       status: 200,
       json: match({
         mobile: {
@@ -89,28 +75,28 @@ describe('Function: createProspeoProvider', () => {
     });
 
     // Act
-    const answer = await prospeo.find(aContact({ domain: null }), 'phone', call());
+    const answer = await prospeo().find(aContact({ domain: null }), 'phone', aCall());
 
     // Assess
     expect(answer).toEqual({
       kind: 'phones',
       phones: [{ number: '+14155550134', type: 'mobile', country: 'US' }],
     });
-    expect(server.requests[0]?.body).toMatchObject({
+    expect(server().requests[0]?.body).toMatchObject({
       only_verified_email: false,
       enrich_mobile: true,
       only_verified_mobile: true,
       data: { company_name: 'Acme' },
     });
-    expect(server.requests[0]?.body).not.toHaveProperty('data.company_website');
+    expect(server().requests[0]?.body).not.toHaveProperty('data.company_website');
   });
 
   it('returns not_found on the NO_MATCH error code', async () => {
     // Prepare
-    server.reply({ status: 400, json: { error: true, error_code: 'NO_MATCH' } });
+    server().reply({ status: 400, json: { error: true, error_code: 'NO_MATCH' } });
 
     // Act
-    const answer = await prospeo.find(aContact(), 'email', call());
+    const answer = await prospeo().find(aContact(), 'email', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'not_found', detail: 'no match' });
@@ -118,94 +104,71 @@ describe('Function: createProspeoProvider', () => {
 
   it('returns not_found when the match reveals no mobile', async () => {
     // Prepare
-    server.reply({
+    server().reply({
       status: 200,
       json: match({ mobile: { status: 'UNAVAILABLE', revealed: false, mobile: null } }),
     });
 
     // Act
-    const answer = await prospeo.find(aContact(), 'phone', call());
+    const answer = await prospeo().find(aContact(), 'phone', aCall());
 
     // Assess
     expect(answer).toEqual({ kind: 'not_found', detail: 'no mobile revealed' });
   });
 
-  it.each<FailureCase>([
-    {
-      case: 'INSUFFICIENT_CREDITS',
-      reply: { status: 400, json: { error: true, error_code: 'INSUFFICIENT_CREDITS' } },
-      error: PermanentProviderError,
-    },
-    {
-      case: 'INVALID_DATAPOINTS',
-      reply: { status: 400, json: { error: true, error_code: 'INVALID_DATAPOINTS' } },
-      error: PermanentProviderError,
-    },
-    {
-      case: '401 (bad key)',
-      reply: { status: 401, json: { error: true, error_code: 'INVALID_API_KEY' } },
-      error: PermanentProviderError,
-    },
-    { case: '402', reply: { status: 402, json: {} }, error: PermanentProviderError },
-    {
-      case: '429 with Retry-After',
-      reply: {
-        status: 429,
-        json: { error: true, error_code: 'RATE_LIMITED' },
-        headers: { 'retry-after': '3' },
+  itClassifiesFailures(
+    server,
+    [
+      {
+        case: 'INSUFFICIENT_CREDITS',
+        reply: { status: 400, json: { error: true, error_code: 'INSUFFICIENT_CREDITS' } },
+        error: PermanentProviderError,
       },
-      error: TransientProviderError,
-      retryAfter: 3,
-    },
-    {
-      case: '500',
-      reply: { status: 500, json: { error: true, error_code: 'INTERNAL_ERROR' } },
-      error: TransientProviderError,
-    },
-    { case: 'malformed JSON', reply: { status: 200, text: 'not json' }, error: PermanentProviderError },
-  ])('classifies $case', async ({ reply, error: expected, retryAfter }) => {
-    // Prepare
-    server.reply(reply);
-
-    // Act
-    const error = await failureOf(prospeo.find(aContact(), 'email', call()));
-
-    // Assess
-    expect(error).toBeInstanceOf(expected);
-    expect(retryAfterOf(error)).toBe(retryAfter);
-  });
+      {
+        case: 'INVALID_DATAPOINTS',
+        reply: { status: 400, json: { error: true, error_code: 'INVALID_DATAPOINTS' } },
+        error: PermanentProviderError,
+      },
+      {
+        case: '401 (bad key)',
+        reply: { status: 401, json: { error: true, error_code: 'INVALID_API_KEY' } },
+        error: PermanentProviderError,
+      },
+      { case: '402', reply: { status: 402, json: {} }, error: PermanentProviderError },
+      {
+        case: '429 with Retry-After',
+        reply: {
+          status: 429,
+          json: { error: true, error_code: 'RATE_LIMITED' },
+          headers: { 'retry-after': '3' },
+        },
+        error: TransientProviderError,
+        retryAfter: 3,
+      },
+      {
+        case: '500',
+        reply: { status: 500, json: { error: true, error_code: 'INTERNAL_ERROR' } },
+        error: TransientProviderError,
+      },
+      { case: 'malformed JSON', reply: { status: 200, text: 'not json' }, error: PermanentProviderError },
+    ],
+    () => prospeo().find(aContact(), 'email', aCall()),
+  );
 
   it('says out of credits on INSUFFICIENT_CREDITS', async () => {
     // Prepare
-    server.reply({ status: 400, json: { error: true, error_code: 'INSUFFICIENT_CREDITS' } });
+    server().reply({ status: 400, json: { error: true, error_code: 'INSUFFICIENT_CREDITS' } });
 
     // Act
-    const error = await failureOf(prospeo.find(aContact(), 'email', call()));
+    const error = await failureOf(prospeo().find(aContact(), 'email', aCall()));
 
     // Assess
     expect(error.message).toBe('prospeo: out of credits');
   });
 
-  it('throws a TransientProviderError when Prospeo does not answer in time', async () => {
-    // Prepare
-    server.reply('hang');
+  itTimesOut(server, 'Prospeo', (call) => prospeo().find(aContact(), 'email', call));
 
-    // Act
-    const error = await failureOf(prospeo.find(aContact(), 'email', { signal: shortTimeout() }));
-
-    // Assess
-    expect(error).toBeInstanceOf(TransientProviderError);
-  });
-
-  it('refuses the personal_email type without calling Prospeo', async () => {
-    // Prepare
-    server.reply();
-
-    // Act
-    const error = await failureOf(prospeo.find(aContact(), 'personal_email', call()));
-
-    // Assess
-    expect(error).toBeInstanceOf(PermanentProviderError);
-    expect(server.requests).toHaveLength(0);
-  });
+  itRefusesWithoutCalling(server, 'the personal_email type', 'Prospeo', () =>
+    prospeo().find(aContact(), 'personal_email', aCall()),
+  );
 });
