@@ -11,6 +11,7 @@ import type { Account, ApiKeyRecord } from '../../domain/accounts';
 import { newId } from '../../domain/ids';
 import type { AccountRepository } from '../../domain/ports';
 import { keys, type LedgerEntry } from './keys';
+import { transactWrite } from './transactions';
 
 type AccountItem = Account & { available: number };
 
@@ -69,20 +70,18 @@ export class DynamoAccountStore implements AccountRepository {
   /** Creates an account with its first key; an opening balance is a grant in the ledger. */
   async createAccount(account: Account, key: { keyHash: string; keyPrefix: string }): Promise<void> {
     const item: AccountItem = { ...account, balance: 0, reserved: 0, available: 0 };
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.account(account.account_id), type: 'account', ...item },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
+    await transactWrite(this.db, {
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.account(account.account_id), type: 'account', ...item },
+            ConditionExpression: 'attribute_not_exists(PK)',
           },
-          ...this.keyItems(account.account_id, key, account.created_at),
-        ],
-      }),
-    );
+        },
+        ...this.keyItems(account.account_id, key, account.created_at),
+      ],
+    });
     if (account.balance > 0) await this.grant(account.account_id, account.balance, account.created_at);
   }
 
@@ -187,27 +186,25 @@ export class DynamoAccountStore implements AccountRepository {
       at,
     };
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.account(accountId),
-                UpdateExpression: 'SET balance = balance + :n, available = available + :n',
-                ConditionExpression: 'attribute_exists(PK)',
-                ExpressionAttributeValues: { ':n': credits },
-              },
+      await transactWrite(this.db, {
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.account(accountId),
+              UpdateExpression: 'SET balance = balance + :n, available = available + :n',
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeValues: { ':n': credits },
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.ledger(accountId, `GRANT#${newId()}`), type: 'ledger', ...entry },
-              },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.ledger(accountId, `GRANT#${newId()}`), type: 'ledger', ...entry },
             },
-          ],
-        }),
-      );
+          },
+        ],
+      });
     } catch (error) {
       if (error instanceof TransactionCanceledException) throw new AccountNotFoundError(accountId);
       throw error;

@@ -2,13 +2,8 @@
  * Contact records, credit reservations and settlements, and idempotency records in DynamoDB. Every money
  * movement happens in the same transaction as the record change it belongs to, with its ledger entry.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord } from '../../domain/contact';
 import type {
   AcceptOutcome,
@@ -23,6 +18,7 @@ import type {
   WebhookRepository,
 } from '../../domain/ports';
 import { keys, TTL_ATTRIBUTE, type LedgerEntry } from './keys';
+import { cancellationReasons, transactWrite } from './transactions';
 
 const RECORD_FIELDS: ReadonlyArray<keyof ContactRecord> = [
   'account_id',
@@ -49,11 +45,6 @@ function toRecord(item: Record<string, unknown>): ContactRecord {
   const record: Record<string, unknown> = {};
   for (const field of RECORD_FIELDS) record[field] = item[field] ?? null;
   return record as unknown as ContactRecord;
-}
-
-function cancellationReasons(error: unknown): string[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
 }
 
 export class DynamoEnrichmentStore implements EnrichmentRepository, FinishRepository, WebhookRepository {
@@ -144,7 +135,11 @@ export class DynamoEnrichmentStore implements EnrichmentRepository, FinishReposi
         : []),
     ];
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      // The token makes an SDK-level resend of this very transaction a no-op rather than a failed condition.
+      await transactWrite(this.db, {
+        TransactItems: transactItems,
+        ClientRequestToken: `accept-${record.enrichment_id}`,
+      });
       return { kind: 'accepted' };
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -165,38 +160,36 @@ export class DynamoEnrichmentStore implements EnrichmentRepository, FinishReposi
   async rollbackAccept(record: ContactRecord, claim?: IdempotencyClaim): Promise<void> {
     const accountId = record.account_id;
     const cost = record.credits_reserved;
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Delete: {
-              TableName: this.tableName,
-              Key: keys.contact(accountId, record.enrichment_id),
-              ConditionExpression: '#status = :pending',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':pending': 'pending' },
-            },
+    await transactWrite(this.db, {
+      TransactItems: [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.contact(accountId, record.enrichment_id),
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
           },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.account(accountId),
-              UpdateExpression: 'SET reserved = reserved - :cost, available = available + :cost',
-              ExpressionAttributeValues: { ':cost': cost },
-            },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.account(accountId),
+            UpdateExpression: 'SET reserved = reserved - :cost, available = available + :cost',
+            ExpressionAttributeValues: { ':cost': cost },
           },
-          {
-            Delete: {
-              TableName: this.tableName,
-              Key: keys.ledger(accountId, `${record.enrichment_id}#reserve`),
-            },
+        },
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.ledger(accountId, `${record.enrichment_id}#reserve`),
           },
-          ...(claim
-            ? [{ Delete: { TableName: this.tableName, Key: keys.idempotency(accountId, claim.keyHash) } }]
-            : []),
-        ],
-      }),
-    );
+        },
+        ...(claim
+          ? [{ Delete: { TableName: this.tableName, Key: keys.idempotency(accountId, claim.keyHash) } }]
+          : []),
+      ],
+    });
   }
 
   async findIdempotency(
@@ -238,65 +231,63 @@ export class DynamoEnrichmentStore implements EnrichmentRepository, FinishReposi
     // Never charge beyond what was reserved: the reservation is the price the client agreed to.
     const charged = Math.min(input.creditsUsed, reserved);
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.contact(accountId, enrichmentId),
-                UpdateExpression:
-                  'SET #status = :finished, finished_at = :at, results = :results, waterfall = :waterfall, credits_used = :used',
-                ConditionExpression: '#status = :pending',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':finished': 'finished',
-                  ':pending': 'pending',
-                  ':at': input.finishedAt,
-                  ':results': input.results,
-                  ':waterfall': input.waterfall,
-                  ':used': charged,
-                },
+      await transactWrite(this.db, {
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.contact(accountId, enrichmentId),
+              UpdateExpression:
+                'SET #status = :finished, finished_at = :at, results = :results, waterfall = :waterfall, credits_used = :used',
+              ConditionExpression: '#status = :pending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':finished': 'finished',
+                ':pending': 'pending',
+                ':at': input.finishedAt,
+                ':results': input.results,
+                ':waterfall': input.waterfall,
+                ':used': charged,
               },
             },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.account(accountId),
-                UpdateExpression:
-                  'SET balance = balance - :charged, reserved = reserved - :reserved, available = available + :refund',
-                ExpressionAttributeValues: {
-                  ':charged': charged,
-                  ':reserved': reserved,
-                  ':refund': reserved - charged,
-                },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.account(accountId),
+              UpdateExpression:
+                'SET balance = balance - :charged, reserved = reserved - :reserved, available = available + :refund',
+              ExpressionAttributeValues: {
+                ':charged': charged,
+                ':reserved': reserved,
+                ':refund': reserved - charged,
               },
             },
-            ...(charged > 0
-              ? [
-                  this.ledgerPut(accountId, enrichmentId, {
-                    kind: 'charge',
-                    enrichment_id: enrichmentId,
-                    balance_delta: -charged,
-                    reserved_delta: 0,
-                    at: input.finishedAt,
-                  }),
-                ]
-              : []),
-            ...(reserved > 0
-              ? [
-                  this.ledgerPut(accountId, enrichmentId, {
-                    kind: 'release',
-                    enrichment_id: enrichmentId,
-                    balance_delta: 0,
-                    reserved_delta: -reserved,
-                    at: input.finishedAt,
-                  }),
-                ]
-              : []),
-          ],
-        }),
-      );
+          },
+          ...(charged > 0
+            ? [
+                this.ledgerPut(accountId, enrichmentId, {
+                  kind: 'charge',
+                  enrichment_id: enrichmentId,
+                  balance_delta: -charged,
+                  reserved_delta: 0,
+                  at: input.finishedAt,
+                }),
+              ]
+            : []),
+          ...(reserved > 0
+            ? [
+                this.ledgerPut(accountId, enrichmentId, {
+                  kind: 'release',
+                  enrichment_id: enrichmentId,
+                  balance_delta: 0,
+                  reserved_delta: -reserved,
+                  at: input.finishedAt,
+                }),
+              ]
+            : []),
+        ],
+      });
     } catch (error) {
       if (!cancellationReasons(error)) throw error;
       // A concurrent finish won the race: report the record as it now stands.
