@@ -8,7 +8,7 @@ import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { ApiClient } from '../support/http-client';
-import { WebhookReceiver, replies } from '../webhooks/receiver';
+import { WebhookReceiver, replies } from '../integration/webhooks/receiver';
 
 interface Created {
   account_id: string;

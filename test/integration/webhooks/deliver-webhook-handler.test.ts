@@ -1,8 +1,8 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDeliverWebhookHandler } from '../../functions/handlers/deliver-webhook';
-import type { DeliveryCommand, DeliveryOutcome } from '../../functions/webhooks/deliver-webhook';
-import type { DeliveryQueue } from '../../functions/webhooks/ports';
-import { lambdaContext } from '../support/api-events';
+import { createDeliverWebhookHandler } from '../../../functions/handlers/deliver-webhook';
+import type { DeliveryCommand, DeliveryOutcome } from '../../../functions/webhooks/deliver-webhook';
+import type { DeliveryQueue } from '../../../functions/webhooks/ports';
+import { lambdaContext } from '../../support/api-events';
 
 function sqsRecord(id: string, body: unknown, receiveCount = 1): SQSRecord {
   return {

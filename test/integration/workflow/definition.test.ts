@@ -1,7 +1,7 @@
 /** The waterfall definition file itself: valid ASL, and only the substitutions CDK fills. */
 import { readFileSync } from 'node:fs';
 import validateAsl from 'asl-validator';
-import { DEFINITION_PATH, loadDefinition, TASK_SUBSTITUTIONS } from '../../local/local-workflow';
+import { DEFINITION_PATH, loadDefinition, TASK_SUBSTITUTIONS } from '../../../local/local-workflow';
 
 describe('State machine definition: statemachines/waterfall.asl.json', () => {
   it('passes asl-validator once its function ARNs are substituted', () => {

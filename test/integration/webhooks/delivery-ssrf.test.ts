@@ -1,8 +1,8 @@
-import type { Account } from '../../functions/domain/accounts';
-import type { TargetPolicy } from '../../functions/domain/network-address';
-import { checkWebhookTarget, type ResolvedAddress } from '../../functions/webhooks/target-guard';
-import type { LocalQueue } from '../../local/local-queue';
-import { createTestTable, type TestTable } from '../support/dynamo';
+import type { Account } from '../../../functions/domain/accounts';
+import type { TargetPolicy } from '../../../functions/domain/network-address';
+import { checkWebhookTarget, type ResolvedAddress } from '../../../functions/webhooks/target-guard';
+import type { LocalQueue } from '../../../local/local-queue';
+import { createTestTable, type TestTable } from '../../support/dynamo';
 import { createAccount, finishedContact, storesOf, type Stores } from './fixtures';
 import { WebhookReceiver } from './receiver';
 import { startDelivery } from './rig';

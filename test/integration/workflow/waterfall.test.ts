@@ -2,14 +2,14 @@
  * The waterfall state machine, path by path: the real ASL file executed locally, the real provider-step and
  * record-result handlers, records and credits on DynamoDB Local.
  */
-import type { ContactView } from '../../functions/domain/contact';
-import type { WaterfallSettings } from '../../functions/config';
+import type { ContactView } from '../../../functions/domain/contact';
+import type { WaterfallSettings } from '../../../functions/config';
 import {
   PermanentProviderError,
   TransientProviderError,
   type Provider,
-} from '../../functions/providers/provider';
-import { createTestProduct, type TestProduct } from '../support/product';
+} from '../../../functions/providers/provider';
+import { createTestProduct, type TestProduct } from '../../support/product';
 
 const ALL_TYPES = ['email', 'phone', 'personal_email'] as const;
 

@@ -1,14 +1,14 @@
 /** Record-result on DynamoDB Local: the finish and the money happen once, however often the step runs. */
-import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
-import { DynamoEnrichmentStore } from '../../functions/adapters/dynamodb/enrichment-store';
-import { newApiKey, newWebhookSecret } from '../../functions/domain/accounts';
-import type { ContactRecord } from '../../functions/domain/contact';
-import { newId } from '../../functions/domain/ids';
-import { RecordResult } from '../../functions/domain/record-result';
-import type { WaterfallState } from '../../functions/domain/waterfall-state';
-import { DEFAULT_PRICES } from '../../functions/domain/pricing';
-import { createTestTable, type TestTable } from '../support/dynamo';
-import { RecordingWebhookQueue } from '../support/product';
+import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
+import { DynamoEnrichmentStore } from '../../../functions/adapters/dynamodb/enrichment-store';
+import { newApiKey, newWebhookSecret } from '../../../functions/domain/accounts';
+import type { ContactRecord } from '../../../functions/domain/contact';
+import { newId } from '../../../functions/domain/ids';
+import { RecordResult } from '../../../functions/domain/record-result';
+import type { WaterfallState } from '../../../functions/domain/waterfall-state';
+import { DEFAULT_PRICES } from '../../../functions/domain/pricing';
+import { createTestTable, type TestTable } from '../../support/dynamo';
+import { RecordingWebhookQueue } from '../../support/product';
 
 describe('Class: RecordResult', () => {
   let table: TestTable;

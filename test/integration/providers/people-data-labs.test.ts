@@ -1,5 +1,5 @@
-import { createPeopleDataLabsProvider } from '../../functions/providers/people-data-labs';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { createPeopleDataLabsProvider } from '../../../functions/providers/people-data-labs';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   aCall,
   aContact,

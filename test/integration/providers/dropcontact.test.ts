@@ -1,5 +1,5 @@
-import { createDropcontactProvider } from '../../functions/providers/dropcontact';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { createDropcontactProvider } from '../../../functions/providers/dropcontact';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   aCall,
   aContact,

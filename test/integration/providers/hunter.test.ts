@@ -1,6 +1,6 @@
-import { createHunterProvider } from '../../functions/providers/hunter';
-import { createHunterVerifier } from '../../functions/providers/hunter-verifier';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { createHunterProvider } from '../../../functions/providers/hunter';
+import { createHunterVerifier } from '../../../functions/providers/hunter-verifier';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   aCall,
   aContact,

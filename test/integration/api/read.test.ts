@@ -1,7 +1,7 @@
 /** GET /contacts/{id}, GET /account/credits and the authorizer, through API Gateway-shaped events. */
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { lambdaContext } from '../support/api-events';
-import { createTestProduct, type TestAccount, type TestProduct } from '../support/product';
+import { lambdaContext } from '../../support/api-events';
+import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/contacts/01ABC';
 

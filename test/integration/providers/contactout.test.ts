@@ -1,5 +1,5 @@
-import { createContactOutProvider } from '../../functions/providers/contactout';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { createContactOutProvider } from '../../../functions/providers/contactout';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   aCall,
   aContact,

@@ -1,5 +1,5 @@
-import { createIcypeasProvider } from '../../functions/providers/icypeas';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { createIcypeasProvider } from '../../../functions/providers/icypeas';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   aCall,
   aContact,

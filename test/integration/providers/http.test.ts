@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { callProvider, endpoint, parseRetryAfter, readAnswer } from '../../functions/providers/http';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { callProvider, endpoint, parseRetryAfter, readAnswer } from '../../../functions/providers/http';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   failureOf,
   shortTimeout,

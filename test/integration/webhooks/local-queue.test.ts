@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { LocalQueue, type QueueConsumer } from '../../local/local-queue';
+import { LocalQueue, type QueueConsumer } from '../../../local/local-queue';
 
 interface Received {
   record: SQSRecord;

@@ -1,8 +1,8 @@
-import { toContactView } from '../../functions/domain/contact';
-import type { Account } from '../../functions/domain/accounts';
-import { redriveWebhooks } from '../../functions/webhooks/redrive';
-import type { LocalQueue } from '../../local/local-queue';
-import { createTestTable, type TestTable } from '../support/dynamo';
+import { toContactView } from '../../../functions/domain/contact';
+import type { Account } from '../../../functions/domain/accounts';
+import { redriveWebhooks } from '../../../functions/webhooks/redrive';
+import type { LocalQueue } from '../../../local/local-queue';
+import { createTestTable, type TestTable } from '../../support/dynamo';
 import { createAccount, finishedContact, storesOf, type Stores } from './fixtures';
 import { replies, WebhookReceiver } from './receiver';
 import { startDelivery } from './rig';

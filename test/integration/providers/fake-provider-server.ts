@@ -11,7 +11,7 @@ import {
   TransientProviderError,
   type ContactQuery,
   type ProviderCall,
-} from '../../functions/providers/provider';
+} from '../../../functions/providers/provider';
 
 export interface RecordedRequest {
   method: string;

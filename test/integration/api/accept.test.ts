@@ -2,11 +2,11 @@
  * POST /contacts/enrich/async through API Gateway-shaped events: every rule of the contract, and the
  * guarantee that a rejected request writes, reserves and starts nothing.
  */
-import type { WorkflowInput, WorkflowStarter } from '../../functions/domain/ports';
-import { CONSENT_REQUIRED_MESSAGE } from '../../functions/domain/errors';
-import { apiEvent, lambdaContext } from '../support/api-events';
-import { itemsOfAccount } from '../support/dynamo';
-import { createTestProduct, type TestAccount, type TestProduct } from '../support/product';
+import type { WorkflowInput, WorkflowStarter } from '../../../functions/domain/ports';
+import { CONSENT_REQUIRED_MESSAGE } from '../../../functions/domain/errors';
+import { apiEvent, lambdaContext } from '../../support/api-events';
+import { itemsOfAccount } from '../../support/dynamo';
+import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
 
 class RecordingStarter implements WorkflowStarter {
   readonly started: WorkflowInput[] = [];

@@ -1,12 +1,12 @@
 /** The delivery side as the local stack wires it: local queue → deployed deliver handler → use case → sender. */
-import { systemClock } from '../../functions/domain/clock';
-import type { TargetPolicy } from '../../functions/domain/network-address';
-import { createDeliverWebhookHandler } from '../../functions/handlers/deliver-webhook';
-import { DeliverWebhook } from '../../functions/webhooks/deliver-webhook';
-import { maxAttempts, retryScheduleFrom } from '../../functions/webhooks/retry-schedule';
-import { WebhookSender } from '../../functions/webhooks/sender';
-import type { Resolver } from '../../functions/webhooks/target-guard';
-import { LocalQueue } from '../../local/local-queue';
+import { systemClock } from '../../../functions/domain/clock';
+import type { TargetPolicy } from '../../../functions/domain/network-address';
+import { createDeliverWebhookHandler } from '../../../functions/handlers/deliver-webhook';
+import { DeliverWebhook } from '../../../functions/webhooks/deliver-webhook';
+import { maxAttempts, retryScheduleFrom } from '../../../functions/webhooks/retry-schedule';
+import { WebhookSender } from '../../../functions/webhooks/sender';
+import type { Resolver } from '../../../functions/webhooks/target-guard';
+import { LocalQueue } from '../../../local/local-queue';
 import type { Stores } from './fixtures';
 
 export interface DeliveryRigOptions {

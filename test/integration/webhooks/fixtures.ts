@@ -1,10 +1,10 @@
 /** Accounts and finished contact records with a webhook, written through the real DynamoDB adapters. */
-import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
-import { DynamoEnrichmentStore } from '../../functions/adapters/dynamodb/enrichment-store';
-import { newApiKey, newWebhookSecret, type Account } from '../../functions/domain/accounts';
-import type { ContactRecord } from '../../functions/domain/contact';
-import { newId } from '../../functions/domain/ids';
-import type { TestTable } from '../support/dynamo';
+import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
+import { DynamoEnrichmentStore } from '../../../functions/adapters/dynamodb/enrichment-store';
+import { newApiKey, newWebhookSecret, type Account } from '../../../functions/domain/accounts';
+import type { ContactRecord } from '../../../functions/domain/contact';
+import { newId } from '../../../functions/domain/ids';
+import type { TestTable } from '../../support/dynamo';
 
 export interface Stores {
   accounts: DynamoAccountStore;

@@ -2,14 +2,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
-import { runAdmin, UsageError } from '../../functions/admin/cli';
-import type { AdminTarget } from '../../functions/admin/target';
-import { authenticate } from '../../functions/domain/authenticate';
-import { createTestTable, type TestTable } from '../support/dynamo';
+import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
+import { runAdmin, UsageError } from '../../../functions/admin/cli';
+import type { AdminTarget } from '../../../functions/admin/target';
+import { authenticate } from '../../../functions/domain/authenticate';
+import { createTestTable, type TestTable } from '../../support/dynamo';
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 describe('Command: npm run admin', () => {
   let table: TestTable;

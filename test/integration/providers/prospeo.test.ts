@@ -1,5 +1,5 @@
-import { createProspeoProvider } from '../../functions/providers/prospeo';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { createProspeoProvider } from '../../../functions/providers/prospeo';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   aCall,
   aContact,

@@ -1,5 +1,5 @@
-import { createMillionVerifierVerifier } from '../../functions/providers/millionverifier';
-import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import { createMillionVerifierVerifier } from '../../../functions/providers/millionverifier';
+import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import { aCall, failureOf, itClassifiesFailures, itTimesOut, useFakeProvider } from './fake-provider-server';
 
 const { server, adapter: verifier } = useFakeProvider((baseUrl) =>
