@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
-import { retryScheduleFrom } from '../functions/webhooks/retry-schedule';
+import { retryScheduleFrom } from '../functions/domain/retry-schedule';
 import { composeWebhookDelivery } from '../local/compose';
 import type { Deployment } from './deployment';
 import { DynamoDbMeter, itemSize, type MeterReading } from './dynamodb-meter';

@@ -6,10 +6,10 @@
  *  (a) one type, found at the first provider: email, sandbox-primary hits;
  *  (b) three types, two misses each: two bench providers answer not_found at once, then sandbox-primary hits.
  */
-import { DynamoAccountStore } from '../functions/adapters/dynamodb/account-store';
+import { DynamoAccountAdminStore } from '../functions/adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../functions/admin/accounts';
-import type { WaterfallSettings } from '../functions/config';
+import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
 import { systemClock } from '../functions/domain/clock';
 import type { Provider } from '../functions/providers/provider';
 import { startLocalStack, type LocalStack } from '../local/stack';
@@ -103,7 +103,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   });
   const db = createDocumentClient({ endpoint: stack.dynamoEndpoint });
   try {
-    const admin = new AccountAdministration(new DynamoAccountStore(db, stack.tableName), systemClock);
+    const admin = new AccountAdministration(new DynamoAccountAdminStore(db, stack.tableName), systemClock);
     const account = await admin.create({
       name: 'Bench',
       credits: options.credits ?? 10_000_000,

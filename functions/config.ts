@@ -1,35 +1,39 @@
 /**
- * The one configuration loader. Every setting a function needs comes from its environment (CDK sets it in AWS,
- * the local stack and tests set it locally); defaults are those a fresh local stack wants.
+ * The one configuration loader of the functions and the local stack. Every setting comes from the environment
+ * (CDK sets it in AWS, the local stack and tests locally), under the names in `ENV`, which the CDK constructs
+ * use too. Values are checked when loaded; a value a function cannot do without is asked for with `required`,
+ * which throws at initialisation rather than letting an empty string reach an AWS call.
  */
-import type { EnrichmentType } from './domain/enrichment-request';
-import { DEFAULT_PRICES } from './domain/pricing';
+import {
+  SANDBOX_WATERFALL,
+  waterfallSettingsProblems,
+  type WaterfallSettings,
+} from './domain/waterfall-settings';
 
-export interface WaterfallSettings {
-  /** Provider names in the order the waterfall asks them, per type. */
-  order: Record<EnrichmentType, string[]>;
-  /** Per-provider credit prices; a type missing here costs `DEFAULT_PRICES[type]`. */
-  prices: Record<string, Partial<Record<EnrichmentType, number>>>;
-  /** The email verifier asked about found emails their finder did not verify, if any. */
-  verifier: string | null;
-}
+/** Environment variable names, shared by the loader and the CDK constructs that set them. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  dynamoEndpoint: 'DYNAMODB_ENDPOINT',
+  region: 'AWS_REGION',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  webhookDeadLetterQueueUrl: 'WEBHOOK_DLQ_URL',
+  allowPrivateWebhookTargets: 'ALLOW_PRIVATE_WEBHOOK_TARGETS',
+  retentionDays: 'RETENTION_DAYS',
+  waterfall: 'WATERFALL_CONFIG',
+  providerSecretId: 'PROVIDER_SECRET_ID',
+  webhookRetrySchedule: 'WEBHOOK_RETRY_SCHEDULE',
+} as const;
 
-export const SANDBOX_WATERFALL: WaterfallSettings = {
-  order: {
-    email: ['sandbox-primary', 'sandbox-secondary'],
-    phone: ['sandbox-primary', 'sandbox-secondary'],
-    personal_email: ['sandbox-primary', 'sandbox-secondary'],
-  },
-  prices: {},
-  verifier: null,
-};
+/** Days a contact record is kept when `RETENTION_DAYS` is not set (the CDK setting `retentionDays` sets it). */
+export const DEFAULT_RETENTION_DAYS = 90;
 
 export interface Config {
-  tableName: string;
+  tableName: string | undefined;
   dynamoEndpoint: string | undefined;
   region: string | undefined;
-  stateMachineArn: string;
-  webhookQueueUrl: string;
+  stateMachineArn: string | undefined;
+  webhookQueueUrl: string | undefined;
   /** The webhook dead-letter queue: early give-ups go there, and the operator redrives from it. */
   webhookDeadLetterQueueUrl: string | undefined;
   allowPrivateWebhookTargets: boolean;
@@ -37,42 +41,75 @@ export interface Config {
   waterfall: WaterfallSettings;
   /** Secrets Manager secret holding `{ "<provider>": "<api key>" }` (AWS); absent locally. */
   providerSecretId: string | undefined;
-  /** `WEBHOOK_RETRY_SCHEDULE`: seconds before each retry; undefined means the built-in schedule. */
+  /** Seconds before each webhook retry; undefined means the built-in schedule. */
   webhookRetrySchedule: number[] | undefined;
 }
 
-function parseList(value: string | undefined): number[] | undefined {
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+type OptionalKey = {
+  [K in keyof Config]: undefined extends Config[K] ? K : never;
+}[keyof Config];
+
+/** A setting the caller cannot work without; throws naming its environment variable when it is missing. */
+export function required<K extends OptionalKey>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined) throw new ConfigurationError(`${ENV[key]} is not set.`);
+  return value as NonNullable<Config[K]>;
+}
+
+function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function secondsList(env: NodeJS.ProcessEnv, name: string): number[] | undefined {
+  const value = text(env, name);
   if (!value) return undefined;
   const seconds = value.split(',').map((part) => Number(part.trim()));
   if (!seconds.every((n) => Number.isFinite(n) && n >= 0)) {
-    throw new Error(`WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, got "${value}"`);
+    throw new ConfigurationError(`${name} must be comma-separated seconds, got "${value}".`);
   }
   return seconds;
 }
 
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new ConfigurationError(`${name} must be a positive integer, got "${value}".`);
+  }
+  return Number(value);
+}
+
+function waterfallFrom(env: NodeJS.ProcessEnv, name: string): WaterfallSettings {
+  const value = text(env, name);
+  if (value === undefined) return SANDBOX_WATERFALL;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigurationError(`${name} must be JSON.`);
+  }
+  const problems = waterfallSettingsProblems(parsed);
+  if (problems.length) throw new ConfigurationError(`${name} is invalid: ${problems.join('; ')}.`);
+  return parsed as WaterfallSettings;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
-    tableName: env.TABLE_NAME ?? '',
-    dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
-    region: env.AWS_REGION,
-    stateMachineArn: env.STATE_MACHINE_ARN ?? '',
-    webhookQueueUrl: env.WEBHOOK_QUEUE_URL ?? '',
-    webhookDeadLetterQueueUrl: env.WEBHOOK_DLQ_URL || undefined,
-    allowPrivateWebhookTargets: env.ALLOW_PRIVATE_WEBHOOK_TARGETS === 'true',
-    retentionDays: Number(env.RETENTION_DAYS ?? 90),
-    waterfall: env.WATERFALL_CONFIG
-      ? (JSON.parse(env.WATERFALL_CONFIG) as WaterfallSettings)
-      : SANDBOX_WATERFALL,
-    providerSecretId: env.PROVIDER_SECRET_ID || undefined,
-    webhookRetrySchedule: parseList(env.WEBHOOK_RETRY_SCHEDULE),
+    tableName: text(env, ENV.tableName),
+    dynamoEndpoint: text(env, ENV.dynamoEndpoint),
+    region: text(env, ENV.region),
+    stateMachineArn: text(env, ENV.stateMachineArn),
+    webhookQueueUrl: text(env, ENV.webhookQueueUrl),
+    webhookDeadLetterQueueUrl: text(env, ENV.webhookDeadLetterQueueUrl),
+    allowPrivateWebhookTargets: text(env, ENV.allowPrivateWebhookTargets) === 'true',
+    retentionDays: positiveInteger(env, ENV.retentionDays, DEFAULT_RETENTION_DAYS),
+    waterfall: waterfallFrom(env, ENV.waterfall),
+    providerSecretId: text(env, ENV.providerSecretId),
+    webhookRetrySchedule: secondsList(env, ENV.webhookRetrySchedule),
   };
-}
-
-export function priceOf(settings: WaterfallSettings) {
-  return (type: EnrichmentType, provider: string): number =>
-    settings.prices[provider]?.[type] ?? DEFAULT_PRICES[type];
-}
-
-export function providersFor(settings: WaterfallSettings) {
-  return (type: EnrichmentType): readonly string[] => settings.order[type] ?? [];
 }

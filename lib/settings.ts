@@ -7,11 +7,11 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import type { WaterfallSettings } from '../functions/config';
+import { waterfallSettingsProblems, type WaterfallSettings } from '../functions/domain/waterfall-settings';
 import { ENRICHMENT_TYPES, type EnrichmentType } from '../functions/domain/enrichment-request';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from '../functions/providers/catalog';
 import { SANDBOX_PROVIDERS } from '../functions/providers/sandbox';
-import { MAX_RETRY_DELAY_SECONDS } from '../functions/webhooks/retry-schedule';
+import { MAX_RETRY_DELAY_SECONDS } from '../functions/domain/retry-schedule';
 
 export interface ApiThrottling {
   /** Steady requests per second for the whole stage. */
@@ -79,21 +79,13 @@ const flag = z.preprocess(
   z.boolean(),
 );
 
-const providerName = z.string().min(1);
-
+/** The same schema the functions validate `WATERFALL_CONFIG` with (functions/domain/waterfall-settings.ts). */
 const waterfall = z.preprocess(
   fromJsonString,
-  z
-    .object({
-      order: z.object({
-        email: z.array(providerName),
-        phone: z.array(providerName),
-        personal_email: z.array(providerName),
-      }),
-      prices: z.record(z.string(), z.partialRecord(z.enum(ENRICHMENT_TYPES), z.number().int().min(0))),
-      verifier: z.string().min(1).nullable(),
-    })
-    .strict(),
+  z.custom<WaterfallSettings>().superRefine((value, ctx) => {
+    for (const problem of waterfallSettingsProblems(value))
+      ctx.addIssue({ code: 'custom', message: problem });
+  }),
 );
 
 const retrySchedule = z.preprocess(

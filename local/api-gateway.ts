@@ -14,6 +14,11 @@ import type {
   Context,
 } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
+import {
+  GATEWAY_ERRORS,
+  type GatewayError,
+  type GatewayErrorName,
+} from '../functions/handlers/gateway-errors';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (
@@ -43,16 +48,15 @@ const API_ID = 'local';
 /** API Gateway's own payload limit; the accept handler enforces the contract's smaller one. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-function gatewayError(status: number, code: string, message: string): APIGatewayProxyResult {
+/** The answer the deployed API's gateway response of the same name gives. */
+function gatewayError(name: GatewayErrorName): APIGatewayProxyResult {
+  const answer: GatewayError = GATEWAY_ERRORS[name];
   return {
-    statusCode: status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ code, message }),
+    statusCode: answer.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...answer.headers },
+    body: JSON.stringify(answer.body),
   };
 }
-
-const UNAUTHORIZED = () =>
-  gatewayError(401, 'unauthorized', 'A valid API key is required: send Authorization: Bearer <api_key>.');
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
@@ -128,7 +132,7 @@ export class LocalApi {
       result = await this.dispatch(request, method, url);
     } catch {
       // A handler that throws is a Lambda error: API Gateway answers 502 with its gateway response.
-      result = gatewayError(502, 'internal_error', 'An internal error occurred.');
+      result = gatewayError('internalError');
     }
     response.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) });
     response.end(result.body);
@@ -150,17 +154,15 @@ export class LocalApi {
       };
 
     const route = this.routes.find((candidate) => candidate.pattern.test(url.pathname));
-    if (!route) return gatewayError(404, 'not_found', 'No such route.');
-    if (route.method !== method)
-      return gatewayError(404, 'not_found', `No ${method} route at ${url.pathname}.`);
+    if (!route || route.method !== method) return gatewayError('unknownRoute');
 
     const authorization = request.headers.authorization;
-    if (!authorization) return UNAUTHORIZED();
+    if (!authorization) return gatewayError('unauthorized');
     const principal = await this.authorize(authorization, method, url.pathname);
-    if (!principal) return UNAUTHORIZED();
+    if (!principal) return gatewayError('unauthorized');
 
     const body = await readBody(request);
-    if (body === undefined) return gatewayError(413, 'payload_too_large', 'The request body is too large.');
+    if (body === undefined) return gatewayError('requestTooLarge');
     const event = this.event(request, method, url, route, principal, body);
     return route.handler(event, lambdaContext(route.resource));
   }

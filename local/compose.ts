@@ -1,48 +1,64 @@
 /**
- * Wires the product's handlers for one machine: the same handler factories the Lambda functions use, with
- * local adapters where AWS has a managed service (the state machine runner, the webhook queue) and DynamoDB
- * Local behind the real DynamoDB adapters. Used by `npm start` and by the tests.
+ * The product on one machine, built by the same composition root as the Lambda functions
+ * (`functions/composition.ts`), with local adapters where AWS has a managed service: the state machine runner
+ * and the webhook queue. DynamoDB Local sits behind the real DynamoDB adapters. Used by `npm start` and tests.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAccountStore } from '../functions/adapters/dynamodb/account-store';
-import { DynamoEnrichmentStore } from '../functions/adapters/dynamodb/enrichment-store';
-import { priceOf, providersFor, SANDBOX_WATERFALL, type WaterfallSettings } from '../functions/config';
-import { AcceptEnrichment } from '../functions/domain/accept-enrichment';
-import { systemClock, type Clock } from '../functions/domain/clock';
-import type { WebhookMessage, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
-import { createDeliverWebhookHandler } from '../functions/handlers/deliver-webhook';
-import { DeliverWebhook, type DeliveryOutcome } from '../functions/webhooks/deliver-webhook';
-import type { RetrySchedule } from '../functions/webhooks/retry-schedule';
-import { WebhookSender } from '../functions/webhooks/sender';
-import type { Resolver } from '../functions/webhooks/target-guard';
-import type { LocalQueue } from './local-queue';
-import { ProviderStep } from '../functions/domain/provider-step';
-import { RecordResult } from '../functions/domain/record-result';
-import { createAcceptHandler } from '../functions/handlers/accept';
-import { createAuthorizerHandler } from '../functions/handlers/authorizer';
-import { createCreditsHandler } from '../functions/handlers/credits';
-import { createGetContactHandler } from '../functions/handlers/get-contact';
-import { createProviderStepHandler } from '../functions/handlers/provider-step';
-import { createRecordResultHandler } from '../functions/handlers/record-result';
+import { DynamoAccountAdminStore } from '../functions/adapters/dynamodb/account-admin-store';
 import {
-  createProviderDirectory,
+  acceptHandler,
+  authorizerHandler,
+  creditsHandler,
+  deliverWebhookHandler,
+  getContactHandler,
+  providerStepHandler,
+  recordResultHandler,
+  type Runtime,
+  type WebhookSending,
+} from '../functions/composition';
+import { loadConfig, type Config } from '../functions/config';
+import { systemClock, type Clock } from '../functions/domain/clock';
+import type { DeliverWebhook, DeliveryOutcome } from '../functions/domain/deliver-webhook';
+import type { DeliveryQueue, WebhookMessage, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
+import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
+import {
+  baseUrlsFromEnvironment,
   keysFromEnvironment,
   type ProviderKeys,
 } from '../functions/providers/directory';
 import type { Provider } from '../functions/providers/provider';
 import { LocalWorkflow, type LocalWorkflowOptions } from './local-workflow';
 
-export interface LocalProductOptions {
+export interface LocalRuntimeOptions {
   db: DynamoDBDocumentClient;
   tableName: string;
-  webhookQueue: WebhookQueue;
+  /** Overrides `WATERFALL_CONFIG`. */
   waterfall?: WaterfallSettings;
+  /** Loopback and private webhook targets (and plain http): allowed unless said otherwise. */
+  allowPrivateWebhookTargets?: boolean;
+  /** Overrides `WEBHOOK_RETRY_SCHEDULE`. */
+  webhookRetrySchedule?: number[];
+  clock?: Clock;
+}
+
+/** The configuration of the local product: the environment's, with the local table and overrides. */
+export function localRuntime(options: LocalRuntimeOptions): Runtime {
+  const environment = loadConfig();
+  const config: Config = {
+    ...environment,
+    tableName: options.tableName,
+    waterfall: options.waterfall ?? environment.waterfall,
+    allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? true,
+    webhookRetrySchedule: options.webhookRetrySchedule ?? environment.webhookRetrySchedule,
+  };
+  return { config, db: options.db, clock: options.clock ?? systemClock };
+}
+
+export interface LocalProductOptions extends LocalRuntimeOptions {
+  webhookQueue: WebhookQueue;
   providerKeys?: ProviderKeys;
   providerBaseUrls?: Record<string, string>;
   extraProviders?: Record<string, Provider>;
-  allowPrivateWebhookTargets?: boolean;
-  retentionDays?: number;
-  clock?: Clock;
   /** Wraps the workflow starter (tests inject failures here). */
   wrapWorkflow?: (workflow: WorkflowStarter) => WorkflowStarter;
   fastWaitsMs?: number;
@@ -52,33 +68,17 @@ export interface LocalProductOptions {
 }
 
 export function composeLocalProduct(options: LocalProductOptions) {
-  const clock = options.clock ?? systemClock;
-  const waterfall = options.waterfall ?? SANDBOX_WATERFALL;
-  const accounts = new DynamoAccountStore(options.db, options.tableName);
-  const enrichments = new DynamoEnrichmentStore(options.db, options.tableName, options.retentionDays ?? 90);
-
-  const providerStep = createProviderStepHandler(
-    new ProviderStep({
-      providers: createProviderDirectory({
-        settings: waterfall,
-        keys: options.providerKeys ?? keysFromEnvironment(),
-        baseUrls: options.providerBaseUrls,
-        extra: options.extraProviders,
-      }),
-      clock,
-      callTimeoutMs: options.providerCallTimeoutMs ?? 20_000,
-      maxRetryAfterSeconds: 300,
-      maxWaitsPerProvider: 20,
-    }),
+  const runtime = localRuntime(options);
+  const providerStep = providerStepHandler(
+    runtime,
+    {
+      keys: options.providerKeys ?? keysFromEnvironment(),
+      baseUrls: options.providerBaseUrls ?? baseUrlsFromEnvironment(),
+      extra: options.extraProviders,
+    },
+    options.providerCallTimeoutMs ? { callTimeoutMs: options.providerCallTimeoutMs } : {},
   );
-  const recordResult = createRecordResultHandler(
-    new RecordResult({
-      finishes: enrichments,
-      webhooks: options.webhookQueue,
-      clock,
-      priceOf: priceOf(waterfall),
-    }),
-  );
+  const recordResult = recordResultHandler(runtime, options.webhookQueue);
   const workflow = new LocalWorkflow({
     tasks: { ProviderStep: providerStep, RecordResult: recordResult },
     fastWaitsMs: options.fastWaitsMs,
@@ -88,24 +88,15 @@ export function composeLocalProduct(options: LocalProductOptions) {
   const starter = options.wrapWorkflow ? options.wrapWorkflow(workflow) : workflow;
 
   return {
-    accounts,
-    enrichments,
+    runtime,
+    /** The operator's account store (accounts, keys, grants, ledger). */
+    accounts: new DynamoAccountAdminStore(runtime.db, options.tableName),
     workflow,
     handlers: {
-      authorizer: createAuthorizerHandler(accounts),
-      accept: createAcceptHandler(
-        new AcceptEnrichment({
-          accounts,
-          enrichments,
-          workflow: starter,
-          clock,
-          targetPolicy: { allowPrivateTargets: options.allowPrivateWebhookTargets ?? true },
-          providersFor: providersFor(waterfall),
-          priceOf: priceOf(waterfall),
-        }),
-      ),
-      getContact: createGetContactHandler(enrichments),
-      credits: createCreditsHandler(accounts),
+      authorizer: authorizerHandler(runtime),
+      accept: acceptHandler(runtime, starter),
+      getContact: getContactHandler(runtime),
+      credits: creditsHandler(runtime),
       providerStep,
       recordResult,
     },
@@ -114,38 +105,24 @@ export function composeLocalProduct(options: LocalProductOptions) {
 
 export type LocalProduct = ReturnType<typeof composeLocalProduct>;
 
-export interface LocalDeliveryOptions {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  queue: LocalQueue;
-  allowPrivateWebhookTargets: boolean;
-  schedule: RetrySchedule;
-  clock?: Clock;
-  timeoutMs?: number;
-  resolve?: Resolver;
-  retentionDays?: number;
+export interface LocalDeliveryOptions extends LocalRuntimeOptions, WebhookSending {
+  queue: DeliveryQueue;
   onOutcome?: (message: WebhookMessage, outcome: DeliveryOutcome) => void;
 }
 
-/** The deliver handler the webhook queue drives, as in Lambda. */
+/** The deliver handler the local webhook queue drives, as SQS drives it in Lambda. */
 export function composeWebhookDelivery(options: LocalDeliveryOptions) {
-  const deliverWebhook = new DeliverWebhook({
-    webhooks: new DynamoEnrichmentStore(options.db, options.tableName, options.retentionDays ?? 90),
-    accounts: new DynamoAccountStore(options.db, options.tableName),
-    sender: new WebhookSender({
-      policy: { allowPrivateTargets: options.allowPrivateWebhookTargets },
-      timeoutMs: options.timeoutMs,
-      resolve: options.resolve,
-    }),
-    clock: options.clock ?? systemClock,
-    schedule: options.schedule,
-  });
-  const observed: Pick<DeliverWebhook, 'execute'> = {
+  const observe = (deliver: DeliverWebhook): Pick<DeliverWebhook, 'execute'> => ({
     async execute(command) {
-      const outcome = await deliverWebhook.execute(command);
+      const outcome = await deliver.execute(command);
       options.onOutcome?.(command.message, outcome);
       return outcome;
     },
-  };
-  return createDeliverWebhookHandler({ deliverWebhook: observed, queue: options.queue });
+  });
+  return deliverWebhookHandler(
+    localRuntime(options),
+    options.queue,
+    { resolve: options.resolve, timeoutMs: options.timeoutMs },
+    observe,
+  );
 }

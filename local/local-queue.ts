@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { WebhookMessage, WebhookQueue } from '../functions/domain/ports';
-import type { DeadLetterRedrive, DeliveryQueue } from '../functions/webhooks/ports';
+import type { DeadLetterRedrive, DeliveryQueue } from '../functions/domain/ports';
 
 export type QueueConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 

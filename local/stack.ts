@@ -7,12 +7,13 @@ import { createServer } from 'node:net';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createTable } from '../functions/adapters/dynamodb/table';
-import { loadConfig, type WaterfallSettings } from '../functions/config';
+import { loadConfig } from '../functions/config';
+import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
 import type { WaterfallState } from '../functions/domain/waterfall-state';
 import type { Provider } from '../functions/providers/provider';
-import { maxAttempts, retryScheduleFrom } from '../functions/webhooks/retry-schedule';
-import type { Resolver } from '../functions/webhooks/target-guard';
-import { redriveWebhooks } from '../functions/webhooks/redrive';
+import { maxAttempts, retryScheduleFrom } from '../functions/domain/retry-schedule';
+import type { Resolver } from '../functions/adapters/webhooks/target-guard';
+import { redriveWebhooks } from '../functions/domain/redrive-webhooks';
 import { LocalApi } from './api-gateway';
 import { composeLocalProduct, composeWebhookDelivery, type LocalProduct } from './compose';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -113,7 +114,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       db,
       tableName,
       webhookQueue: queue,
-      waterfall: options.waterfall ?? config.waterfall,
+      waterfall: options.waterfall,
       extraProviders: options.extraProviders,
       allowPrivateWebhookTargets: true,
       fastWaitsMs: options.fastWaitsMs,
@@ -136,8 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       db,
       tableName,
       queue,
-      allowPrivateWebhookTargets: true,
-      schedule,
+      webhookRetrySchedule: options.webhookRetrySchedule,
       timeoutMs: options.webhookTimeoutMs,
       resolve: options.resolve,
       onOutcome: (message, outcome) => {

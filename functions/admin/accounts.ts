@@ -1,15 +1,15 @@
 /**
- * Operator use cases on accounts and keys (CONTRACT.md "Accounts"): what `npm run admin` runs against the
+ * Operator use cases on accounts and keys (README "The operator CLI"): what `npm run admin` runs against the
  * deployed table or the local stack's.
  */
-import type { DynamoAccountStore } from '../adapters/dynamodb/account-store';
+import type { AccountAdministrationRepository } from '../domain/ports';
 import { creditsOf, newApiKey, newWebhookSecret, type Account } from '../domain/accounts';
 import type { Clock } from '../domain/clock';
 import { newId } from '../domain/ids';
 
 export class AccountAdministration {
   constructor(
-    private readonly accounts: DynamoAccountStore,
+    private readonly accounts: AccountAdministrationRepository,
     private readonly clock: Clock,
   ) {}
 

@@ -9,9 +9,9 @@
 import { parseArgs } from 'node:util';
 import {
   AccountNotFoundError,
-  DynamoAccountStore,
+  DynamoAccountAdminStore,
   KeyNotFoundError,
-} from '../adapters/dynamodb/account-store';
+} from '../adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { ISO_COUNTRY_CODES } from '../domain/countries';
 import { systemClock } from '../domain/clock';
@@ -96,7 +96,7 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
   const [group, command, ...rest] = argv;
   const { values, positionals } = parseOptions(rest);
   const db = createDocumentClient({ endpoint: target.dynamoEndpoint, region: target.region });
-  const admin = new AccountAdministration(new DynamoAccountStore(db, target.tableName), systemClock);
+  const admin = new AccountAdministration(new DynamoAccountAdminStore(db, target.tableName), systemClock);
   try {
     switch (`${group} ${command}`) {
       case 'accounts create': {

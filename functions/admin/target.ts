@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
 import { loadConfig } from '../config';
-import { redriveWebhooks } from '../webhooks/redrive';
+import { redriveWebhooks } from '../domain/redrive-webhooks';
 
 export interface AdminTarget {
   tableName: string;

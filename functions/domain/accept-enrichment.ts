@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from './clock';
 import { workflowInputOf, type ContactRecord } from './contact';
-import { parseEnrichmentRequest, type EnrichmentRequest, type EnrichmentType } from './enrichment-request';
+import { parseEnrichmentRequest, type EnrichmentRequest } from './enrichment-request';
 import {
   ConsentRequiredError,
   IdempotencyConflictError,
@@ -26,26 +26,25 @@ import {
 } from './errors';
 import { newId } from './ids';
 import type { TargetPolicy } from './network-address';
+import type { PriceList } from './credits';
 import type {
   AcceptedResponse,
-  AccountRepository,
-  EnrichmentRepository,
+  AcceptRepository,
+  AccountReader,
   IdempotencyClaim,
   WorkflowStarter,
 } from './ports';
-import { worstCaseCost, type PriceOf } from './pricing';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 export interface AcceptDependencies {
-  accounts: AccountRepository;
-  enrichments: EnrichmentRepository;
+  accounts: AccountReader;
+  enrichments: AcceptRepository;
   workflow: WorkflowStarter;
   clock: Clock;
   targetPolicy: TargetPolicy;
-  providersFor: (type: EnrichmentType) => readonly string[];
-  priceOf: PriceOf;
+  prices: PriceList;
   logger?: { error(message: string, extra: Record<string, unknown>): void };
 }
 
@@ -97,7 +96,7 @@ export class AcceptEnrichment {
       throw new ConsentRequiredError();
     }
 
-    const cost = worstCaseCost(request.enrichment_type, this.deps.providersFor, this.deps.priceOf);
+    const cost = this.deps.prices.worstCase(request.enrichment_type);
     const record = this.pendingRecord(
       command.accountId,
       request,

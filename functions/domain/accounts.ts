@@ -1,4 +1,4 @@
-/** Accounts, API keys and webhook secrets (CONTRACT.md "Accounts"). Keys are only ever stored as hashes. */
+/** Accounts, API keys and webhook secrets (README "The operator CLI"). Keys are only ever stored as hashes. */
 import { createHash, randomBytes } from 'node:crypto';
 
 export interface Account {

@@ -1,9 +1,9 @@
 /** API key → account id; undefined for a missing, malformed, unknown or revoked key. */
 import { bearerToken, hashApiKey } from './accounts';
-import type { AccountRepository } from './ports';
+import type { ApiKeyReader } from './ports';
 
 export async function authenticate(
-  accounts: Pick<AccountRepository, 'findApiKey'>,
+  accounts: ApiKeyReader,
   authorizationHeader: string | undefined,
 ): Promise<string | undefined> {
   const token = bearerToken(authorizationHeader);

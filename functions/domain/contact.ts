@@ -2,7 +2,7 @@
  * The contact record kept for each enrichment, and its public view (the body of GET /contacts/{id}, which is
  * also the webhook body).
  */
-import type { EnrichmentType } from './enrichment-request';
+import type { EnrichmentRequest, EnrichmentType } from './enrichment-request';
 import type { WorkflowInput } from './ports';
 
 export type EmailStatus = 'valid' | 'catch_all';
@@ -48,18 +48,11 @@ export interface WebhookState {
 
 export type ContactStatus = 'pending' | 'finished';
 
-export interface ContactRecord {
+/** The record: the request as validated (its `webhook_url` kept as the `webhook` state), and the outcome. */
+export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
   account_id: string;
   enrichment_id: string;
   status: ContactStatus;
-  firstname: string;
-  lastname: string;
-  company_name: string | null;
-  domain: string | null;
-  linkedin_url: string | null;
-  enrichment_type: EnrichmentType[];
-  phone_country_codes: string[] | null;
-  custom_json: string;
   created_at: string;
   finished_at: string | null;
   results: Results | null;
@@ -67,7 +60,13 @@ export interface ContactRecord {
   credits_used: number;
   waterfall: WaterfallStep[];
   webhook: WebhookState | null;
-}
+};
+
+/** What the waterfall asks providers about: the contact's identifying fields. */
+export type ContactQuery = Pick<
+  ContactRecord,
+  'firstname' | 'lastname' | 'company_name' | 'domain' | 'linkedin_url' | 'phone_country_codes'
+>;
 
 /** The public record: what GET /contacts/{id} answers and the webhook carries. */
 export type ContactView = Omit<

@@ -1,6 +1,6 @@
 /**
- * The body of POST /contacts/enrich/async: schema, normalisation and per-type requirements
- * (CONTRACT.md, checks 2 and 3). Pure: no I/O.
+ * The body of POST /contacts/enrich/async: schema, normalisation and per-type requirements (checks 2 and 3
+ * of the README's order of checks). Pure: no I/O. The schema is the one source of the request's shape.
  */
 import * as z from 'zod/mini';
 import { ISO_COUNTRY_CODES } from './countries';
@@ -10,19 +10,6 @@ import { classifyHost, isAllowedAddressClass, type TargetPolicy } from './networ
 
 export const ENRICHMENT_TYPES = ['email', 'phone', 'personal_email'] as const;
 export type EnrichmentType = (typeof ENRICHMENT_TYPES)[number];
-
-export interface EnrichmentRequest {
-  firstname: string;
-  lastname: string;
-  enrichment_type: EnrichmentType[];
-  company_name: string | null;
-  domain: string | null;
-  linkedin_url: string | null;
-  webhook_url: string | null;
-  phone_country_codes: string[] | null;
-  /** `custom` exactly as serialised, so it is echoed back byte-for-byte. */
-  custom_json: string;
-}
 
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TOP_LEVEL_LABEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
@@ -167,6 +154,17 @@ function buildSchema(policy: TargetPolicy) {
   });
 }
 
+type RequestBody = z.output<ReturnType<typeof buildSchema>>;
+
+/** Optional fields become `null` when absent: the request as the rest of the product sees it. */
+type Normalised<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
+
+/**
+ * A validated, normalised request: every field of the schema, absent optional ones as `null`, and `custom` as
+ * the JSON text it was serialised to (so it is echoed back byte-for-byte). A new POST field is one schema line.
+ */
+export type EnrichmentRequest = Omit<Normalised<RequestBody>, 'custom'> & { custom_json: string };
+
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path
     .map((segment, index) =>
@@ -219,7 +217,8 @@ function missingFieldErrors(request: Omit<EnrichmentRequest, 'custom_json'>): Fi
 
 /** Validates and normalises a parsed JSON body; throws ValidationError naming every offending field. */
 export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): EnrichmentRequest {
-  const parsed = buildSchema(policy).safeParse(body);
+  const schema = buildSchema(policy);
+  const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error, body);
     const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
@@ -228,22 +227,17 @@ export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): Enr
       unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
     );
   }
-  const value = parsed.data;
-  const request = {
-    firstname: value.firstname,
-    lastname: value.lastname,
-    enrichment_type: value.enrichment_type,
-    company_name: value.company_name ?? null,
-    domain: value.domain ?? null,
-    linkedin_url: value.linkedin_url ?? null,
-    webhook_url: value.webhook_url ?? null,
-    phone_country_codes: value.phone_country_codes ?? null,
-  };
+  const { custom, ...fields } = parsed.data;
+  const request = Object.fromEntries(
+    Object.keys(schema.shape)
+      .filter((key) => key !== 'custom')
+      .map((key) => [key, fields[key as keyof typeof fields] ?? null]),
+  ) as Omit<EnrichmentRequest, 'custom_json'>;
   const missing = missingFieldErrors(request);
   if (missing.length)
     throw new ValidationError(
       missing,
       `Missing field(s): ${[...new Set(missing.map((e) => e.path))].join(', ')}.`,
     );
-  return { ...request, custom_json: JSON.stringify(value.custom ?? {}) };
+  return { ...request, custom_json: JSON.stringify(custom ?? {}) };
 }

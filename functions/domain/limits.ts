@@ -1,3 +1,3 @@
-/** Size limits of the contract (CONTRACT.md, POST /contacts/enrich/async). */
+/** Size limits of the contract (README "API": POST /contacts/enrich/async). */
 export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_CUSTOM_BYTES = 4 * 1024;

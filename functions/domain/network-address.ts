@@ -1,5 +1,5 @@
 /**
- * Classifies IP addresses and URL hosts for the webhook-target guard (CONTRACT.md "Webhook targets").
+ * Classifies IP addresses and URL hosts for the webhook-target guard (README "Webhooks": targets).
  * Pure: resolution happens in the adapter; this module only judges addresses.
  */
 import { isIP } from 'node:net';

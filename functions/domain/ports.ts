@@ -1,15 +1,30 @@
 /**
- * The ports the use cases depend on. Adapters (DynamoDB, Step Functions, SQS, local stack) implement them;
- * tests use the real adapters against emulators, or plain fakes for pure logic.
+ * The ports the use cases depend on, grouped by use case. Adapters (DynamoDB, Step Functions, SQS, HTTP, the
+ * local stack) implement them; tests use the real adapters against emulators, or plain fakes for pure logic.
  */
 import type { Account, ApiKeyRecord } from './accounts';
 import type { ContactRecord, Results, WaterfallStep, WebhookState } from './contact';
+import type { Settlement } from './credits';
 import type { EnrichmentType } from './enrichment-request';
+import type { AddressClass } from './network-address';
 
-export interface AccountRepository {
+// Reading, shared by several use cases ------------------------------------------------------------------
+
+export interface AccountReader {
   getAccount(accountId: string): Promise<Account | undefined>;
+}
+
+export interface ContactReader {
+  getContact(accountId: string, enrichmentId: string): Promise<ContactRecord | undefined>;
+}
+
+// Authenticate (authorizer) -----------------------------------------------------------------------------
+
+export interface ApiKeyReader {
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
 }
+
+// AcceptEnrichment ----------------------------------------------------------------------------------------
 
 export interface AcceptedResponse {
   enrichment_id: string;
@@ -35,7 +50,7 @@ export type AcceptOutcome =
   | { kind: 'insufficient_credits'; available: number }
   | { kind: 'idempotency_replay'; record: IdempotencyRecord };
 
-export interface EnrichmentRepository {
+export interface AcceptRepository {
   /**
    * Atomically writes the pending record, reserves `record.credits_reserved` credits (never beyond the
    * available balance), appends the reserve ledger entry and, with a claim, the idempotency record.
@@ -44,37 +59,6 @@ export interface EnrichmentRepository {
   /** Undoes an accept whose workflow could not be started: nothing of it remains. */
   rollbackAccept(record: ContactRecord, claim?: IdempotencyClaim): Promise<void>;
   findIdempotency(accountId: string, keyHash: string, now: Date): Promise<IdempotencyRecord | undefined>;
-  getContact(accountId: string, enrichmentId: string): Promise<ContactRecord | undefined>;
-}
-
-export interface FinishInput {
-  accountId: string;
-  enrichmentId: string;
-  results: Results;
-  waterfall: WaterfallStep[];
-  creditsUsed: number;
-  finishedAt: string;
-}
-
-export type FinishOutcome =
-  | { kind: 'finished'; record: ContactRecord }
-  | { kind: 'already_finished'; record: ContactRecord }
-  | { kind: 'missing' };
-
-export interface FinishRepository {
-  /** Flips pending → finished, settles credits and writes ledger entries, exactly once. */
-  finish(input: FinishInput): Promise<FinishOutcome>;
-}
-
-export interface WebhookAttempt {
-  at: string;
-  responseStatus: number | null;
-  status: WebhookState['status'];
-}
-
-export interface WebhookRepository {
-  getContact(accountId: string, enrichmentId: string): Promise<ContactRecord | undefined>;
-  recordWebhookAttempt(accountId: string, enrichmentId: string, attempt: WebhookAttempt): Promise<void>;
 }
 
 export interface WorkflowInput {
@@ -96,6 +80,25 @@ export interface WorkflowStarter {
   start(input: WorkflowInput): Promise<void>;
 }
 
+// RecordResult --------------------------------------------------------------------------------------------
+
+export interface FinishInput {
+  /** The pending record as read before settling. */
+  record: ContactRecord;
+  results: Results;
+  waterfall: WaterfallStep[];
+  settlement: Settlement;
+  finishedAt: string;
+}
+
+export type FinishOutcome =
+  { kind: 'finished'; record: ContactRecord } | { kind: 'already_finished'; record: ContactRecord };
+
+export interface FinishRepository extends ContactReader {
+  /** Flips pending → finished, applies the settlement and writes its ledger entries, exactly once. */
+  finish(input: FinishInput): Promise<FinishOutcome>;
+}
+
 export interface WebhookMessage {
   account_id: string;
   enrichment_id: string;
@@ -103,4 +106,68 @@ export interface WebhookMessage {
 
 export interface WebhookQueue {
   enqueue(message: WebhookMessage): Promise<void>;
+}
+
+// DeliverWebhook ------------------------------------------------------------------------------------------
+
+export interface WebhookAttempt {
+  at: string;
+  responseStatus: number | null;
+  status: WebhookState['status'];
+}
+
+export interface WebhookRepository extends ContactReader {
+  recordWebhookAttempt(accountId: string, enrichmentId: string, attempt: WebhookAttempt): Promise<void>;
+}
+
+export interface WebhookPost {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export type SendOutcome =
+  /** The receiver answered (any status, 3xx included: redirects are not followed). */
+  | { kind: 'response'; status: number; retryAfter: string | undefined }
+  /** The target is not allowed; no connection was made. */
+  | { kind: 'refused'; reason: 'invalid_url' | 'scheme' | 'address'; addressClass?: AddressClass }
+  | { kind: 'unresolvable' }
+  | { kind: 'timeout' }
+  | { kind: 'network_error'; code: string };
+
+/** One webhook POST to a checked target (adapters/webhooks/sender.ts). */
+export interface WebhookTransport {
+  send(post: WebhookPost): Promise<SendOutcome>;
+}
+
+/** What delivery needs from its queue beyond receiving and acknowledging (SQS in AWS, the local queue). */
+export interface DeliveryQueue {
+  /**
+   * Keeps a received message hidden for `seconds` from now; it comes back (the next attempt, with a higher
+   * receive count) once they pass, unless it is acknowledged first.
+   */
+  changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
+  /** Puts a message whose delivery gave up before its last attempt (410, refused target) on the dead-letter queue. */
+  deadLetter(body: string): Promise<void>;
+}
+
+// Redrive (operator) --------------------------------------------------------------------------------------
+
+export interface DeadLetterRedrive {
+  /** Moves every dead-lettered delivery back to the queue as a new message (a new round); returns how many. */
+  redriveDeadLetters(): Promise<number>;
+}
+
+// Account administration (operator) -----------------------------------------------------------------------
+
+export interface AccountAdministrationRepository extends AccountReader {
+  createAccount(account: Account, key: { keyHash: string; keyPrefix: string }): Promise<void>;
+  addKey(accountId: string, key: { keyHash: string; keyPrefix: string }, at: string): Promise<void>;
+  revokeKey(accountId: string, keyPrefix: string, at: string): Promise<ApiKeyRecord>;
+  listKeys(accountId: string): Promise<Omit<ApiKeyRecord, 'key_hash'>[]>;
+  grant(accountId: string, credits: number, at: string): Promise<void>;
+  updateSettings(
+    accountId: string,
+    settings: { personal_email_consent?: boolean; default_phone_country_codes?: string[] | null },
+  ): Promise<void>;
 }

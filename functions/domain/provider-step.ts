@@ -77,6 +77,16 @@ export class ProviderStep {
         this.nextProvider(state);
         continue;
       }
+      if (!provider.types.includes(current.type)) {
+        this.trace(
+          state,
+          current,
+          { outcome: 'error', detail: `skipped: does not offer ${current.type}` },
+          0,
+        );
+        this.nextProvider(state);
+        continue;
+      }
       return this.settle(
         await this.callProvider(state, { type: current.type, provider: current.provider }, provider),
       );

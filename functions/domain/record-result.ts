@@ -6,24 +6,24 @@
  *
  * Primary course:
  *  1. Shape the results: every requested type present, `null` (phones `[]`) when nothing was found.
- *  2. Price what was found, per the provider that found it.
+ *  2. Price what was found, per the provider that found it, and settle it against the reservation.
  *  3. In one transaction: flip the record from pending to finished, write results and trace, charge the price,
  *     release the reservation, append the ledger entries. A replay changes nothing and still succeeds.
  *  4. Hand the webhook, when one was given, to the delivery queue (again on a replay whose first run may have
  *     stopped before it, as long as no delivery has been attempted).
  */
 import type { Clock } from './clock';
-import type { Results } from './contact';
+import type { ContactRecord, Results } from './contact';
+import { settle, type PriceList } from './credits';
 import type { EnrichmentType } from './enrichment-request';
-import type { FinishRepository, WebhookQueue } from './ports';
-import type { PriceOf } from './pricing';
+import type { FinishOutcome, FinishRepository, WebhookQueue } from './ports';
 import type { WaterfallState } from './waterfall-state';
 
 export interface RecordResultDependencies {
   finishes: FinishRepository;
   webhooks: WebhookQueue;
   clock: Clock;
-  priceOf: PriceOf;
+  prices: PriceList;
 }
 
 export function shapeResults(types: readonly EnrichmentType[], found: Results): Results {
@@ -35,36 +35,42 @@ export function shapeResults(types: readonly EnrichmentType[], found: Results): 
   return results;
 }
 
-export function priceResults(results: Results, priceOf: PriceOf): number {
-  let total = 0;
-  if (results.email) total += priceOf('email', results.email.provider);
-  if (results.personal_email) total += priceOf('personal_email', results.personal_email.provider);
-  const phoneProvider = results.phones?.[0]?.provider;
-  if (phoneProvider) total += priceOf('phone', phoneProvider);
-  return total;
-}
-
 export class RecordResult {
   constructor(private readonly deps: RecordResultDependencies) {}
 
   async execute(
     state: WaterfallState,
   ): Promise<{ status: 'finished' | 'already_finished' | 'missing'; credits_used: number }> {
-    const results = shapeResults(state.types, state.results ?? {});
-    const outcome = await this.deps.finishes.finish({
-      accountId: state.account_id,
-      enrichmentId: state.enrichment_id,
-      results,
-      waterfall: state.waterfall ?? [],
-      creditsUsed: priceResults(results, this.deps.priceOf),
-      finishedAt: this.deps.clock.now().toISOString(),
-    });
-    if (outcome.kind === 'missing') return { status: 'missing', credits_used: 0 };
-    const webhook = outcome.record.webhook;
-    const firstRun = outcome.kind === 'finished';
-    if (webhook && (firstRun || (webhook.status === 'pending' && webhook.attempts === 0))) {
-      await this.deps.webhooks.enqueue({ account_id: state.account_id, enrichment_id: state.enrichment_id });
+    const { finishes, prices, clock } = this.deps;
+    const record = await finishes.getContact(state.account_id, state.enrichment_id);
+    if (!record) return { status: 'missing', credits_used: 0 };
+    let outcome: FinishOutcome;
+    if (record.status === 'finished') {
+      outcome = { kind: 'already_finished', record };
+    } else {
+      const results = shapeResults(state.types, state.results ?? {});
+      outcome = await finishes.finish({
+        record,
+        results,
+        waterfall: state.waterfall ?? [],
+        settlement: settle(record.credits_reserved, prices.priceOfResults(results)),
+        finishedAt: clock.now().toISOString(),
+      });
     }
+    await this.handOverWebhook(outcome);
     return { status: outcome.kind, credits_used: outcome.record.credits_used };
+  }
+
+  /** Queues the webhook of a first finish, and of a replay whose first run may have stopped before it. */
+  private async handOverWebhook(outcome: FinishOutcome): Promise<void> {
+    const record: ContactRecord = outcome.record;
+    const webhook = record.webhook;
+    const unsent = webhook?.status === 'pending' && webhook.attempts === 0;
+    if (webhook && (outcome.kind === 'finished' || unsent)) {
+      await this.deps.webhooks.enqueue({
+        account_id: record.account_id,
+        enrichment_id: record.enrichment_id,
+      });
+    }
   }
 }

@@ -1,15 +1,8 @@
 /** POST /contacts/enrich/async: validate, reserve, record pending, start the waterfall. */
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DynamoAccountStore } from '../adapters/dynamodb/account-store';
-import { createDocumentClient } from '../adapters/dynamodb/client';
-import { DynamoEnrichmentStore } from '../adapters/dynamodb/enrichment-store';
-import { StepFunctionsWorkflowStarter } from '../adapters/aws/sfn-workflow-starter';
-import { loadConfig, priceOf, providersFor } from '../config';
 import { AcceptEnrichment } from '../domain/accept-enrichment';
-import { systemClock } from '../domain/clock';
 import { accountIdOf, header, httpErrors, json, readJsonBody } from './http';
 import { logger } from './observability';
 
@@ -38,22 +31,3 @@ export function createAcceptHandler(acceptEnrichment: AcceptEnrichment) {
       return json(202, accepted, { Location: `${basePathOf(event)}/contacts/${accepted.enrichment_id}` });
     });
 }
-
-const config = loadConfig();
-const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
-
-export const handler = createAcceptHandler(
-  new AcceptEnrichment({
-    accounts: new DynamoAccountStore(db, config.tableName),
-    enrichments: new DynamoEnrichmentStore(db, config.tableName, config.retentionDays),
-    workflow: new StepFunctionsWorkflowStarter(
-      new SFNClient({ region: config.region }),
-      config.stateMachineArn,
-    ),
-    clock: systemClock,
-    targetPolicy: { allowPrivateTargets: config.allowPrivateWebhookTargets },
-    providersFor: providersFor(config.waterfall),
-    priceOf: priceOf(config.waterfall),
-    logger,
-  }),
-);

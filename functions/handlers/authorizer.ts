@@ -5,11 +5,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { DynamoAccountStore } from '../adapters/dynamodb/account-store';
-import { createDocumentClient } from '../adapters/dynamodb/client';
-import { loadConfig } from '../config';
 import { authenticate } from '../domain/authenticate';
-import type { AccountRepository } from '../domain/ports';
+import type { ApiKeyReader } from '../domain/ports';
 import { logger } from './observability';
 
 /** `arn:aws:execute-api:region:account:api/stage/METHOD/path` → `arn:aws:execute-api:region:account:api/stage/*` */
@@ -18,7 +15,7 @@ export function apiWideResource(methodArn: string): string {
   return `${apiArn}/${stage}/*`;
 }
 
-export function createAuthorizerHandler(accounts: Pick<AccountRepository, 'findApiKey'>) {
+export function createAuthorizerHandler(accounts: ApiKeyReader) {
   return middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
@@ -37,8 +34,3 @@ export function createAuthorizerHandler(accounts: Pick<AccountRepository, 'findA
       };
     });
 }
-
-const config = loadConfig();
-const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
-
-export const handler = createAuthorizerHandler(new DynamoAccountStore(db, config.tableName));

@@ -2,16 +2,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DynamoAccountStore } from '../adapters/dynamodb/account-store';
-import { createDocumentClient } from '../adapters/dynamodb/client';
-import { loadConfig } from '../config';
 import { creditsOf } from '../domain/accounts';
 import { UnauthorizedError } from '../domain/errors';
-import type { AccountRepository } from '../domain/ports';
+import type { AccountReader } from '../domain/ports';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 
-export function createCreditsHandler(accounts: Pick<AccountRepository, 'getAccount'>) {
+export function createCreditsHandler(accounts: AccountReader) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
     .use(httpErrors())
@@ -21,8 +18,3 @@ export function createCreditsHandler(accounts: Pick<AccountRepository, 'getAccou
       return json(200, creditsOf(account));
     });
 }
-
-const config = loadConfig();
-const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
-
-export const handler = createCreditsHandler(new DynamoAccountStore(db, config.tableName));

@@ -3,21 +3,12 @@
  * number. A message to retry is hidden until its backoff ends and reported failed (partial batch response);
  * the last failed attempt lets the queue's redrive policy dead-letter it. The function never sleeps.
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoAccountStore } from '../adapters/dynamodb/account-store';
-import { createDocumentClient } from '../adapters/dynamodb/client';
-import { DynamoEnrichmentStore } from '../adapters/dynamodb/enrichment-store';
-import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
-import { loadConfig } from '../config';
-import { systemClock } from '../domain/clock';
 import type { WebhookMessage } from '../domain/ports';
-import { DeliverWebhook } from '../webhooks/deliver-webhook';
-import type { DeliveryQueue } from '../webhooks/ports';
-import { retryScheduleFrom } from '../webhooks/retry-schedule';
-import { WebhookSender } from '../webhooks/sender';
+import { DeliverWebhook } from '../domain/deliver-webhook';
+import type { DeliveryQueue } from '../domain/ports';
 import { logger } from './observability';
 
 export interface DeliverWebhookHandlerDependencies {
@@ -103,21 +94,3 @@ export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWe
       };
     });
 }
-
-const config = loadConfig();
-const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
-
-export const handler = createDeliverWebhookHandler({
-  deliverWebhook: new DeliverWebhook({
-    webhooks: new DynamoEnrichmentStore(db, config.tableName, config.retentionDays),
-    accounts: new DynamoAccountStore(db, config.tableName),
-    sender: new WebhookSender({ policy: { allowPrivateTargets: config.allowPrivateWebhookTargets } }),
-    clock: systemClock,
-    schedule: retryScheduleFrom(config.webhookRetrySchedule),
-  }),
-  queue: new SqsWebhookQueue(
-    new SQSClient({ region: config.region }),
-    config.webhookQueueUrl,
-    config.webhookDeadLetterQueueUrl,
-  ),
-});

@@ -2,16 +2,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDocumentClient } from '../adapters/dynamodb/client';
-import { DynamoEnrichmentStore } from '../adapters/dynamodb/enrichment-store';
-import { loadConfig } from '../config';
 import { getContact } from '../domain/get-contact';
 import { PENDING_RETRY_AFTER_SECONDS, toContactView } from '../domain/contact';
-import type { EnrichmentRepository } from '../domain/ports';
+import type { ContactReader } from '../domain/ports';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 
-export function createGetContactHandler(enrichments: Pick<EnrichmentRepository, 'getContact'>) {
+export function createGetContactHandler(enrichments: ContactReader) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
     .use(httpErrors())
@@ -22,10 +19,3 @@ export function createGetContactHandler(enrichments: Pick<EnrichmentRepository, 
       return json(200, toContactView(record), headers);
     });
 }
-
-const config = loadConfig();
-const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
-
-export const handler = createGetContactHandler(
-  new DynamoEnrichmentStore(db, config.tableName, config.retentionDays),
-);

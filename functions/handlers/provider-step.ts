@@ -1,16 +1,10 @@
 /** Step Functions task: one provider call of the waterfall (see statemachines/waterfall.asl.json). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import { keysFromSecret } from '../adapters/aws/secret-provider-keys';
-import { loadConfig } from '../config';
-import { systemClock } from '../domain/clock';
 import { ProviderStep } from '../domain/provider-step';
 import type { SteppedState, WaterfallState } from '../domain/waterfall-state';
-import { createProviderDirectory } from '../providers/directory';
-import { logger } from './observability';
-
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ContactEnrichment' });
+import { logger, metrics } from './observability';
 
 export function createProviderStepHandler(providerStep: ProviderStep) {
   return middy<WaterfallState, SteppedState>()
@@ -19,7 +13,7 @@ export function createProviderStepHandler(providerStep: ProviderStep) {
       const traced = state.waterfall?.length ?? 0;
       const next = await providerStep.execute(state);
       for (const step of next.waterfall.slice(traced)) {
-        const metric = metrics.singleMetric();
+        const metric = metrics().singleMetric();
         metric.addDimensions({ provider: step.provider, outcome: step.outcome });
         metric.addMetric('ProviderOutcome', MetricUnit.Count, 1);
         logger.info('provider step', {
@@ -33,18 +27,3 @@ export function createProviderStepHandler(providerStep: ProviderStep) {
       return next;
     });
 }
-
-const config = loadConfig();
-
-export const handler = createProviderStepHandler(
-  new ProviderStep({
-    providers: createProviderDirectory({
-      settings: config.waterfall,
-      keys: keysFromSecret(config.providerSecretId),
-    }),
-    clock: systemClock,
-    callTimeoutMs: 20_000,
-    maxRetryAfterSeconds: 300,
-    maxWaitsPerProvider: 20,
-  }),
-);

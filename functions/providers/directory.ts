@@ -3,7 +3,7 @@
  * providers built with their API keys. A real provider without a key is reported as missing so the waterfall
  * can skip it and say so.
  */
-import type { WaterfallSettings } from '../config';
+import type { WaterfallSettings } from '../domain/waterfall-settings';
 import type { ProviderDirectory } from '../domain/provider-step';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from './catalog';
 import type { EmailVerifier, Provider } from './provider';
@@ -53,12 +53,30 @@ export function createProviderDirectory(options: DirectoryOptions): ProviderDire
   };
 }
 
-/** Keys from the environment: `HUNTER_API_KEY=…` gives the `hunter` provider its key. */
-export function keysFromEnvironment(env: NodeJS.ProcessEnv = process.env): ProviderKeys {
-  const keys: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    const match = /^([A-Z0-9_]+)_API_KEY$/.exec(name);
-    if (match && value) keys[match[1]!.toLowerCase().replaceAll('_', '-')] = value;
+/** The one naming rule of a provider's environment variables: `peopledatalabs` → `PEOPLEDATALABS_<SUFFIX>`. */
+export function providerVariable(provider: string, suffix: 'API_KEY' | 'BASE_URL'): string {
+  return `${provider.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${suffix}`;
+}
+
+/** Every provider and verifier name the catalog knows. */
+const KNOWN_NAMES = [...new Set([...Object.keys(REAL_PROVIDERS), ...Object.keys(REAL_VERIFIERS)])];
+
+function fromEnvironment(env: NodeJS.ProcessEnv, suffix: 'API_KEY' | 'BASE_URL'): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of KNOWN_NAMES) {
+    const value = env[providerVariable(name, suffix)]?.trim();
+    if (value) values[name] = value;
   }
+  return values;
+}
+
+/** Keys from the environment (local stack): `HUNTER_API_KEY=…` gives the `hunter` provider its key. */
+export function keysFromEnvironment(env: NodeJS.ProcessEnv = process.env): ProviderKeys {
+  const keys = fromEnvironment(env, 'API_KEY');
   return async () => keys;
+}
+
+/** Base URLs from the environment (local stack): `HUNTER_BASE_URL=http://127.0.0.1:9000` points `hunter` there. */
+export function baseUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return fromEnvironment(env, 'BASE_URL');
 }

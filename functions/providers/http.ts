@@ -7,6 +7,7 @@
  * status only: never the URL (some providers take the API key as a query parameter), never a body (PII).
  */
 import type { ZodMiniType } from 'zod/mini';
+import { parseRetryAfter } from '../domain/retry-after';
 import { PermanentProviderError, TransientProviderError } from './provider';
 
 export type FailureKind = 'transient' | 'permanent';
@@ -122,14 +123,4 @@ function describeNetworkFailure(error: unknown, signal: AbortSignal): string {
   }
   const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   return typeof code === 'string' ? `network error (${code})` : 'network error';
-}
-
-/** Retry-After in seconds, from either form HTTP allows: delay-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text);
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }

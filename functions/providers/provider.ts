@@ -1,19 +1,13 @@
 /**
  * The one interface every data provider implements. An adapter makes one call to one provider and reports
  * what the provider said; judging the data (email validity, phone country and line type) is the waterfall's
- * job (`functions/domain/waterfall.ts`), so adapters stay thin and alike.
+ * job (`functions/domain/provider-step.ts`, `functions/domain/judge-answer.ts`), so adapters stay thin and alike.
  */
+import type { ContactQuery } from '../domain/contact';
 import type { EnrichmentType } from '../domain/enrichment-request';
 
-/** What the waterfall knows about the contact. */
-export interface ContactQuery {
-  firstname: string;
-  lastname: string;
-  company_name: string | null;
-  domain: string | null;
-  linkedin_url: string | null;
-  phone_country_codes: string[] | null;
-}
+/** What the waterfall knows about the contact (one shape, derived from the request schema). */
+export type { ContactQuery } from '../domain/contact';
 
 /** A provider's own verdict on an email it returned, when it gives one. */
 export type EmailVerdict = 'valid' | 'catch_all' | 'invalid' | 'unknown';

@@ -1,5 +1,5 @@
 /**
- * Sandbox providers (CONTRACT.md "Sandbox providers"): deterministic, keyless, instant, so anyone can predict
+ * Sandbox providers (README "Sandbox providers"): deterministic, keyless, instant, so anyone can predict
  * a result from the input alone.
  *  - lastname starting with `nobody`: nothing is found;
  *  - lastname starting with `flaky`: the first provider fails transiently on every attempt, the next one finds;

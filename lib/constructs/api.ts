@@ -1,5 +1,5 @@
 /**
- * The public REST API (CONTRACT.md): a TOKEN authorizer turning `Authorization: Bearer <api_key>` into an
+ * The public REST API (README "API"): a TOKEN authorizer turning `Authorization: Bearer <api_key>` into an
  * account, the three routes, throttling, access logs, and gateway responses so that errors API Gateway
  * answers itself have the contract's error body too.
  */
@@ -20,17 +20,13 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WaterfallSettings } from '../../functions/config';
-import { MAX_BODY_BYTES } from '../../functions/domain/limits';
+import { ENV } from '../../functions/config';
+import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
 import {
-  NotFoundError,
-  PayloadTooLargeError,
-  RateLimitedError,
-  toErrorBody,
-  UnauthorizedError,
-  UnsupportedMediaTypeError,
-  type ErrorBody,
-} from '../../functions/domain/errors';
+  GATEWAY_ERRORS,
+  type GatewayError,
+  type GatewayErrorName,
+} from '../../functions/handlers/gateway-errors';
 import type { ApiThrottling } from '../settings';
 import { ApiFirewall } from './api-firewall';
 import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
@@ -57,59 +53,30 @@ const API_FUNCTION_TIMEOUT = Duration.seconds(10);
 
 const JSON_CONTENT_TYPE = "'application/json; charset=utf-8'";
 
-interface GatewayError {
-  type: ResponseType;
-  body: ErrorBody;
-  /** Replaces API Gateway's own status where the contract says otherwise. */
-  statusCode?: string;
-  headers?: Record<string, string>;
-}
-
 /**
- * Answers API Gateway gives without calling a handler. Bodies come from the domain's error types where one
- * fits, so the wording is the handlers' own.
+ * Answers API Gateway gives without calling a handler, from the one table the local stack answers too.
+ * `keepStatus`: API Gateway's own status stays (any 4xx or 5xx); otherwise the table's status replaces it.
  */
-const GATEWAY_ERRORS: Record<string, GatewayError> = {
+const GATEWAY_RESPONSES: ReadonlyArray<{
+  id: string;
+  type: ResponseType;
+  error: GatewayErrorName;
+  keepStatus?: boolean;
+}> = [
   // The authorizer refused the key, or the Authorization header is missing.
-  Unauthorized: { type: ResponseType.UNAUTHORIZED, body: toErrorBody(new UnauthorizedError()).body },
+  { id: 'Unauthorized', type: ResponseType.UNAUTHORIZED, error: 'unauthorized' },
   // An explicit Deny from the authorizer; the contract answers every key problem with 401.
-  AccessDenied: {
-    type: ResponseType.ACCESS_DENIED,
-    statusCode: '401',
-    body: toErrorBody(new UnauthorizedError()).body,
-  },
-  Throttled: {
-    type: ResponseType.THROTTLED,
-    body: toErrorBody(new RateLimitedError()).body,
-    headers: { 'Retry-After': "'1'" },
-  },
-  QuotaExceeded: { type: ResponseType.QUOTA_EXCEEDED, body: toErrorBody(new RateLimitedError()).body },
-  RequestTooLarge: {
-    type: ResponseType.REQUEST_TOO_LARGE,
-    body: toErrorBody(new PayloadTooLargeError(MAX_BODY_BYTES)).body,
-  },
-  UnsupportedMediaType: {
-    type: ResponseType.UNSUPPORTED_MEDIA_TYPE,
-    body: toErrorBody(new UnsupportedMediaTypeError()).body,
-  },
+  { id: 'AccessDenied', type: ResponseType.ACCESS_DENIED, error: 'unauthorized' },
+  { id: 'Throttled', type: ResponseType.THROTTLED, error: 'throttled' },
+  { id: 'QuotaExceeded', type: ResponseType.QUOTA_EXCEEDED, error: 'quotaExceeded' },
+  { id: 'RequestTooLarge', type: ResponseType.REQUEST_TOO_LARGE, error: 'requestTooLarge' },
+  { id: 'UnsupportedMediaType', type: ResponseType.UNSUPPORTED_MEDIA_TYPE, error: 'unsupportedMediaType' },
   // REST APIs answer a path or method they do not have with 403 "Missing Authentication Token".
-  UnknownRoute: {
-    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
-    statusCode: '404',
-    body: toErrorBody(new NotFoundError('No such route: see the API reference for the routes.')).body,
-  },
-  ResourceNotFound: { type: ResponseType.RESOURCE_NOT_FOUND, body: toErrorBody(new NotFoundError()).body },
-  Default4xx: {
-    type: ResponseType.DEFAULT_4XX,
-    body: { code: 'validation_error', message: 'The request was rejected before it reached the API.' },
-  },
-  // Authorizer failures, integration errors and timeouts. An integration timeout on POST may still have
-  // accepted the enrichment, so the message does not say it was not.
-  Default5xx: {
-    type: ResponseType.DEFAULT_5XX,
-    body: { code: 'internal_error', message: 'An internal error occurred.' },
-  },
-};
+  { id: 'UnknownRoute', type: ResponseType.MISSING_AUTHENTICATION_TOKEN, error: 'unknownRoute' },
+  { id: 'ResourceNotFound', type: ResponseType.RESOURCE_NOT_FOUND, error: 'resourceNotFound' },
+  { id: 'Default4xx', type: ResponseType.DEFAULT_4XX, error: 'otherClientError', keepStatus: true },
+  { id: 'Default5xx', type: ResponseType.DEFAULT_5XX, error: 'internalError', keepStatus: true },
+];
 
 export class Api extends Construct {
   readonly restApi: RestApi;
@@ -136,9 +103,9 @@ export class Api extends Construct {
       description: 'POST /contacts/enrich/async: validate, reserve credits, start the waterfall',
       timeout: API_FUNCTION_TIMEOUT,
       environment: {
-        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
-        WATERFALL_CONFIG: JSON.stringify(props.waterfall),
-        ALLOW_PRIVATE_WEBHOOK_TARGETS: String(props.allowPrivateWebhookTargets),
+        [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
+        [ENV.waterfall]: JSON.stringify(props.waterfall),
+        [ENV.allowPrivateWebhookTargets]: String(props.allowPrivateWebhookTargets),
       },
     });
     this.acceptFunction.bindTable(props.storage, 'readWrite');
@@ -230,12 +197,14 @@ export class Api extends Construct {
       .addResource('credits')
       .addMethod('GET', integrate(this.creditsFunction), authorized);
 
-    for (const [name, response] of Object.entries(GATEWAY_ERRORS)) {
-      this.restApi.addGatewayResponse(name, {
-        type: response.type,
-        statusCode: response.statusCode,
-        responseHeaders: { 'Content-Type': JSON_CONTENT_TYPE, ...response.headers },
-        templates: { 'application/json': JSON.stringify(response.body) },
+    for (const { id, type, error, keepStatus } of GATEWAY_RESPONSES) {
+      const answer: GatewayError = GATEWAY_ERRORS[error];
+      const headers = Object.entries(answer.headers ?? {}).map(([name, value]) => [name, `'${value}'`]);
+      this.restApi.addGatewayResponse(id, {
+        type,
+        statusCode: keepStatus ? undefined : String(answer.status),
+        responseHeaders: { 'Content-Type': JSON_CONTENT_TYPE, ...Object.fromEntries(headers) },
+        templates: { 'application/json': JSON.stringify(answer.body) },
       });
     }
 
@@ -251,7 +220,7 @@ export class Api extends Construct {
         id: 'AwsSolutions-APIG2',
         reason:
           'Requests are validated by the handlers (zod), which answer with the error body, codes and check ' +
-          'order CONTRACT.md prescribes; an API Gateway model would answer first, in its own words.',
+          'order the API documents; an API Gateway model would answer first, in its own words.',
       },
       {
         id: 'AwsSolutions-APIG6',
@@ -263,7 +232,7 @@ export class Api extends Construct {
       {
         id: 'AwsSolutions-COG4',
         reason:
-          'Callers are API clients holding per-account API keys (CONTRACT.md "Authentication"), checked by the ' +
+          'Callers are API clients holding per-account API keys (README "API"), checked by the ' +
           'Lambda TOKEN authorizer; there are no Cognito users.',
       },
     );

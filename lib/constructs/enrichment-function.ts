@@ -1,5 +1,5 @@
 /**
- * The one Lambda shape of the product. Every handler in `functions/handlers/` is deployed through this class,
+ * The one Lambda shape of the product. Every entry in `functions/lambda/` is deployed through this class,
  * so runtime, architecture, bundling, tracing, logging and Powertools settings are decided here once.
  */
 import * as path from 'node:path';
@@ -13,14 +13,11 @@ import type { Construct } from 'constructs';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
-/** The Powertools service every function reports as: one product, one service. */
-export const SERVICE_NAME = 'contact-enrichment';
-/** The CloudWatch namespace of the functions' Powertools metrics (e.g. `ProviderOutcome`). */
-export const METRICS_NAMESPACE = 'ContactEnrichment';
+import { ENV } from '../../functions/config';
+import type { HandlerFile } from '../../functions/handlers/handler-files';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/handlers/observability';
 
-/** The entry files of `functions/handlers/`, each exporting `handler`. */
-export type HandlerFile =
-  'authorizer' | 'accept' | 'get-contact' | 'credits' | 'provider-step' | 'record-result' | 'deliver-webhook';
+export { METRICS_NAMESPACE, SERVICE_NAME, type HandlerFile };
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -87,7 +84,7 @@ export class EnrichmentFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: path.join(PROJECT_ROOT, 'functions', 'handlers', `${props.handlerFile}.ts`),
+      entry: path.join(PROJECT_ROOT, 'functions', 'lambda', `${props.handlerFile}.ts`),
       handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
@@ -146,7 +143,7 @@ export class EnrichmentFunction extends NodejsFunction {
   /** Grants the table access `access` allows and tells the function where the table is. */
   bindTable(table: EnrichmentTable, access: TableAccess): void {
     table.table.grant(this, ...TABLE_ACTIONS[access]);
-    this.addEnvironment('TABLE_NAME', table.table.tableName);
-    this.addEnvironment('RETENTION_DAYS', String(table.retentionDays));
+    this.addEnvironment(ENV.tableName, table.table.tableName);
+    this.addEnvironment(ENV.retentionDays, String(table.retentionDays));
   }
 }

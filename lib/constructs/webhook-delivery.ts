@@ -12,7 +12,8 @@ import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { maxAttempts, minimumSpanSeconds, retryScheduleFrom } from '../../functions/webhooks/retry-schedule';
+import { ENV } from '../../functions/config';
+import { maxAttempts, minimumSpanSeconds, retryScheduleFrom } from '../../functions/domain/retry-schedule';
 import {
   EnrichmentFunction,
   METRICS_NAMESPACE,
@@ -75,10 +76,10 @@ export class WebhookDelivery extends Construct {
       description: 'Signs and POSTs one webhook attempt per queue message',
       timeout: DELIVER_TIMEOUT,
       environment: {
-        WEBHOOK_QUEUE_URL: this.queue.queue.queueUrl,
-        WEBHOOK_DLQ_URL: this.queue.deadLetterQueue.queueUrl,
-        ALLOW_PRIVATE_WEBHOOK_TARGETS: String(props.allowPrivateTargets),
-        ...(props.retrySchedule ? { WEBHOOK_RETRY_SCHEDULE: props.retrySchedule.join(',') } : {}),
+        [ENV.webhookQueueUrl]: this.queue.queue.queueUrl,
+        [ENV.webhookDeadLetterQueueUrl]: this.queue.deadLetterQueue.queueUrl,
+        [ENV.allowPrivateWebhookTargets]: String(props.allowPrivateTargets),
+        ...(props.retrySchedule ? { [ENV.webhookRetrySchedule]: props.retrySchedule.join(',') } : {}),
       },
     });
     this.deliverFunction.bindTable(props.storage, 'readWrite');

@@ -10,7 +10,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WaterfallSettings } from '../../functions/config';
+import { ENV } from '../../functions/config';
+import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
 import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
 
 export const DEFINITION_FILE = path.join(__dirname, '..', '..', 'statemachines', 'waterfall.asl.json');
@@ -56,8 +57,8 @@ export class Workflow extends Construct {
       // A provider call is cut at 20 s; the state's own TimeoutSeconds (60) is the outer bound.
       timeout: Duration.seconds(30),
       environment: {
-        WATERFALL_CONFIG: waterfallConfig,
-        PROVIDER_SECRET_ID: this.providerSecret.secretArn,
+        [ENV.waterfall]: waterfallConfig,
+        [ENV.providerSecretId]: this.providerSecret.secretArn,
       },
     });
     // GetSecretValue alone: the function reads the value and never needs the secret's metadata.
@@ -74,8 +75,8 @@ export class Workflow extends Construct {
       description: 'Finishes an enrichment, settles its credits and queues its webhook',
       timeout: Duration.seconds(30),
       environment: {
-        WATERFALL_CONFIG: waterfallConfig,
-        WEBHOOK_QUEUE_URL: props.webhookQueue.queueUrl,
+        [ENV.waterfall]: waterfallConfig,
+        [ENV.webhookQueueUrl]: props.webhookQueue.queueUrl,
       },
     });
     this.recordResult.bindTable(props.storage, 'readWrite');

@@ -2,7 +2,7 @@
  * The product end to end, over real HTTP against a started local stack: the contract as an integrating
  * developer meets it.
  */
-import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
+import { DynamoAccountAdminStore } from '../../functions/adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
@@ -34,7 +34,7 @@ describe('Local stack: the API contract over HTTP', () => {
       authorizerCacheSeconds: 60,
     });
     db = createDocumentClient({ endpoint: stack.dynamoEndpoint });
-    admin = new AccountAdministration(new DynamoAccountStore(db, stack.tableName), systemClock);
+    admin = new AccountAdministration(new DynamoAccountAdminStore(db, stack.tableName), systemClock);
     account = await admin.create({
       name: 'E2E',
       credits: 100,

@@ -2,7 +2,7 @@
  * 200 enrichments posted at once to the local stack: every one finishes, every webhook arrives exactly once
  * per webhook-id, and the credit ledger balances to the account's balance.
  */
-import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
+import { DynamoAccountAdminStore } from '../../functions/adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
@@ -38,7 +38,7 @@ describe('Local stack: 200 concurrent enrichments', () => {
 
   it('finishes every enrichment, delivers each webhook once, and balances the ledger', async () => {
     // Prepare
-    const accounts = new DynamoAccountStore(db, stack.tableName);
+    const accounts = new DynamoAccountAdminStore(db, stack.tableName);
     const admin = new AccountAdministration(accounts, systemClock);
     const account = await admin.create({
       name: 'Load',

@@ -2,12 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoAccountStore } from '../../functions/adapters/dynamodb/account-store';
+import { DynamoAccountAdminStore } from '../../functions/adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
-import { DynamoEnrichmentStore } from '../../functions/adapters/dynamodb/enrichment-store';
-import { priceOf, providersFor, SANDBOX_WATERFALL } from '../../functions/config';
+import { DynamoAcceptStore } from '../../functions/adapters/dynamodb/accept-store';
+import { PriceList } from '../../functions/domain/credits';
+import { SANDBOX_WATERFALL } from '../../functions/domain/waterfall-settings';
 import { AcceptEnrichment } from '../../functions/domain/accept-enrichment';
 import { startLocalStack } from '../../local/stack';
 import { ApiClient } from '../support/http-client';
@@ -21,7 +22,7 @@ describe('Local stack: data kept on disk', () => {
     const first = await startLocalStack({ port: 0, dataDir, fastWaitsMs: 5 });
     const db = createDocumentClient({ endpoint: first.dynamoEndpoint });
     const account = await new AccountAdministration(
-      new DynamoAccountStore(db, first.tableName),
+      new DynamoAccountAdminStore(db, first.tableName),
       systemClock,
     ).create({
       name: 'Persistent',
@@ -38,13 +39,12 @@ describe('Local stack: data kept on disk', () => {
     await first.idle();
     // An enrichment whose execution was lost when the process ended: accepted, never run.
     const orphan = await new AcceptEnrichment({
-      accounts: new DynamoAccountStore(db, first.tableName),
-      enrichments: new DynamoEnrichmentStore(db, first.tableName, 90),
+      accounts: new DynamoAccountAdminStore(db, first.tableName),
+      enrichments: new DynamoAcceptStore(db, first.tableName, 90),
       workflow: { start: async () => undefined },
       clock: systemClock,
       targetPolicy: { allowPrivateTargets: true },
-      providersFor: providersFor(SANDBOX_WATERFALL),
-      priceOf: priceOf(SANDBOX_WATERFALL),
+      prices: new PriceList(SANDBOX_WATERFALL),
     }).execute({
       accountId: account.account_id,
       body: { firstname: 'Orphan', lastname: 'Doe', domain: 'acme.com', enrichment_type: ['email'] },

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { ErrorCode } from '../../functions/domain/errors';
 import { propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
 
-/** Every code CONTRACT.md allows in an error body. */
+/** Every code the API documents in an error body. */
 const CONTRACT_CODES: readonly ErrorCode[] = [
   'invalid_json',
   'validation_error',

@@ -1,18 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { HANDLER_FILES } from '../../functions/handlers/handler-files';
 import { EnrichmentFunction, type HandlerFile } from '../../lib/constructs/enrichment-function';
 import { PROJECT_ROOT, propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
-
-const HANDLER_FILES: readonly HandlerFile[] = [
-  'authorizer',
-  'accept',
-  'get-contact',
-  'credits',
-  'provider-step',
-  'record-result',
-  'deliver-webhook',
-];
 
 /** Actions only a writer needs; read-only functions must have none of them. */
 const WRITE_ACTIONS = [
@@ -76,7 +67,7 @@ describe('Construct: EnrichmentFunction', () => {
         sources: string[];
       };
       const entry = HANDLER_FILES.find((file) =>
-        map.sources.some((source) => source.endsWith(`functions/handlers/${file}.ts`)),
+        map.sources.some((source) => source.endsWith(`functions/lambda/${file}.ts`)),
       );
       entries.set(fn, entry ?? '');
     }
@@ -88,7 +79,7 @@ describe('Construct: EnrichmentFunction', () => {
     // Assess
     expect(functions.map(entryOf).sort()).toEqual([...HANDLER_FILES].sort());
     for (const file of HANDLER_FILES) {
-      expect(existsSync(join(PROJECT_ROOT, 'functions', 'handlers', `${file}.ts`))).toBe(true);
+      expect(existsSync(join(PROJECT_ROOT, 'functions', 'lambda', `${file}.ts`))).toBe(true);
     }
   });
 

@@ -1,4 +1,3 @@
 /** Quiet structured logs during tests; a failing test prints what it needs itself. */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';

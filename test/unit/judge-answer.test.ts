@@ -1,5 +1,4 @@
 import { isEmailSyntaxValid, judgeEmailVerdict, judgePhones } from '../../functions/domain/judge-answer';
-import { worstCaseCost, DEFAULT_PRICES } from '../../functions/domain/pricing';
 
 describe('Function: judgePhones', () => {
   it('normalises to E.164 with country and line type, and drops duplicates', () => {
@@ -52,20 +51,5 @@ describe('Function: judgeEmailVerdict', () => {
   ])('checks the syntax of %s', (email, valid) => {
     // Act & Assess
     expect(isEmailSyntaxValid(email)).toBe(valid);
-  });
-});
-
-describe('Function: worstCaseCost', () => {
-  it('reserves, per type, the dearest provider that could answer it', () => {
-    // Prepare
-    const providers = { email: ['a', 'b'], phone: ['a'], personal_email: [] } as const;
-    const price = (type: keyof typeof DEFAULT_PRICES, provider: string) =>
-      provider === 'b' && type === 'email' ? 4 : DEFAULT_PRICES[type];
-
-    // Act
-    const cost = worstCaseCost(['email', 'phone', 'personal_email'], (type) => providers[type], price);
-
-    // Assess
-    expect(cost).toBe(4 + 10 + 0);
   });
 });

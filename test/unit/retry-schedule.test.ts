@@ -3,10 +3,9 @@ import {
   MAX_RETRY_DELAY_SECONDS,
   maxAttempts,
   minimumSpanSeconds,
-  parseRetryAfter,
   retryDelaySeconds,
   retryScheduleFrom,
-} from '../../functions/webhooks/retry-schedule';
+} from '../../functions/domain/retry-schedule';
 
 describe('Function: retryDelaySeconds', () => {
   it('makes at least 8 attempts over at least 24 hours by default', () => {
@@ -89,27 +88,5 @@ describe('Function: retryDelaySeconds', () => {
     // Assess
     expect(delay).toBe(MAX_RETRY_DELAY_SECONDS);
     expect(delay).toBeLessThan(12 * 3600);
-  });
-});
-
-describe('Function: parseRetryAfter', () => {
-  const now = new Date('2026-01-01T00:00:00Z');
-
-  it('reads delay-seconds', () => {
-    // Act & Assess
-    expect(parseRetryAfter('120', now)).toBe(120);
-  });
-
-  it('reads an HTTP-date as the seconds until it', () => {
-    // Act & Assess
-    expect(parseRetryAfter('Thu, 01 Jan 2026 00:01:30 GMT', now)).toBe(90);
-    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
-  });
-
-  it('ignores a missing or unreadable header', () => {
-    // Act & Assess
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter('-5', now)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { newWebhookSecret } from '../../functions/domain/accounts';
-import { signWebhook } from '../../functions/webhooks/signer';
+import { signWebhook } from '../../functions/domain/webhook-signature';
 
 describe('Function: signWebhook', () => {
   const secret = newWebhookSecret();

@@ -11,7 +11,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { WebhookMessage, WebhookQueue } from '../../domain/ports';
-import type { DeadLetterRedrive, DeliveryQueue } from '../../webhooks/ports';
+import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports';
 
 /** SQS refuses a visibility timeout above 12 hours. */
 const MAX_VISIBILITY_TIMEOUT_SECONDS = 12 * 60 * 60;

@@ -1,21 +1,10 @@
-/** Accounts, API keys and credit grants in DynamoDB. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+/** The hot path of accounts in DynamoDB: the authorizer's key lookup and the account a request acts for. */
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Account, ApiKeyRecord } from '../../domain/accounts';
-import { newId } from '../../domain/ids';
-import type { AccountRepository } from '../../domain/ports';
-import { keys, type LedgerEntry } from './keys';
-import { transactWrite } from './transactions';
+import type { AccountReader, ApiKeyReader } from '../../domain/ports';
+import { keys } from './keys';
 
-type AccountItem = Account & { available: number };
-
-function toAccount(item: Record<string, unknown>): Account {
+export function toAccount(item: Record<string, unknown>): Account {
   return {
     account_id: item.account_id as string,
     name: item.name as string,
@@ -28,22 +17,10 @@ function toAccount(item: Record<string, unknown>): Account {
   };
 }
 
-export class AccountNotFoundError extends Error {
-  constructor(accountId: string) {
-    super(`No account ${accountId}.`);
-  }
-}
-
-export class KeyNotFoundError extends Error {
-  constructor(keyPrefix: string) {
-    super(`No API key ${keyPrefix} on this account.`);
-  }
-}
-
-export class DynamoAccountStore implements AccountRepository {
+export class DynamoAccountStore implements AccountReader, ApiKeyReader {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
 
   async getAccount(accountId: string): Promise<Account | undefined> {
@@ -65,209 +42,5 @@ export class DynamoAccountStore implements AccountRepository {
       created_at: Item.created_at as string,
       revoked_at: (Item.revoked_at as string | null | undefined) ?? null,
     };
-  }
-
-  /** Creates an account with its first key; an opening balance is a grant in the ledger. */
-  async createAccount(account: Account, key: { keyHash: string; keyPrefix: string }): Promise<void> {
-    const item: AccountItem = { ...account, balance: 0, reserved: 0, available: 0 };
-    await transactWrite(this.db, {
-      TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.account(account.account_id), type: 'account', ...item },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        ...this.keyItems(account.account_id, key, account.created_at),
-      ],
-    });
-    if (account.balance > 0) await this.grant(account.account_id, account.balance, account.created_at);
-  }
-
-  async addKey(accountId: string, key: { keyHash: string; keyPrefix: string }, at: string): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: keys.account(accountId),
-                ConditionExpression: 'attribute_exists(PK)',
-              },
-            },
-            ...this.keyItems(accountId, key, at),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) throw new AccountNotFoundError(accountId);
-      throw error;
-    }
-  }
-
-  private keyItems(accountId: string, key: { keyHash: string; keyPrefix: string }, at: string) {
-    const record = { key_prefix: key.keyPrefix, account_id: accountId, created_at: at, revoked_at: null };
-    return [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.apiKey(key.keyHash), type: 'api_key', ...record },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.accountKey(accountId, key.keyPrefix),
-            type: 'account_key',
-            key_hash: key.keyHash,
-            ...record,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-    ];
-  }
-
-  async revokeKey(accountId: string, keyPrefix: string, at: string): Promise<ApiKeyRecord> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.accountKey(accountId, keyPrefix) }),
-    );
-    if (!Item) throw new KeyNotFoundError(keyPrefix);
-    const keyHash = Item.key_hash as string;
-    const revokedAt = (Item.revoked_at as string | null) ?? at;
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [keys.apiKey(keyHash), keys.accountKey(accountId, keyPrefix)].map((Key) => ({
-          Update: {
-            TableName: this.tableName,
-            Key,
-            UpdateExpression: 'SET revoked_at = :at',
-            ExpressionAttributeValues: { ':at': revokedAt },
-          },
-        })),
-      }),
-    );
-    return {
-      key_hash: keyHash,
-      key_prefix: keyPrefix,
-      account_id: accountId,
-      created_at: Item.created_at as string,
-      revoked_at: revokedAt,
-    };
-  }
-
-  async listKeys(accountId: string): Promise<Omit<ApiKeyRecord, 'key_hash'>[]> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': 'KEY#' },
-      }),
-    );
-    return Items.map((item) => ({
-      key_prefix: item.key_prefix as string,
-      account_id: accountId,
-      created_at: item.created_at as string,
-      revoked_at: (item.revoked_at as string | null) ?? null,
-    }));
-  }
-
-  /** Adds credits to the balance, with its ledger entry, in one transaction. */
-  async grant(accountId: string, credits: number, at: string): Promise<void> {
-    const entry: LedgerEntry = {
-      kind: 'grant',
-      enrichment_id: null,
-      balance_delta: credits,
-      reserved_delta: 0,
-      at,
-    };
-    try {
-      await transactWrite(this.db, {
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.account(accountId),
-              UpdateExpression: 'SET balance = balance + :n, available = available + :n',
-              ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: { ':n': credits },
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.ledger(accountId, `GRANT#${newId()}`), type: 'ledger', ...entry },
-            },
-          },
-        ],
-      });
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) throw new AccountNotFoundError(accountId);
-      throw error;
-    }
-  }
-
-  async updateSettings(
-    accountId: string,
-    settings: { personal_email_consent?: boolean; default_phone_country_codes?: string[] | null },
-  ): Promise<void> {
-    const names: string[] = [];
-    const values: Record<string, unknown> = {};
-    if (settings.personal_email_consent !== undefined) {
-      names.push('personal_email_consent = :consent');
-      values[':consent'] = settings.personal_email_consent;
-    }
-    if (settings.default_phone_country_codes !== undefined) {
-      names.push('default_phone_country_codes = :codes');
-      values[':codes'] = settings.default_phone_country_codes;
-    }
-    if (!names.length) return;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.account(accountId),
-          UpdateExpression: `SET ${names.join(', ')}`,
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException')
-        throw new AccountNotFoundError(accountId);
-      throw error;
-    }
-  }
-
-  /** Every ledger entry of an account (operator audits and tests). */
-  async ledger(accountId: string): Promise<LedgerEntry[]> {
-    const entries: LedgerEntry[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': 'LEDGER#' },
-          ExclusiveStartKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        entries.push({
-          kind: item.kind as LedgerEntry['kind'],
-          enrichment_id: (item.enrichment_id as string | null) ?? null,
-          balance_delta: item.balance_delta as number,
-          reserved_delta: item.reserved_delta as number,
-          at: item.at as string,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return entries;
   }
 }

@@ -30,8 +30,6 @@ export const keys = {
   }),
 };
 
-export const partitionOf = (accountId: string) => `ACCOUNT#${accountId}`;
-
 /** The TTL attribute (epoch seconds) DynamoDB deletes expired items by. */
 export const TTL_ATTRIBUTE = 'expires_at';
 

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
+import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/account-admin-store';
 import { runAdmin, UsageError } from '../../../functions/admin/cli';
 import type { AdminTarget } from '../../../functions/admin/target';
 import { authenticate } from '../../../functions/domain/authenticate';
@@ -46,7 +46,7 @@ describe('Command: npm run admin', () => {
     // Assess
     expect(Object.keys(created)).toEqual(['account_id', 'api_key', 'webhook_secret']);
     expect(created.webhook_secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
-    const accounts = new DynamoAccountStore(table.db, table.tableName);
+    const accounts = new DynamoAccountAdminStore(table.db, table.tableName);
     expect(await authenticate(accounts, `Bearer ${created.api_key}`)).toBe(created.account_id);
     const account = await runAdmin(['accounts', 'get', created.account_id], target);
     expect(account).toMatchObject({
@@ -85,7 +85,7 @@ describe('Command: npm run admin', () => {
       key_prefix: key.key_prefix,
       revoked_at: expect.any(String),
     });
-    const accounts = new DynamoAccountStore(table.db, table.tableName);
+    const accounts = new DynamoAccountAdminStore(table.db, table.tableName);
     expect(await authenticate(accounts, `Bearer ${key.api_key}`)).toBeUndefined();
     const ledger = await accounts.ledger(id);
     expect(ledger.map((entry) => [entry.kind, entry.balance_delta])).toEqual([['grant', 25]]);

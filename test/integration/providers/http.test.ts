@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callProvider, endpoint, parseRetryAfter, readAnswer } from '../../../functions/providers/http';
+import { callProvider, endpoint, readAnswer } from '../../../functions/providers/http';
 import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   failureOf,
@@ -213,24 +213,6 @@ describe('Function: callProvider', () => {
 
     // Assess
     expect(error.message).not.toMatch(/secret-key|jane|127\.0\.0\.1/);
-  });
-});
-
-describe('Function: parseRetryAfter', () => {
-  const now = Date.parse('2030-01-01T00:00:00Z');
-
-  it.each([
-    ['120', 120],
-    [' 0 ', 0],
-    ['Tue, 01 Jan 2030 00:01:30 GMT', 90],
-    ['Mon, 31 Dec 2029 23:00:00 GMT', 0],
-    ['soon', undefined],
-    ['1.5', undefined],
-    ['', undefined],
-    [null, undefined],
-  ])('reads %p as %p seconds', (value, seconds) => {
-    // Act & Assess
-    expect(parseRetryAfter(value, now)).toBe(seconds);
   });
 });
 

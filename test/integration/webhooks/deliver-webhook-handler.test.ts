@@ -1,7 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDeliverWebhookHandler } from '../../../functions/handlers/deliver-webhook';
-import type { DeliveryCommand, DeliveryOutcome } from '../../../functions/webhooks/deliver-webhook';
-import type { DeliveryQueue } from '../../../functions/webhooks/ports';
+import type { DeliveryCommand, DeliveryOutcome } from '../../../functions/domain/deliver-webhook';
+import type { DeliveryQueue } from '../../../functions/domain/ports';
 import { lambdaContext } from '../../support/api-events';
 
 function sqsRecord(id: string, body: unknown, receiveCount = 1): SQSRecord {

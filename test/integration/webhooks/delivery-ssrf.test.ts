@@ -1,6 +1,6 @@
 import type { Account } from '../../../functions/domain/accounts';
 import type { TargetPolicy } from '../../../functions/domain/network-address';
-import { checkWebhookTarget, type ResolvedAddress } from '../../../functions/webhooks/target-guard';
+import { checkWebhookTarget, type ResolvedAddress } from '../../../functions/adapters/webhooks/target-guard';
 import type { LocalQueue } from '../../../local/local-queue';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import { createAccount, finishedContact, storesOf, type Stores } from './fixtures';
@@ -62,7 +62,7 @@ describe('Class: WebhookSender (target guard at delivery time)', () => {
     const record = await finishedContact(stores, account.account_id, url);
     await queue.enqueue({ account_id: account.account_id, enrichment_id: record.enrichment_id });
     await queue.whenIdle();
-    const webhook = (await stores.enrichments.getContact(account.account_id, record.enrichment_id))?.webhook;
+    const webhook = (await stores.webhooks.getContact(account.account_id, record.enrichment_id))?.webhook;
     return { webhook, deadLetters: queue.deadLetterBodies() };
   }
 

@@ -1,6 +1,6 @@
 import { toContactView } from '../../../functions/domain/contact';
 import type { Account } from '../../../functions/domain/accounts';
-import { redriveWebhooks } from '../../../functions/webhooks/redrive';
+import { redriveWebhooks } from '../../../functions/domain/redrive-webhooks';
 import type { LocalQueue } from '../../../local/local-queue';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import { createAccount, finishedContact, storesOf, type Stores } from './fixtures';
@@ -43,7 +43,7 @@ describe('Class: DeliverWebhook (local queue, deliver handler, DynamoDB Local, H
   }
 
   const webhookOf = async (enrichmentId: string) =>
-    (await stores.enrichments.getContact(account.account_id, enrichmentId))?.webhook;
+    (await stores.webhooks.getContact(account.account_id, enrichmentId))?.webhook;
 
   it('delivers a signed body equal to the contact view at finish', async () => {
     // Prepare

@@ -1,20 +1,26 @@
 /** Accounts and finished contact records with a webhook, written through the real DynamoDB adapters. */
-import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
-import { DynamoEnrichmentStore } from '../../../functions/adapters/dynamodb/enrichment-store';
+import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/account-admin-store';
+import { DynamoAcceptStore } from '../../../functions/adapters/dynamodb/accept-store';
+import { DynamoFinishStore } from '../../../functions/adapters/dynamodb/finish-store';
+import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
 import { newApiKey, newWebhookSecret, type Account } from '../../../functions/domain/accounts';
 import type { ContactRecord } from '../../../functions/domain/contact';
 import { newId } from '../../../functions/domain/ids';
 import type { TestTable } from '../../support/dynamo';
 
 export interface Stores {
-  accounts: DynamoAccountStore;
-  enrichments: DynamoEnrichmentStore;
+  accounts: DynamoAccountAdminStore;
+  accepts: DynamoAcceptStore;
+  finishes: DynamoFinishStore;
+  webhooks: DynamoWebhookStore;
 }
 
 export function storesOf(table: TestTable): Stores {
   return {
-    accounts: new DynamoAccountStore(table.db, table.tableName),
-    enrichments: new DynamoEnrichmentStore(table.db, table.tableName, 90),
+    accounts: new DynamoAccountAdminStore(table.db, table.tableName),
+    accepts: new DynamoAcceptStore(table.db, table.tableName, 90),
+    finishes: new DynamoFinishStore(table.db, table.tableName),
+    webhooks: new DynamoWebhookStore(table.db, table.tableName),
   };
 }
 
@@ -36,7 +42,7 @@ export async function createAccount({ accounts }: Stores): Promise<Account> {
 
 /** A contact accepted with `webhookUrl` and finished with a found email, as the record-result step leaves it. */
 export async function finishedContact(
-  { enrichments }: Stores,
+  { accepts, finishes }: Stores,
   accountId: string,
   webhookUrl: string,
 ): Promise<ContactRecord> {
@@ -67,21 +73,20 @@ export async function finishedContact(
       last_response_status: null,
     },
   };
-  await enrichments.accept(pending, {
+  await accepts.accept(pending, {
     enrichment_id: pending.enrichment_id,
     firstname: pending.firstname,
     lastname: pending.lastname,
     status: 'pending',
     custom: JSON.parse(pending.custom_json) as Record<string, unknown>,
   });
-  const outcome = await enrichments.finish({
-    accountId,
-    enrichmentId: pending.enrichment_id,
+  const outcome = await finishes.finish({
+    record: pending,
     results: { email: { value: 'jane.doe@acme.com', status: 'valid', provider: 'sandbox-primary' } },
     waterfall: [
       { type: 'email', provider: 'sandbox-primary', outcome: 'found', duration_ms: 12, detail: null },
     ],
-    creditsUsed: 1,
+    settlement: { charged: 1, released: 1 },
     finishedAt: new Date().toISOString(),
   });
   if (outcome.kind !== 'finished') throw new Error(`finish returned ${outcome.kind}`);

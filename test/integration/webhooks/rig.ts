@@ -2,10 +2,10 @@
 import { systemClock } from '../../../functions/domain/clock';
 import type { TargetPolicy } from '../../../functions/domain/network-address';
 import { createDeliverWebhookHandler } from '../../../functions/handlers/deliver-webhook';
-import { DeliverWebhook } from '../../../functions/webhooks/deliver-webhook';
-import { maxAttempts, retryScheduleFrom } from '../../../functions/webhooks/retry-schedule';
-import { WebhookSender } from '../../../functions/webhooks/sender';
-import type { Resolver } from '../../../functions/webhooks/target-guard';
+import { DeliverWebhook } from '../../../functions/domain/deliver-webhook';
+import { maxAttempts, retryScheduleFrom } from '../../../functions/domain/retry-schedule';
+import { WebhookSender } from '../../../functions/adapters/webhooks/sender';
+import type { Resolver } from '../../../functions/adapters/webhooks/target-guard';
 import { LocalQueue } from '../../../local/local-queue';
 import type { Stores } from './fixtures';
 
@@ -21,7 +21,7 @@ export function startDelivery(stores: Stores, options: DeliveryRigOptions): Loca
   const schedule = retryScheduleFrom(options.schedule);
   const queue = new LocalQueue({ maxReceiveCount: maxAttempts(schedule), visibilityTimeoutSeconds: 30 });
   const deliverWebhook = new DeliverWebhook({
-    webhooks: stores.enrichments,
+    webhooks: stores.webhooks,
     accounts: stores.accounts,
     sender: new WebhookSender({
       policy: options.policy,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
 import { SqsWebhookQueue } from '../../../functions/adapters/aws/sqs-webhook-queue';
-import { redriveWebhooks } from '../../../functions/webhooks/redrive';
+import { redriveWebhooks } from '../../../functions/domain/redrive-webhooks';
 import { FakeSqs } from './fake-sqs';
 
 describe('Class: SqsWebhookQueue', () => {

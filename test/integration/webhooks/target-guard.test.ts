@@ -1,7 +1,11 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
-import { checkWebhookTarget, pinnedLookup, type Resolver } from '../../../functions/webhooks/target-guard';
+import {
+  checkWebhookTarget,
+  pinnedLookup,
+  type Resolver,
+} from '../../../functions/adapters/webhooks/target-guard';
 
 const policy = { allowPrivateTargets: false };
 const fixed =

@@ -1,25 +1,32 @@
 /** Record-result on DynamoDB Local: the finish and the money happen once, however often the step runs. */
-import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
-import { DynamoEnrichmentStore } from '../../../functions/adapters/dynamodb/enrichment-store';
+import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/account-admin-store';
+import { DynamoAcceptStore } from '../../../functions/adapters/dynamodb/accept-store';
+import { DynamoFinishStore } from '../../../functions/adapters/dynamodb/finish-store';
+import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
 import { newApiKey, newWebhookSecret } from '../../../functions/domain/accounts';
 import type { ContactRecord } from '../../../functions/domain/contact';
 import { newId } from '../../../functions/domain/ids';
 import { RecordResult } from '../../../functions/domain/record-result';
 import type { WaterfallState } from '../../../functions/domain/waterfall-state';
-import { DEFAULT_PRICES } from '../../../functions/domain/pricing';
+import { PriceList } from '../../../functions/domain/credits';
+import { SANDBOX_WATERFALL } from '../../../functions/domain/waterfall-settings';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import { RecordingWebhookQueue } from '../../support/product';
 
 describe('Class: RecordResult', () => {
   let table: TestTable;
-  let accounts: DynamoAccountStore;
-  let store: DynamoEnrichmentStore;
+  let accounts: DynamoAccountAdminStore;
+  let accepts: DynamoAcceptStore;
+  let finishes: DynamoFinishStore;
+  let webhookStore: DynamoWebhookStore;
   const frozen = { now: () => new Date('2026-11-27T10:00:00.000Z') };
 
   beforeAll(async () => {
     table = await createTestTable();
-    accounts = new DynamoAccountStore(table.db, table.tableName);
-    store = new DynamoEnrichmentStore(table.db, table.tableName, 30);
+    accounts = new DynamoAccountAdminStore(table.db, table.tableName);
+    accepts = new DynamoAcceptStore(table.db, table.tableName, 30);
+    finishes = new DynamoFinishStore(table.db, table.tableName);
+    webhookStore = new DynamoWebhookStore(table.db, table.tableName);
   });
   afterAll(() => table.drop());
 
@@ -75,7 +82,7 @@ describe('Class: RecordResult', () => {
       status: 'pending' as const,
       custom: {},
     };
-    expect(await store.accept(record, response)).toEqual({ kind: 'accepted' });
+    expect(await accepts.accept(record, response)).toEqual({ kind: 'accepted' });
     return {
       accountId,
       state: {
@@ -103,10 +110,10 @@ describe('Class: RecordResult', () => {
     // Prepare
     const webhooks = new RecordingWebhookQueue();
     const recordResult = new RecordResult({
-      finishes: store,
+      finishes,
       webhooks,
       clock: frozen,
-      priceOf: (type) => DEFAULT_PRICES[type],
+      prices: new PriceList(SANDBOX_WATERFALL),
     });
     const { accountId, state } = await pendingEnrichment('https://hooks.example.com/x');
 
@@ -123,7 +130,7 @@ describe('Class: RecordResult', () => {
     expect(ledger.map((entry) => entry.kind).sort()).toEqual(['charge', 'grant', 'release', 'reserve']);
     expect(ledger.reduce((sum, entry) => sum + entry.balance_delta, 0)).toBe(account!.balance);
     expect(ledger.reduce((sum, entry) => sum + entry.reserved_delta, 0)).toBe(account!.reserved);
-    const record = await store.getContact(accountId, state.enrichment_id);
+    const record = await finishes.getContact(accountId, state.enrichment_id);
     expect(record).toMatchObject({
       status: 'finished',
       finished_at: '2026-11-27T10:00:00.000Z',
@@ -140,10 +147,10 @@ describe('Class: RecordResult', () => {
   it('settles exactly once when two runs race', async () => {
     // Prepare
     const recordResult = new RecordResult({
-      finishes: store,
+      finishes,
       webhooks: new RecordingWebhookQueue(),
       clock: frozen,
-      priceOf: (type) => DEFAULT_PRICES[type],
+      prices: new PriceList(SANDBOX_WATERFALL),
     });
     const { accountId, state } = await pendingEnrichment(null);
 
@@ -164,14 +171,14 @@ describe('Class: RecordResult', () => {
     // Prepare
     const webhooks = new RecordingWebhookQueue();
     const recordResult = new RecordResult({
-      finishes: store,
+      finishes,
       webhooks,
       clock: frozen,
-      priceOf: (type) => DEFAULT_PRICES[type],
+      prices: new PriceList(SANDBOX_WATERFALL),
     });
     const { accountId, state } = await pendingEnrichment('https://hooks.example.com/x');
     await recordResult.execute(state);
-    await store.recordWebhookAttempt(accountId, state.enrichment_id, {
+    await webhookStore.recordWebhookAttempt(accountId, state.enrichment_id, {
       at: frozen.now().toISOString(),
       responseStatus: 200,
       status: 'delivered',
@@ -187,10 +194,10 @@ describe('Class: RecordResult', () => {
   it('answers missing for an enrichment whose accept was rolled back', async () => {
     // Prepare
     const recordResult = new RecordResult({
-      finishes: store,
+      finishes,
       webhooks: new RecordingWebhookQueue(),
       clock: frozen,
-      priceOf: (type) => DEFAULT_PRICES[type],
+      prices: new PriceList(SANDBOX_WATERFALL),
     });
     const { state } = await pendingEnrichment(null);
 

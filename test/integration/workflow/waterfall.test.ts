@@ -3,7 +3,7 @@
  * record-result handlers, records and credits on DynamoDB Local.
  */
 import type { ContactView } from '../../../functions/domain/contact';
-import type { WaterfallSettings } from '../../../functions/config';
+import type { WaterfallSettings } from '../../../functions/domain/waterfall-settings';
 import {
   PermanentProviderError,
   TransientProviderError,

@@ -1,5 +1,5 @@
 /**
- * The operator's `webhooks redrive` (CONTRACT.md "Accounts"): another round for dead-lettered deliveries.
+ * The operator's `webhooks redrive` (README "The operator CLI"): another round for dead-lettered deliveries.
  *
  * Input: the dead-letter queue behind a port (SQS in AWS, the in-process queue in the local stack).
  * Output: a JSON-able summary, `{ "redriven": <count> }`.

@@ -4,26 +4,12 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AddressClass, TargetPolicy } from '../domain/network-address';
+import type { TargetPolicy } from '../../domain/network-address';
+import type { SendOutcome, WebhookPost, WebhookTransport } from '../../domain/ports';
 import { checkWebhookTarget, pinnedLookup, systemResolver, type Resolver } from './target-guard';
 
-/** CONTRACT.md: "Any 2xx within 10 s is success". */
+/** Any 2xx within 10 s is success (README "Webhooks"). */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
-
-export interface WebhookPost {
-  url: string;
-  body: string;
-  headers: Record<string, string>;
-}
-
-export type SendOutcome =
-  /** The receiver answered (any status, 3xx included: redirects are not followed). */
-  | { kind: 'response'; status: number; retryAfter: string | undefined }
-  /** The target is not allowed; no connection was made. */
-  | { kind: 'refused'; reason: 'invalid_url' | 'scheme' | 'address'; addressClass?: AddressClass }
-  | { kind: 'unresolvable' }
-  | { kind: 'timeout' }
-  | { kind: 'network_error'; code: string };
 
 export interface WebhookSenderOptions {
   policy: TargetPolicy;
@@ -31,7 +17,7 @@ export interface WebhookSenderOptions {
   timeoutMs?: number;
 }
 
-export class WebhookSender {
+export class WebhookSender implements WebhookTransport {
   private readonly resolve: Resolver;
   private readonly timeoutMs: number;
 

@@ -1,5 +1,5 @@
 /**
- * Deliver a finished enrichment's webhook: one attempt per call (CONTRACT.md "Webhook delivery").
+ * Deliver a finished enrichment's webhook: one attempt per call (README "Webhooks").
  *
  * Input: the queue message (`account_id`, `enrichment_id`: a reference, never contact data) and the attempt
  * number within the current round (1-based: the queue's receive count).
@@ -17,17 +17,23 @@
  *     schedule has attempts left (a `Retry-After` on 429/503 pushes the next attempt back), else fails.
  *  6. Record the attempt on the contact record: attempts, last attempt time and status, webhook status.
  */
-import type { Clock } from '../domain/clock';
-import { toWebhookBody } from '../domain/contact';
-import type { AccountRepository, WebhookMessage, WebhookRepository } from '../domain/ports';
-import { parseRetryAfter, retryDelaySeconds, type RetrySchedule } from './retry-schedule';
-import type { SendOutcome, WebhookPost } from './sender';
-import { signWebhook } from './signer';
+import type { Clock } from './clock';
+import { toWebhookBody } from './contact';
+import type {
+  AccountReader,
+  SendOutcome,
+  WebhookMessage,
+  WebhookRepository,
+  WebhookTransport,
+} from './ports';
+import { parseRetryAfter } from './retry-after';
+import { retryDelaySeconds, type RetrySchedule } from './retry-schedule';
+import { signWebhook } from './webhook-signature';
 
 export interface DeliverWebhookDependencies {
   webhooks: WebhookRepository;
-  accounts: Pick<AccountRepository, 'getAccount'>;
-  sender: { send(post: WebhookPost): Promise<SendOutcome> };
+  accounts: AccountReader;
+  sender: WebhookTransport;
   clock: Clock;
   schedule: RetrySchedule;
   random?: () => number;

@@ -1,5 +1,5 @@
 /**
- * The delivery-time half of the webhook-target rule (CONTRACT.md "Webhook targets"): the host is resolved,
+ * The delivery-time half of the webhook-target rule (README "Webhooks": targets): the host is resolved,
  * every address it resolves to is judged, and the connection is then pinned to the address that was judged,
  * so a DNS answer that changes between the check and the connect (rebinding) cannot redirect it.
  */
@@ -11,7 +11,7 @@ import {
   isAllowedAddressClass,
   type AddressClass,
   type TargetPolicy,
-} from '../domain/network-address';
+} from '../../domain/network-address';
 
 export interface ResolvedAddress {
   address: string;

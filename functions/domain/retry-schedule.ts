@@ -1,5 +1,5 @@
 /**
- * When a failed webhook delivery is tried again (CONTRACT.md "Webhook delivery"): exponential backoff with
+ * When a failed webhook delivery is tried again (README "Webhooks"): exponential backoff with
  * jitter over more than a day, `WEBHOOK_RETRY_SCHEDULE` to override it, and `Retry-After` honoured.
  */
 
@@ -53,19 +53,4 @@ export function retryDelaySeconds(
   const jittered = base * (1 + schedule.jitter * random());
   const delay = Math.max(jittered, options.retryAfterSeconds ?? 0);
   return Math.min(delay, MAX_RETRY_DELAY_SECONDS);
-}
-
-/**
- * A `Retry-After` header (delay-seconds or an HTTP-date) as seconds from `now`; undefined when absent or
- * unreadable, 0 when the date has passed.
- */
-export function parseRetryAfter(header: string | undefined, now: Date): number | undefined {
-  const text = header?.trim();
-  if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text);
-  // Every HTTP-date form starts with the day name; this keeps `-5` or `2026` from parsing as years.
-  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }

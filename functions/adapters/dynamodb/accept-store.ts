@@ -1,0 +1,170 @@
+/**
+ * Accepting an enrichment in DynamoDB: the pending record, the credit reservation with its ledger entry and the
+ * idempotency record, written in one transaction; and its undoing when the workflow cannot be started.
+ */
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ContactRecord } from '../../domain/contact';
+import type {
+  AcceptOutcome,
+  AcceptRepository,
+  AcceptedResponse,
+  IdempotencyClaim,
+  IdempotencyRecord,
+} from '../../domain/ports';
+import { keys, TTL_ATTRIBUTE } from './keys';
+import { ledgerPut } from './ledger';
+import { cancellationReasons, transactWrite } from './transactions';
+
+/** Positions of the accept transaction's items, by which DynamoDB reports why it was cancelled. */
+const ACCEPT_ITEMS = { account: 0, contact: 1, ledger: 2, idempotency: 3 } as const;
+
+export class DynamoAcceptStore implements AcceptRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retentionDays: number,
+  ) {}
+
+  private expiresAt(from: string): number {
+    return Math.floor(new Date(from).getTime() / 1000) + this.retentionDays * 86_400;
+  }
+
+  async accept(
+    record: ContactRecord,
+    response: AcceptedResponse,
+    claim?: IdempotencyClaim,
+  ): Promise<AcceptOutcome> {
+    const accountId = record.account_id;
+    const cost = record.credits_reserved;
+    const transactItems = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET reserved = reserved + :cost, available = available - :cost',
+          ConditionExpression: 'attribute_exists(PK) AND available >= :cost',
+          ExpressionAttributeValues: { ':cost': cost },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.contact(accountId, record.enrichment_id),
+            type: 'contact',
+            ...record,
+            [TTL_ATTRIBUTE]: this.expiresAt(record.created_at),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      ledgerPut(this.tableName, accountId, {
+        kind: 'reserve',
+        enrichment_id: record.enrichment_id,
+        balance_delta: 0,
+        reserved_delta: cost,
+        at: record.created_at,
+      }),
+      ...(claim
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.idempotency(accountId, claim.keyHash),
+                  type: 'idempotency',
+                  request_hash: claim.requestHash,
+                  // Stored as text: a replay answers the very bytes of the first response.
+                  response_json: JSON.stringify(response),
+                  [TTL_ATTRIBUTE]: claim.expiresAt,
+                },
+                // An expired record may linger until TTL deletes it; it no longer counts.
+                ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now',
+                ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+                ExpressionAttributeValues: {
+                  ':now': Math.floor(new Date(record.created_at).getTime() / 1000),
+                },
+              },
+            },
+          ]
+        : []),
+    ];
+    try {
+      // The token makes an SDK-level resend of this very transaction a no-op rather than a failed condition.
+      await transactWrite(this.db, {
+        TransactItems: transactItems,
+        ClientRequestToken: `accept-${record.enrichment_id}`,
+      });
+      return { kind: 'accepted' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (claim && reasons[ACCEPT_ITEMS.idempotency] === 'ConditionalCheckFailed') {
+        const previous = await this.findIdempotency(accountId, claim.keyHash, new Date(record.created_at));
+        if (previous) return { kind: 'idempotency_replay', record: previous };
+      }
+      if (reasons[ACCEPT_ITEMS.account] === 'ConditionalCheckFailed') {
+        const old = (error as TransactionCanceledException).CancellationReasons?.[ACCEPT_ITEMS.account]?.Item;
+        const available = old?.available && 'N' in old.available ? Number(old.available.N) : 0;
+        return { kind: 'insufficient_credits', available };
+      }
+      throw error;
+    }
+  }
+
+  async rollbackAccept(record: ContactRecord, claim?: IdempotencyClaim): Promise<void> {
+    const accountId = record.account_id;
+    const cost = record.credits_reserved;
+    await transactWrite(this.db, {
+      TransactItems: [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.contact(accountId, record.enrichment_id),
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.account(accountId),
+            UpdateExpression: 'SET reserved = reserved - :cost, available = available + :cost',
+            ExpressionAttributeValues: { ':cost': cost },
+          },
+        },
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.ledger(accountId, `${record.enrichment_id}#reserve`),
+          },
+        },
+        ...(claim
+          ? [{ Delete: { TableName: this.tableName, Key: keys.idempotency(accountId, claim.keyHash) } }]
+          : []),
+      ],
+    });
+  }
+
+  async findIdempotency(
+    accountId: string,
+    keyHash: string,
+    now: Date,
+  ): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.idempotency(accountId, keyHash),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item || (Item[TTL_ATTRIBUTE] as number) < Math.floor(now.getTime() / 1000)) return undefined;
+    return {
+      requestHash: Item.request_hash as string,
+      response: JSON.parse(Item.response_json as string) as AcceptedResponse,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Finishing an enrichment in DynamoDB: one transaction, conditional on the record still being pending, flips it
+ * to finished with its results and trace, applies the settlement the domain computed to the account, and
+ * writes the charge and release ledger entries. A replay, or a concurrent finish that lost the race, changes
+ * nothing.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ContactRecord } from '../../domain/contact';
+import type { FinishInput, FinishOutcome, FinishRepository } from '../../domain/ports';
+import { DynamoContacts } from './contact-records';
+import { keys } from './keys';
+import { ledgerPut } from './ledger';
+import { cancellationReasons, transactWrite } from './transactions';
+
+export class DynamoFinishStore extends DynamoContacts implements FinishRepository {
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    super(db, tableName);
+  }
+
+  async finish(input: FinishInput): Promise<FinishOutcome> {
+    const { account_id: accountId, enrichment_id: enrichmentId } = input.record;
+    const { charged, released } = input.settlement;
+    try {
+      await transactWrite(this.db, {
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.contact(accountId, enrichmentId),
+              UpdateExpression:
+                'SET #status = :finished, finished_at = :at, results = :results, waterfall = :waterfall, credits_used = :used',
+              ConditionExpression: '#status = :pending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':finished': 'finished',
+                ':pending': 'pending',
+                ':at': input.finishedAt,
+                ':results': input.results,
+                ':waterfall': input.waterfall,
+                ':used': charged,
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.account(accountId),
+              UpdateExpression:
+                'SET balance = balance - :charged, reserved = reserved - :released, available = available + :refund',
+              ExpressionAttributeValues: {
+                ':charged': charged,
+                ':released': released,
+                ':refund': released - charged,
+              },
+            },
+          },
+          ...(charged > 0
+            ? [
+                ledgerPut(this.tableName, accountId, {
+                  kind: 'charge',
+                  enrichment_id: enrichmentId,
+                  balance_delta: -charged,
+                  reserved_delta: 0,
+                  at: input.finishedAt,
+                }),
+              ]
+            : []),
+          ...(released > 0
+            ? [
+                ledgerPut(this.tableName, accountId, {
+                  kind: 'release',
+                  enrichment_id: enrichmentId,
+                  balance_delta: 0,
+                  reserved_delta: -released,
+                  at: input.finishedAt,
+                }),
+              ]
+            : []),
+        ],
+      });
+    } catch (error) {
+      if (!cancellationReasons(error)) throw error;
+      // A concurrent finish won the race: report the record as it now stands.
+      const now = await this.getContact(accountId, enrichmentId);
+      if (now?.status === 'finished') return { kind: 'already_finished', record: now };
+      throw error;
+    }
+    const record: ContactRecord = {
+      ...input.record,
+      status: 'finished',
+      finished_at: input.finishedAt,
+      results: input.results,
+      waterfall: input.waterfall,
+      credits_used: charged,
+    };
+    return { kind: 'finished', record };
+  }
+}

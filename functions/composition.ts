@@ -1,0 +1,139 @@
+/**
+ * The one composition root: every handler the product runs, built from the configuration and the
+ * infrastructure it runs on. The Lambda entry files (`functions/lambda/`) call it with AWS adapters; the local
+ * stack (`local/`) calls it with DynamoDB Local and its own workflow runner and queue. Each builder is a
+ * separate function, so a Lambda bundle carries only what its own handler uses.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAcceptStore } from './adapters/dynamodb/accept-store';
+import { DynamoAccountStore } from './adapters/dynamodb/account-store';
+import { DynamoContacts } from './adapters/dynamodb/contact-records';
+import { DynamoFinishStore } from './adapters/dynamodb/finish-store';
+import { DynamoWebhookStore } from './adapters/dynamodb/webhook-store';
+import { WebhookSender } from './adapters/webhooks/sender';
+import type { Resolver } from './adapters/webhooks/target-guard';
+import { required, type Config } from './config';
+import { AcceptEnrichment } from './domain/accept-enrichment';
+import type { Clock } from './domain/clock';
+import { PriceList } from './domain/credits';
+import { DeliverWebhook } from './domain/deliver-webhook';
+import type { DeliveryQueue, WebhookQueue, WorkflowStarter } from './domain/ports';
+import { ProviderStep } from './domain/provider-step';
+import { RecordResult } from './domain/record-result';
+import { retryScheduleFrom } from './domain/retry-schedule';
+import { createAcceptHandler } from './handlers/accept';
+import { createAuthorizerHandler } from './handlers/authorizer';
+import { createCreditsHandler } from './handlers/credits';
+import { createDeliverWebhookHandler } from './handlers/deliver-webhook';
+import { createGetContactHandler } from './handlers/get-contact';
+import { logger } from './handlers/observability';
+import { createProviderStepHandler } from './handlers/provider-step';
+import { createRecordResultHandler } from './handlers/record-result';
+import { createProviderDirectory, type DirectoryOptions } from './providers/directory';
+
+/** What every handler is built on: its settings, the table, and the clock. */
+export interface Runtime {
+  config: Config;
+  db: DynamoDBDocumentClient;
+  clock: Clock;
+}
+
+export interface ProviderStepTuning {
+  callTimeoutMs: number;
+  maxRetryAfterSeconds: number;
+  maxWaitsPerProvider: number;
+}
+
+/** Time budgets of a provider step; the provider-step function's timeout leaves room beyond the call. */
+export const PROVIDER_STEP_TUNING: ProviderStepTuning = {
+  /** One provider call is cut after this long. */
+  callTimeoutMs: 20_000,
+  /** Longest Retry-After the state machine waits for before leaving retries to its own backoff. */
+  maxRetryAfterSeconds: 300,
+  /** Waits granted to one provider (polls of an asynchronous search, Retry-After) before giving up on it. */
+  maxWaitsPerProvider: 20,
+};
+
+const table = (runtime: Runtime) => required(runtime.config, 'tableName');
+
+export function authorizerHandler(runtime: Runtime) {
+  return createAuthorizerHandler(new DynamoAccountStore(runtime.db, table(runtime)));
+}
+
+export function acceptHandler(runtime: Runtime, workflow: WorkflowStarter) {
+  const { config, db, clock } = runtime;
+  return createAcceptHandler(
+    new AcceptEnrichment({
+      accounts: new DynamoAccountStore(db, table(runtime)),
+      enrichments: new DynamoAcceptStore(db, table(runtime), config.retentionDays),
+      workflow,
+      clock,
+      targetPolicy: { allowPrivateTargets: config.allowPrivateWebhookTargets },
+      prices: new PriceList(config.waterfall),
+      logger,
+    }),
+  );
+}
+
+export function getContactHandler(runtime: Runtime) {
+  return createGetContactHandler(new DynamoContacts(runtime.db, table(runtime)));
+}
+
+export function creditsHandler(runtime: Runtime) {
+  return createCreditsHandler(new DynamoAccountStore(runtime.db, table(runtime)));
+}
+
+export function providerStepHandler(
+  runtime: Pick<Runtime, 'config' | 'clock'>,
+  providers: Omit<DirectoryOptions, 'settings'>,
+  tuning: Partial<ProviderStepTuning> = {},
+) {
+  return createProviderStepHandler(
+    new ProviderStep({
+      providers: createProviderDirectory({ settings: runtime.config.waterfall, ...providers }),
+      clock: runtime.clock,
+      ...PROVIDER_STEP_TUNING,
+      ...tuning,
+    }),
+  );
+}
+
+export function recordResultHandler(runtime: Runtime, webhooks: WebhookQueue) {
+  return createRecordResultHandler(
+    new RecordResult({
+      finishes: new DynamoFinishStore(runtime.db, table(runtime)),
+      webhooks,
+      clock: runtime.clock,
+      prices: new PriceList(runtime.config.waterfall),
+    }),
+  );
+}
+
+export interface WebhookSending {
+  /** Overrides DNS resolution of webhook targets (tests). */
+  resolve?: Resolver;
+  timeoutMs?: number;
+}
+
+export function deliverWebhookHandler(
+  runtime: Runtime,
+  queue: DeliveryQueue,
+  sending: WebhookSending = {},
+  observe?: (deliver: DeliverWebhook) => Pick<DeliverWebhook, 'execute'>,
+) {
+  const { config, db, clock } = runtime;
+  const deliverWebhook = new DeliverWebhook({
+    webhooks: new DynamoWebhookStore(db, table(runtime)),
+    accounts: new DynamoAccountStore(db, table(runtime)),
+    sender: new WebhookSender({
+      policy: { allowPrivateTargets: config.allowPrivateWebhookTargets },
+      ...sending,
+    }),
+    clock,
+    schedule: retryScheduleFrom(config.webhookRetrySchedule),
+  });
+  return createDeliverWebhookHandler({
+    deliverWebhook: observe ? observe(deliverWebhook) : deliverWebhook,
+    queue,
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The waterfall's configuration: which providers each type asks, in order, their prices and the email
+ * verifier. One schema validates it wherever it comes from: the `waterfall` CDK setting at synthesis and the
+ * `WATERFALL_CONFIG` environment variable the functions and the local stack read.
+ */
+import * as z from 'zod/mini';
+import { ENRICHMENT_TYPES, type EnrichmentType } from './enrichment-request';
+
+const providerName = z.string().check(z.minLength(1));
+const price = z.int().check(z.minimum(0));
+
+export const waterfallSettingsSchema = z.strictObject({
+  order: z.strictObject({
+    email: z.array(providerName),
+    phone: z.array(providerName),
+    personal_email: z.array(providerName),
+  }),
+  prices: z.record(z.string(), z.partialRecord(z.enum(ENRICHMENT_TYPES), price)),
+  verifier: z.nullable(providerName),
+});
+
+export type WaterfallSettings = z.infer<typeof waterfallSettingsSchema>;
+
+/** The keyless sandbox providers, in every type: the local stack's and the tests' default. */
+export const SANDBOX_WATERFALL: WaterfallSettings = {
+  order: {
+    email: ['sandbox-primary', 'sandbox-secondary'],
+    phone: ['sandbox-primary', 'sandbox-secondary'],
+    personal_email: ['sandbox-primary', 'sandbox-secondary'],
+  },
+  prices: {},
+  verifier: null,
+};
+
+/** Problems of a candidate configuration, each as `path: message`; empty when it is valid. */
+export function waterfallSettingsProblems(value: unknown): string[] {
+  const parsed = waterfallSettingsSchema.safeParse(value);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+/** The configured provider order of one type. */
+export function providersOf(settings: WaterfallSettings, type: EnrichmentType): readonly string[] {
+  return settings.order[type] ?? [];
+}

@@ -1,0 +1,15 @@
+/**
+ * The Lambda entry files of `functions/handlers/`, each exporting `handler`. The CDK function construct, the
+ * local stack, the tests and the benchmarks name functions from this one list.
+ */
+export const HANDLER_FILES = [
+  'authorizer',
+  'accept',
+  'get-contact',
+  'credits',
+  'provider-step',
+  'record-result',
+  'deliver-webhook',
+] as const;
+
+export type HandlerFile = (typeof HANDLER_FILES)[number];

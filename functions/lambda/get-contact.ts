@@ -1,0 +1,5 @@
+/** Lambda entry of GET /contacts/{id}. */
+import { getContactHandler } from '../composition';
+import { lambdaRuntime } from './runtime';
+
+export const handler = getContactHandler(lambdaRuntime());
