@@ -17,16 +17,22 @@ import { AcceptEnrichment } from './domain/accept-enrichment';
 import type { Clock } from './domain/clock';
 import { PriceList } from './domain/credits';
 import { DeliverWebhook } from './domain/deliver-webhook';
-import type { DeliveryQueue, WebhookQueue, WorkflowStarter } from './domain/ports';
+import type { DeliveryQueue, WebhookQueue, WorkflowInspector, WorkflowStarter } from './domain/ports';
+import { SweepPending } from './domain/sweep-pending';
+import type { WaterfallStep } from './domain/contact';
 import { ProviderStep } from './domain/provider-step';
-import { RecordResult } from './domain/record-result';
+import { FinishEnrichment } from './domain/finish-enrichment';
 import { retryScheduleFrom } from './domain/retry-schedule';
 import { createAcceptHandler } from './handlers/accept';
 import { createAuthorizerHandler } from './handlers/authorizer';
 import { createCreditsHandler } from './handlers/credits';
 import { createDeliverWebhookHandler } from './handlers/deliver-webhook';
 import { createGetContactHandler } from './handlers/get-contact';
-import { logger } from './handlers/observability';
+import { logger, observeProgress } from './handlers/observability';
+import { createRecoverEnrichmentHandler } from './handlers/recover-enrichment';
+import { createSweepPendingHandler } from './handlers/sweep-pending';
+import { DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
+import { DynamoProgressStore } from './adapters/dynamodb/progress-store';
 import { createProviderStepHandler } from './handlers/provider-step';
 import { createRecordResultHandler } from './handlers/record-result';
 import { createProviderDirectory, type DirectoryOptions } from './providers/directory';
@@ -83,14 +89,18 @@ export function creditsHandler(runtime: Runtime) {
   return createCreditsHandler(new DynamoAccountStore(runtime.db, table(runtime)));
 }
 
-export function providerStepHandler(
-  runtime: Pick<Runtime, 'config' | 'clock'>,
-  providers: Omit<DirectoryOptions, 'settings'>,
-  tuning: Partial<ProviderStepTuning> = {},
-) {
+export interface ProviderStepOptions extends Omit<DirectoryOptions, 'settings'> {
+  tuning?: Partial<ProviderStepTuning>;
+  /** Told of each step traced on a record (the local stack prints them). */
+  onStep?: (enrichmentId: string, step: WaterfallStep) => void;
+}
+
+export function providerStepHandler(runtime: Runtime, options: ProviderStepOptions) {
+  const { tuning, onStep, ...providers } = options;
   return createProviderStepHandler(
     new ProviderStep({
       providers: createProviderDirectory({ settings: runtime.config.waterfall, ...providers }),
+      progress: observeProgress(new DynamoProgressStore(runtime.db, table(runtime)), onStep),
       clock: runtime.clock,
       ...PROVIDER_STEP_TUNING,
       ...tuning,
@@ -98,15 +108,44 @@ export function providerStepHandler(
   );
 }
 
+function finishEnrichment(runtime: Runtime, webhooks: WebhookQueue): FinishEnrichment {
+  return new FinishEnrichment({
+    finishes: new DynamoFinishStore(runtime.db, table(runtime)),
+    webhooks,
+    clock: runtime.clock,
+    prices: new PriceList(runtime.config.waterfall),
+  });
+}
+
 export function recordResultHandler(runtime: Runtime, webhooks: WebhookQueue) {
-  return createRecordResultHandler(
-    new RecordResult({
-      finishes: new DynamoFinishStore(runtime.db, table(runtime)),
-      webhooks,
-      clock: runtime.clock,
-      prices: new PriceList(runtime.config.waterfall),
-    }),
-  );
+  return createRecordResultHandler(finishEnrichment(runtime, webhooks));
+}
+
+export function recoverEnrichmentHandler(runtime: Runtime, webhooks: WebhookQueue) {
+  return createRecoverEnrichmentHandler(finishEnrichment(runtime, webhooks));
+}
+
+/** The sweeper's use case; also what `npm run admin -- enrichments recover` runs. */
+export function sweepPending(
+  runtime: Runtime,
+  workflow: WorkflowStarter & WorkflowInspector,
+  webhooks: WebhookQueue,
+): SweepPending {
+  return new SweepPending({
+    pending: new DynamoPendingEnrichments(runtime.db, table(runtime)),
+    workflow,
+    finish: finishEnrichment(runtime, webhooks),
+    clock: runtime.clock,
+    maxEnrichmentSeconds: runtime.config.maxEnrichmentSeconds,
+  });
+}
+
+export function sweepPendingHandler(
+  runtime: Runtime,
+  workflow: WorkflowStarter & WorkflowInspector,
+  webhooks: WebhookQueue,
+) {
+  return createSweepPendingHandler(sweepPending(runtime, workflow, webhooks));
 }
 
 export interface WebhookSending {

@@ -23,10 +23,14 @@ export const ENV = {
   waterfall: 'WATERFALL_CONFIG',
   providerSecretId: 'PROVIDER_SECRET_ID',
   webhookRetrySchedule: 'WEBHOOK_RETRY_SCHEDULE',
+  maxEnrichmentSeconds: 'MAX_ENRICHMENT_SECONDS',
 } as const;
 
 /** Days a contact record is kept when `RETENTION_DAYS` is not set (the CDK setting `retentionDays` sets it). */
 export const DEFAULT_RETENTION_DAYS = 90;
+
+/** The longest an enrichment stays pending when `MAX_ENRICHMENT_SECONDS` is not set (`maxEnrichmentSeconds`). */
+export const DEFAULT_MAX_ENRICHMENT_SECONDS = 3600;
 
 export interface Config {
   tableName: string | undefined;
@@ -43,6 +47,8 @@ export interface Config {
   providerSecretId: string | undefined;
   /** Seconds before each webhook retry; undefined means the built-in schedule. */
   webhookRetrySchedule: number[] | undefined;
+  /** The bound on an enrichment: the state machine's timeout, after which recovery finishes it. */
+  maxEnrichmentSeconds: number;
 }
 
 export class ConfigurationError extends Error {
@@ -111,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     waterfall: waterfallFrom(env, ENV.waterfall),
     providerSecretId: text(env, ENV.providerSecretId),
     webhookRetrySchedule: secondsList(env, ENV.webhookRetrySchedule),
+    maxEnrichmentSeconds: positiveInteger(env, ENV.maxEnrichmentSeconds, DEFAULT_MAX_ENRICHMENT_SECONDS),
   };
 }

@@ -8,6 +8,7 @@ import { ENRICHMENT_TYPES } from '../functions/domain/enrichment-request';
 import { Api } from './constructs/api';
 import type { FunctionDefaults } from './constructs/enrichment-function';
 import { Monitoring } from './constructs/monitoring';
+import { Recovery } from './constructs/recovery';
 import { Storage } from './constructs/storage';
 import { WebhookDelivery } from './constructs/webhook-delivery';
 import { Workflow } from './constructs/workflow';
@@ -21,6 +22,7 @@ export class EnrichmentStack extends Stack {
   readonly storage: Storage;
   readonly webhooks: WebhookDelivery;
   readonly workflow: Workflow;
+  readonly recovery: Recovery;
   readonly api: Api;
   readonly monitoring: Monitoring;
 
@@ -47,6 +49,16 @@ export class EnrichmentStack extends Stack {
       functionDefaults,
       waterfall: settings.waterfall,
       webhookQueue: this.webhooks.queue.queue,
+      maxEnrichmentSeconds: settings.maxEnrichmentSeconds,
+    });
+
+    this.recovery = new Recovery(this, 'Recovery', {
+      storage: this.storage,
+      functionDefaults,
+      waterfall: settings.waterfall,
+      stateMachine: this.workflow.stateMachine,
+      webhookQueue: this.webhooks.queue.queue,
+      maxEnrichmentSeconds: settings.maxEnrichmentSeconds,
     });
 
     this.api = new Api(this, 'Api', {
@@ -68,6 +80,8 @@ export class EnrichmentStack extends Stack {
         ...this.api.functions,
         this.workflow.providerStep,
         this.workflow.recordResult,
+        this.recovery.recoverFunction,
+        this.recovery.sweepFunction,
         this.webhooks.deliverFunction,
       ],
       retryingFunctions: [this.workflow.providerStep],

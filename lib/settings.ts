@@ -28,6 +28,8 @@ export interface EnrichmentSettings {
   waterfall: WaterfallSettings;
   /** Days a contact record is kept (DynamoDB TTL), `RETENTION_DAYS`. */
   retentionDays: number;
+  /** The longest an enrichment stays pending: the workflow's timeout, after which it is finished anyway. */
+  maxEnrichmentSeconds: number;
   /** Days CloudWatch keeps the logs of every function, the API and the state machine. */
   logRetention: RetentionDays;
   /** Seconds before each webhook retry; undefined keeps the functions' built-in schedule (with jitter). */
@@ -50,6 +52,7 @@ export const SETTING_KEYS = [
   'stackName',
   'waterfall',
   'retentionDays',
+  'maxEnrichmentSeconds',
   'logRetentionDays',
   'webhookRetrySchedule',
   'allowPrivateWebhookTargets',
@@ -110,6 +113,7 @@ const schema = z.object({
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/),
   waterfall,
   retentionDays: integer(1, 3650),
+  maxEnrichmentSeconds: integer(60, 86_400),
   logRetentionDays: logRetention,
   webhookRetrySchedule: retrySchedule,
   allowPrivateWebhookTargets: flag,
@@ -174,6 +178,7 @@ export function settingsFromContext(node: Node): EnrichmentSettings {
     stackName: value.stackName,
     waterfall: value.waterfall,
     retentionDays: value.retentionDays,
+    maxEnrichmentSeconds: value.maxEnrichmentSeconds,
     logRetention: value.logRetentionDays,
     webhookRetrySchedule: value.webhookRetrySchedule,
     allowPrivateWebhookTargets: value.allowPrivateWebhookTargets,

@@ -39,7 +39,7 @@ export interface LocalApiOptions {
   /** Authorizer result cache, as configured on the deployed authorizer. */
   authorizerCacheSeconds: number;
   /** Extra loopback-only routes of the local stack (operator actions), by `METHOD /path`. */
-  operatorRoutes?: Record<string, () => Promise<unknown>>;
+  operatorRoutes?: Record<string, (url: URL) => Promise<unknown>>;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -150,7 +150,7 @@ export class LocalApi {
       return {
         statusCode: 200,
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(await operator()),
+        body: JSON.stringify(await operator(url)),
       };
 
     const route = this.routes.find((candidate) => candidate.pattern.test(url.pathname));

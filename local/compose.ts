@@ -13,6 +13,9 @@ import {
   getContactHandler,
   providerStepHandler,
   recordResultHandler,
+  recoverEnrichmentHandler,
+  sweepPending,
+  type ProviderStepOptions,
   type Runtime,
   type WebhookSending,
 } from '../functions/composition';
@@ -26,8 +29,8 @@ import {
   keysFromEnvironment,
   type ProviderKeys,
 } from '../functions/providers/directory';
-import type { Provider } from '../functions/providers/provider';
-import { LocalWorkflow, type LocalWorkflowOptions } from './local-workflow';
+import type { EmailVerifier, Provider } from '../functions/providers/provider';
+import { LocalWorkflow, type LocalWorkflowOptions, type TaskHandler } from './local-workflow';
 
 export interface LocalRuntimeOptions {
   db: DynamoDBDocumentClient;
@@ -38,6 +41,8 @@ export interface LocalRuntimeOptions {
   allowPrivateWebhookTargets?: boolean;
   /** Overrides `WEBHOOK_RETRY_SCHEDULE`. */
   webhookRetrySchedule?: number[];
+  /** Overrides `MAX_ENRICHMENT_SECONDS`. */
+  maxEnrichmentSeconds?: number;
   clock?: Clock;
 }
 
@@ -50,6 +55,7 @@ export function localRuntime(options: LocalRuntimeOptions): Runtime {
     waterfall: options.waterfall ?? environment.waterfall,
     allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? true,
     webhookRetrySchedule: options.webhookRetrySchedule ?? environment.webhookRetrySchedule,
+    maxEnrichmentSeconds: options.maxEnrichmentSeconds ?? environment.maxEnrichmentSeconds,
   };
   return { config, db: options.db, clock: options.clock ?? systemClock };
 }
@@ -58,30 +64,38 @@ export interface LocalProductOptions extends LocalRuntimeOptions {
   webhookQueue: WebhookQueue;
   providerKeys?: ProviderKeys;
   providerBaseUrls?: Record<string, string>;
-  extraProviders?: Record<string, Provider>;
+  extraProviders?: Record<string, Provider | EmailVerifier>;
+  /** Wraps a Task's handler (tests inject failures here). */
+  wrapTask?: (task: 'ProviderStep' | 'RecordResult', handler: TaskHandler) => TaskHandler;
   /** Wraps the workflow starter (tests inject failures here). */
   wrapWorkflow?: (workflow: WorkflowStarter) => WorkflowStarter;
   fastWaitsMs?: number;
   providerCallTimeoutMs?: number;
+  keepHistory?: boolean;
   onExecutionEvent?: LocalWorkflowOptions['onExecutionEvent'];
   onTaskResult?: LocalWorkflowOptions['onTaskResult'];
+  onStep?: ProviderStepOptions['onStep'];
 }
 
 export function composeLocalProduct(options: LocalProductOptions) {
   const runtime = localRuntime(options);
-  const providerStep = providerStepHandler(
-    runtime,
-    {
-      keys: options.providerKeys ?? keysFromEnvironment(),
-      baseUrls: options.providerBaseUrls ?? baseUrlsFromEnvironment(),
-      extra: options.extraProviders,
-    },
-    options.providerCallTimeoutMs ? { callTimeoutMs: options.providerCallTimeoutMs } : {},
-  );
+  const providerStep = providerStepHandler(runtime, {
+    keys: options.providerKeys ?? keysFromEnvironment(),
+    baseUrls: options.providerBaseUrls ?? baseUrlsFromEnvironment(),
+    extra: options.extraProviders,
+    tuning: options.providerCallTimeoutMs ? { callTimeoutMs: options.providerCallTimeoutMs } : {},
+    onStep: options.onStep,
+  });
   const recordResult = recordResultHandler(runtime, options.webhookQueue);
   const workflow = new LocalWorkflow({
-    tasks: { ProviderStep: providerStep, RecordResult: recordResult },
+    tasks: {
+      ProviderStep: options.wrapTask?.('ProviderStep', providerStep) ?? providerStep,
+      RecordResult: options.wrapTask?.('RecordResult', recordResult) ?? recordResult,
+    },
+    recover: recoverEnrichmentHandler(runtime, options.webhookQueue),
+    maxEnrichmentSeconds: runtime.config.maxEnrichmentSeconds,
     fastWaitsMs: options.fastWaitsMs,
+    keepHistory: options.keepHistory,
     onExecutionEvent: options.onExecutionEvent,
     onTaskResult: options.onTaskResult,
   });
@@ -92,6 +106,8 @@ export function composeLocalProduct(options: LocalProductOptions) {
     /** The operator's account store (accounts, keys, grants, ledger). */
     accounts: new DynamoAccountAdminStore(runtime.db, options.tableName),
     workflow,
+    /** The sweeper (`enrichments recover`), over the local runner. */
+    sweeper: sweepPending(runtime, workflow, options.webhookQueue),
     handlers: {
       authorizer: authorizerHandler(runtime),
       accept: acceptHandler(runtime, starter),

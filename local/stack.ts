@@ -9,7 +9,7 @@ import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createTable } from '../functions/adapters/dynamodb/table';
 import { loadConfig } from '../functions/config';
 import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
-import type { WaterfallState } from '../functions/domain/waterfall-state';
+import type { FinishCommand } from '../functions/domain/waterfall-state';
 import type { Provider } from '../functions/providers/provider';
 import { maxAttempts, retryScheduleFrom } from '../functions/domain/retry-schedule';
 import type { Resolver } from '../functions/adapters/webhooks/target-guard';
@@ -18,9 +18,12 @@ import { LocalApi } from './api-gateway';
 import { composeLocalProduct, composeWebhookDelivery, type LocalProduct } from './compose';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalQueue } from './local-queue';
-import { resumeUnfinishedWork } from './resume';
+import { resumeUndeliveredWebhooks } from './resume';
 
 export const LOCAL_TABLE_NAME = 'contact-enrichment-local';
+
+/** How often the local stack runs the sweeper of pending enrichments (every five minutes in AWS). */
+const SWEEP_INTERVAL_MS = 60_000;
 
 export interface LocalStackOptions {
   port: number;
@@ -37,6 +40,8 @@ export interface LocalStackOptions {
   webhookTimeoutMs?: number;
   /** Shortens Wait states and Retry pauses of the state machine to this many ms (tests, benchmarks). */
   fastWaitsMs?: number;
+  /** Overrides `MAX_ENRICHMENT_SECONDS`. */
+  maxEnrichmentSeconds?: number;
   authorizerCacheSeconds?: number;
   resolve?: Resolver;
   /** Readable progress lines (accepted, each provider step, finished, webhook attempts). */
@@ -118,19 +123,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       extraProviders: options.extraProviders,
       allowPrivateWebhookTargets: true,
       fastWaitsMs: options.fastWaitsMs,
+      maxEnrichmentSeconds: options.maxEnrichmentSeconds,
+      onStep: (enrichmentId, step) =>
+        log(`${short(enrichmentId)} ${step.type}: ${step.provider} ${step.outcome} (${step.duration_ms} ms)`),
       onTaskResult: (task, input, output) => {
-        if (task === 'ProviderStep') {
-          const before = (input as WaterfallState).waterfall?.length ?? 0;
-          for (const step of (output as WaterfallState).waterfall?.slice(before) ?? []) {
-            log(
-              `${short((output as WaterfallState).enrichment_id)} ${step.type}: ${step.provider} ${step.outcome} (${step.duration_ms} ms)`,
-            );
-          }
-        } else {
-          const state = input as WaterfallState;
-          const result = output as { status: string; credits_used: number };
-          log(`${short(state.enrichment_id)} ${result.status}, ${result.credits_used} credit(s) charged`);
-        }
+        if (task !== 'RecordResult') return;
+        const result = output as { status: string; credits_used: number };
+        log(
+          `${short((input as FinishCommand).enrichment_id)} ${result.status}, ${result.credits_used} credit(s) charged`,
+        );
       },
     });
     const delivery = composeWebhookDelivery({
@@ -155,13 +156,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanup.push(() => queue.stop());
     cleanup.push(() => product.workflow.stop());
     if (!tableCreated) {
-      const resumed = await resumeUnfinishedWork(db, tableName, product.workflow, queue);
-      if (resumed.enrichments || resumed.webhooks) {
+      // Executions and queued deliveries of the last run ended with its process: the sweeper starts (or, past
+      // the bound, finishes) what was pending, and undelivered webhooks are queued again.
+      const swept = await product.sweeper.execute({ olderThanSeconds: 0 });
+      const webhooks = await resumeUndeliveredWebhooks(db, tableName, queue);
+      if (swept.started || swept.finished || webhooks) {
         log(
-          `resumed ${resumed.enrichments} pending enrichment(s) and ${resumed.webhooks} webhook(s) left by the last run`,
+          `resumed ${swept.started} pending enrichment(s), finished ${swept.finished}, and queued ${webhooks} webhook(s) left by the last run`,
         );
       }
     }
+    const sweeping = setInterval(
+      () => void product.sweeper.execute().catch(() => undefined),
+      SWEEP_INTERVAL_MS,
+    );
+    sweeping.unref();
+    cleanup.push(async () => clearInterval(sweeping));
 
     const api = new LocalApi({
       authorizer: product.handlers.authorizer,
@@ -171,7 +181,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         credits: product.handlers.credits,
       },
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? 60,
-      operatorRoutes: { 'POST /_local/webhooks/redrive': () => redriveWebhooks(queue) },
+      operatorRoutes: {
+        'POST /_local/webhooks/redrive': () => redriveWebhooks(queue),
+        'POST /_local/enrichments/recover': (url) =>
+          product.sweeper.execute({ olderThanSeconds: Number(url.searchParams.get('older_than') ?? 300) }),
+      },
       onRequest: ({ method, path, status, ms }) => {
         if (path.startsWith('/contacts') || path.startsWith('/account'))
           log(`${method} ${path} ${status} ${ms} ms`);

@@ -16,7 +16,14 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import { ISO_COUNTRY_CODES } from '../domain/countries';
 import { systemClock } from '../domain/clock';
 import { AccountAdministration } from './accounts';
-import { MissingQueueError, NoTargetError, resolveTarget, type AdminTarget } from './target';
+import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/sweep-pending';
+import {
+  MissingQueueError,
+  MissingWorkflowError,
+  NoTargetError,
+  resolveTarget,
+  type AdminTarget,
+} from './target';
 
 export class UsageError extends Error {}
 
@@ -27,7 +34,8 @@ const USAGE = `usage: npm run admin -- <command>
   accounts set <account_id> [--personal-email-consent true|false] [--phone-country-codes US,FR|none]
   keys create <account_id>
   keys revoke <account_id> <key_prefix>
-  webhooks redrive`;
+  webhooks redrive
+  enrichments recover [--older-than <seconds>]   (default 300)`;
 
 function credits(value: string | undefined, required: boolean): number {
   if (value === undefined) {
@@ -54,6 +62,13 @@ function countryCodes(value: string | undefined): string[] | null | undefined {
   if (!codes.length || unknown.length)
     throw new UsageError(`--phone-country-codes has unknown codes: ${unknown.join(', ') || value}`);
   return codes;
+}
+
+function seconds(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value))
+    throw new UsageError(`--older-than must be a number of seconds, got "${value}"`);
+  return Number(value);
 }
 
 function flag(value: string | boolean | undefined): boolean | undefined {
@@ -85,6 +100,7 @@ function parseOptions(args: string[]) {
         credits: { type: 'string' },
         'personal-email-consent': { type: 'string' },
         'phone-country-codes': { type: 'string' },
+        'older-than': { type: 'string' },
       },
     });
   } catch (error) {
@@ -138,6 +154,8 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
         );
       case 'webhooks redrive':
         return await target.redriveWebhooks();
+      case 'enrichments recover':
+        return await target.recoverEnrichments(seconds(values['older-than'], DEFAULT_SWEEP_AGE_SECONDS));
       default:
         throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
     }
@@ -161,7 +179,8 @@ async function main(): Promise<void> {
       error instanceof AccountNotFoundError ||
       error instanceof KeyNotFoundError ||
       error instanceof NoTargetError ||
-      error instanceof MissingQueueError;
+      error instanceof MissingQueueError ||
+      error instanceof MissingWorkflowError;
     const message = known
       ? (error as Error).message
       : `${(error as Error).name}: ${(error as Error).message}`;

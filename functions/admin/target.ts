@@ -4,7 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { StepFunctionsWorkflow } from '../adapters/aws/sfn-workflow-starter';
+import { createDocumentClient } from '../adapters/dynamodb/client';
+import { sweepPending } from '../composition';
+import { systemClock } from '../domain/clock';
 import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
 import { loadConfig } from '../config';
 import { redriveWebhooks } from '../domain/redrive-webhooks';
@@ -14,6 +19,8 @@ export interface AdminTarget {
   dynamoEndpoint?: string;
   region?: string;
   redriveWebhooks(): Promise<unknown>;
+  /** Runs the sweeper of pending enrichments now (`enrichments recover`). */
+  recoverEnrichments(olderThanSeconds: number): Promise<unknown>;
 }
 
 export interface LocalStackState {
@@ -74,6 +81,36 @@ async function redriveInAws(env: NodeJS.ProcessEnv): Promise<unknown> {
   }
 }
 
+export class MissingWorkflowError extends Error {
+  constructor() {
+    super(
+      'enrichments recover needs STATE_MACHINE_ARN and WEBHOOK_QUEUE_URL (the stack outputs) in the environment.',
+    );
+  }
+}
+
+/** Runs the deployed sweeper's use case from here, against the deployed table, state machine and queue. */
+async function recoverInAws(env: NodeJS.ProcessEnv, olderThanSeconds: number): Promise<unknown> {
+  const config = loadConfig(env);
+  if (!config.stateMachineArn || !config.webhookQueueUrl) throw new MissingWorkflowError();
+  const region = config.region ?? env.AWS_DEFAULT_REGION;
+  const sfn = new SFNClient({ region });
+  const sqs = new SQSClient({ region });
+  const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region });
+  try {
+    const sweeper = sweepPending(
+      { config, db, clock: systemClock },
+      new StepFunctionsWorkflow(sfn, config.stateMachineArn),
+      new SqsWebhookQueue(sqs, config.webhookQueueUrl),
+    );
+    return await sweeper.execute({ olderThanSeconds });
+  } finally {
+    sfn.destroy();
+    sqs.destroy();
+    db.destroy();
+  }
+}
+
 export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
   if (env.TABLE_NAME) {
     return {
@@ -81,6 +118,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
       dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
       redriveWebhooks: () => redriveInAws(env),
+      recoverEnrichments: (olderThanSeconds) => recoverInAws(env, olderThanSeconds),
     };
   }
   const local = readLocalState();
@@ -91,6 +129,10 @@ export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
     redriveWebhooks: async () => {
       const response = await fetch(`${local.operatorUrl}/webhooks/redrive`, { method: 'POST' });
       return (await response.json()) as unknown;
+    },
+    recoverEnrichments: async (olderThanSeconds) => {
+      const url = `${local.operatorUrl}/enrichments/recover?older_than=${olderThanSeconds}`;
+      return (await (await fetch(url, { method: 'POST' })).json()) as unknown;
     },
   };
 }

@@ -10,11 +10,12 @@
  *  3. Refuse `personal_email` without the account's consent.
  *  4. Price the worst case and, in one transaction, write the pending record, reserve the credits and append
  *     the ledger entry (402 when the available credits do not cover it).
- *  5. Start the waterfall; if it cannot be started, roll the accept back and answer 500.
+ *  5. Start the waterfall; if it cannot be started, roll the accept back and answer 500. (Should the function
+ *     stop between 4 and 5, the sweeper or an Idempotency-Key replay starts it.)
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from './clock';
-import { workflowInputOf, type ContactRecord } from './contact';
+import { EMPTY_PROGRESS, type ContactRecord } from './contact';
 import { parseEnrichmentRequest, type EnrichmentRequest } from './enrichment-request';
 import {
   ConsentRequiredError,
@@ -25,6 +26,7 @@ import {
   ValidationError,
 } from './errors';
 import { newId } from './ids';
+import { workflowInputOf } from './waterfall-state';
 import type { TargetPolicy } from './network-address';
 import type { PriceList } from './credits';
 import type {
@@ -87,7 +89,7 @@ export class AcceptEnrichment {
 
     if (claim) {
       const previous = await enrichments.findIdempotency(command.accountId, claim.keyHash, now);
-      if (previous) return this.replay(previous.requestHash, claim, previous.response);
+      if (previous) return this.replay(command.accountId, previous.requestHash, claim, previous.response);
     }
 
     const account = await accounts.getAccount(command.accountId);
@@ -115,18 +117,26 @@ export class AcceptEnrichment {
     const outcome = await enrichments.accept(record, response, claim);
     if (outcome.kind === 'insufficient_credits') throw new InsufficientCreditsError(cost, outcome.available);
     if (outcome.kind === 'idempotency_replay')
-      return this.replay(outcome.record.requestHash, claim!, outcome.record.response);
+      return this.replay(command.accountId, outcome.record.requestHash, claim!, outcome.record.response);
 
     await this.startOrRollBack(record, claim);
     return response;
   }
 
-  private replay(
+  /**
+   * The first response again. Its enrichment's workflow is started if it is still pending (an accept that
+   * stopped between its commit and the start); the start is named after the enrichment, so a running one stays
+   * the only one.
+   */
+  private async replay(
+    accountId: string,
     previousHash: string,
     claim: IdempotencyClaim,
     response: AcceptedResponse,
-  ): AcceptedResponse {
+  ): Promise<AcceptedResponse> {
     if (previousHash !== claim.requestHash) throw new IdempotencyConflictError();
+    const record = await this.deps.enrichments.getContact(accountId, response.enrichment_id);
+    if (record?.status === 'pending') await this.deps.workflow.start(workflowInputOf(record));
     return response;
   }
 
@@ -169,6 +179,7 @@ export class AcceptEnrichment {
       credits_reserved: cost,
       credits_used: 0,
       waterfall: [],
+      progress: EMPTY_PROGRESS,
       webhook: request.webhook_url
         ? {
             url: request.webhook_url,

@@ -3,7 +3,6 @@
  * also the webhook body).
  */
 import type { EnrichmentRequest, EnrichmentType } from './enrichment-request';
-import type { WorkflowInput } from './ports';
 
 export type EmailStatus = 'valid' | 'catch_all';
 export type PhoneLineType = 'mobile' | 'landline' | 'voip' | 'unknown';
@@ -28,6 +27,11 @@ export interface Results {
   personal_email?: EmailResult | null;
 }
 
+/** Where a type's result lives in `Results` (phones are a list). */
+export function resultKeyOf(type: EnrichmentType): keyof Results {
+  return type === 'phone' ? 'phones' : type;
+}
+
 export interface WaterfallStep {
   type: EnrichmentType;
   provider: string;
@@ -48,6 +52,27 @@ export interface WebhookState {
 
 export type ContactStatus = 'pending' | 'finished';
 
+/** An email a finder returned without a verdict, kept on the record while the verifier is asked about it. */
+export interface EmailCandidate {
+  value: string;
+  provider: string;
+  /** The cursor position of the finder, so a retried step verifies it rather than asking the finder again. */
+  provider_index: number;
+  detail: string | null;
+}
+
+/**
+ * The waterfall's progress, kept on the record while it is pending (the workflow carries ids and cursors only):
+ * what each type found, which types are done, and emails awaiting verification. Removed at finish.
+ */
+export interface WaterfallProgress {
+  found: Results;
+  closed: Partial<Record<EnrichmentType, true>>;
+  candidates: Partial<Record<EnrichmentType, EmailCandidate>>;
+}
+
+export const EMPTY_PROGRESS: WaterfallProgress = { found: {}, closed: {}, candidates: {} };
+
 /** The record: the request as validated (its `webhook_url` kept as the `webhook` state), and the outcome. */
 export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
   account_id: string;
@@ -60,6 +85,8 @@ export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
   credits_used: number;
   waterfall: WaterfallStep[];
   webhook: WebhookState | null;
+  /** Present while pending. */
+  progress?: WaterfallProgress | null;
 };
 
 /** What the waterfall asks providers about: the contact's identifying fields. */
@@ -71,7 +98,7 @@ export type ContactQuery = Pick<
 /** The public record: what GET /contacts/{id} answers and the webhook carries. */
 export type ContactView = Omit<
   ContactRecord,
-  'account_id' | 'custom_json' | 'credits_reserved' | 'webhook'
+  'account_id' | 'custom_json' | 'credits_reserved' | 'webhook' | 'progress'
 > & {
   custom: Record<string, unknown>;
   webhook?: WebhookState;
@@ -157,20 +184,3 @@ export function toWebhookBody(record: ContactRecord): string {
 
 /** Polling hint for a pending record, in seconds. */
 export const PENDING_RETRY_AFTER_SECONDS = 2;
-
-/** What the waterfall needs of a record to run: its reference, the requested types and the contact. */
-export function workflowInputOf(record: ContactRecord): WorkflowInput {
-  return {
-    account_id: record.account_id,
-    enrichment_id: record.enrichment_id,
-    types: record.enrichment_type,
-    contact: {
-      firstname: record.firstname,
-      lastname: record.lastname,
-      company_name: record.company_name,
-      domain: record.domain,
-      linkedin_url: record.linkedin_url,
-      phone_country_codes: record.phone_country_codes,
-    },
-  };
-}

@@ -3,10 +3,19 @@
  * local stack) implement them; tests use the real adapters against emulators, or plain fakes for pure logic.
  */
 import type { Account, ApiKeyRecord } from './accounts';
-import type { ContactRecord, Results, WaterfallStep, WebhookState } from './contact';
+import type {
+  ContactRecord,
+  EmailCandidate,
+  EmailResult,
+  PhoneResult,
+  Results,
+  WaterfallStep,
+  WebhookState,
+} from './contact';
 import type { Settlement } from './credits';
 import type { EnrichmentType } from './enrichment-request';
 import type { AddressClass } from './network-address';
+import type { WorkflowInput } from './waterfall-state';
 
 // Reading, shared by several use cases ------------------------------------------------------------------
 
@@ -50,7 +59,7 @@ export type AcceptOutcome =
   | { kind: 'insufficient_credits'; available: number }
   | { kind: 'idempotency_replay'; record: IdempotencyRecord };
 
-export interface AcceptRepository {
+export interface AcceptRepository extends ContactReader {
   /**
    * Atomically writes the pending record, reserves `record.credits_reserved` credits (never beyond the
    * available balance), appends the reserve ledger entry and, with a claim, the idempotency record.
@@ -61,32 +70,45 @@ export interface AcceptRepository {
   findIdempotency(accountId: string, keyHash: string, now: Date): Promise<IdempotencyRecord | undefined>;
 }
 
-export interface WorkflowInput {
-  account_id: string;
-  enrichment_id: string;
-  types: EnrichmentType[];
-  contact: {
-    firstname: string;
-    lastname: string;
-    company_name: string | null;
-    domain: string | null;
-    linkedin_url: string | null;
-    phone_country_codes: string[] | null;
-  };
-}
-
 export interface WorkflowStarter {
   /** Starts the waterfall; starting the same enrichment twice is harmless. */
   start(input: WorkflowInput): Promise<void>;
 }
 
-// RecordResult --------------------------------------------------------------------------------------------
+export type WorkflowStatus = 'running' | 'ended' | 'missing';
+
+export interface WorkflowInspector {
+  /** Whether the enrichment's execution is running, has ended (however), or was never started. */
+  status(enrichmentId: string): Promise<WorkflowStatus>;
+}
+
+// ProviderStep --------------------------------------------------------------------------------------------
+
+/** What one provider step adds to the record: trace steps, and the type's result or end. */
+export interface ProgressUpdate {
+  type: EnrichmentType;
+  steps: WaterfallStep[];
+  /** The type's result; it also closes the type. */
+  found?: EmailResult | PhoneResult[];
+  /** Closes the type without a result (every provider asked). */
+  close?: boolean;
+  /** Keeps an email awaiting verification; `null` drops it. */
+  candidate?: EmailCandidate | null;
+}
+
+export interface ProgressRepository extends ContactReader {
+  /** Applies the update only while the record is pending; false when it no longer is (finished, erased). */
+  recordProgress(accountId: string, enrichmentId: string, update: ProgressUpdate): Promise<boolean>;
+}
+
+// FinishEnrichment (RecordResult, recovery, sweeper) -----------------------------------------------------
 
 export interface FinishInput {
   /** The pending record as read before settling. */
   record: ContactRecord;
   results: Results;
-  waterfall: WaterfallStep[];
+  /** Steps to add to the trace (those of unfinished types), after whatever the provider steps appended. */
+  appendSteps: WaterfallStep[];
   settlement: Settlement;
   finishedAt: string;
 }
@@ -170,4 +192,18 @@ export interface AccountAdministrationRepository extends AccountReader {
     accountId: string,
     settings: { personal_email_consent?: boolean; default_phone_country_codes?: string[] | null },
   ): Promise<void>;
+}
+
+// SweepPending (sweeper, `enrichments recover`) -----------------------------------------------------------
+
+export interface PendingReference {
+  account_id: string;
+  enrichment_id: string;
+  enrichment_type: EnrichmentType[];
+  created_at: string;
+}
+
+export interface PendingEnrichments {
+  /** Pending enrichments accepted before `before`, oldest first (a sparse index: finished ones are not in it). */
+  listPending(before: Date): Promise<PendingReference[]>;
 }

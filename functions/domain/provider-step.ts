@@ -1,30 +1,33 @@
 /**
- * One step of the waterfall: ask one provider for one type.
+ * One step of one type's waterfall: ask one provider (or the verifier about an email a provider found).
  *
- * Input: the waterfall state (contact, requested types, cursor, results and trace so far).
- * Output: the state with the trace extended and the cursor moved, and `next` telling the state machine what to
- * do: `call` the next step, `wait` `wait_seconds` (Retry-After, an asynchronous provider still searching), or
- * `finish`.
+ * Input: the type's cursor (enrichment reference, type, provider index, waits, pending poll, and the state
+ * machine's `failure` when the provider kept failing).
+ * Output: the cursor moved, and `next` telling the state machine what to do: `call` the next step, `wait`
+ * `wait_seconds` (Retry-After, an asynchronous provider still searching), or `done` with this type.
  *
  * Primary course:
- *  1. If the previous step failed for good (the state machine's Catch), trace it as `error` and move on.
- *  2. Find the current type and provider; a type whose providers are exhausted is finished without data.
- *  3. A provider with no API key configured is skipped, and the trace says so.
- *  4. Call the provider once (or poll its pending search), judge the answer (email verification, phone
- *     parsing and allowed countries) and trace the outcome.
- *  5. A found result closes its type; anything else moves to the next provider of the type.
+ *  1. Read the record; a record that is no longer pending (finished, erased) or a type already closed stops.
+ *  2. Steps that call nobody come first and are recorded on their own: a provider that kept failing is traced
+ *     as `error`, a provider without an API key or that does not offer the type is skipped and traced.
+ *  3. Otherwise call the provider at the cursor once (or poll its pending search) with the contact read from
+ *     the record, and judge the answer (email verdict, phone parsing and allowed countries).
+ *  4. An email found without a verdict is kept on the record first, then the verifier is asked; a retried
+ *     step verifies the kept email and never asks the finder again.
+ *  5. Append the trace step (and a found result, which closes the type) to the record, only while pending.
  * Transient provider errors are rethrown for the state machine to retry, unless the provider asked for a
  * Retry-After short enough to wait for in the state machine.
  */
 import type { Clock } from './clock';
-import type { WaterfallStep } from './contact';
+import type { ContactQuery, ContactRecord, EmailCandidate, WaterfallStep } from './contact';
 import type { EnrichmentType } from './enrichment-request';
 import { isEmailSyntaxValid, judgeEmailVerdict, judgePhones } from './judge-answer';
-import { initialise, type SteppedState, type WaterfallState } from './waterfall-state';
+import type { ProgressRepository, ProgressUpdate } from './ports';
+import { initialise, type SteppedCursor, type TypeCursor } from './waterfall-state';
 import {
   PermanentProviderError,
   TransientProviderError,
-  type ContactQuery,
+  type EmailVerdict,
   type EmailVerifier,
   type Provider,
   type ProviderAnswer,
@@ -41,6 +44,7 @@ export interface ProviderDirectory {
 
 export interface ProviderStepDependencies {
   providers: ProviderDirectory;
+  progress: ProgressRepository;
   clock: Clock;
   /** Time budget of one provider call; the function's timeout leaves room beyond it. */
   callTimeoutMs: number;
@@ -50,206 +54,284 @@ export interface ProviderStepDependencies {
   maxWaitsPerProvider: number;
 }
 
-type Outcome = Omit<WaterfallStep, 'type' | 'provider' | 'duration_ms'>;
+type Judged = Pick<WaterfallStep, 'outcome' | 'detail'> & { found?: ProgressUpdate['found'] };
 
 export class ProviderStep {
   constructor(private readonly deps: ProviderStepDependencies) {}
 
-  async execute(input: WaterfallState): Promise<SteppedState> {
-    const state = initialise(input);
-    if (state.failure) {
-      const failure = state.failure;
-      state.failure = null;
-      const current = this.current(state);
-      if (current) this.trace(state, current, { outcome: 'error', detail: describeFailure(failure) }, 0);
-      this.nextProvider(state);
+  async execute(input: TypeCursor): Promise<SteppedCursor> {
+    const cursor = initialise(input);
+    const record = await this.deps.progress.getContact(cursor.account_id, cursor.enrichment_id);
+    if (!record || record.status !== 'pending' || !record.progress || record.progress.closed[cursor.type]) {
+      return { ...cursor, next: 'done' };
+    }
+    const update: ProgressUpdate = { type: cursor.type, steps: [] };
+    const order = this.deps.providers.order(cursor.type);
+    const candidate = record.progress.candidates[cursor.type];
+
+    if (input.failure) {
+      const name = order[cursor.provider_index];
+      if (name !== undefined)
+        update.steps.push(this.step(cursor, name, failureOutcome(input.failure, candidate)));
+      if (candidate) update.candidate = null;
+      this.nextProvider(cursor);
     }
     for (;;) {
-      const current = this.current(state);
-      if (!current) return { ...state, next: 'finish' };
-      if (current.provider === undefined) {
-        this.closeType(state, current.type);
+      const name = order[cursor.provider_index];
+      if (name === undefined) return this.record(cursor, update);
+      if (candidate?.provider_index === cursor.provider_index && !update.steps.length) {
+        return this.verifyCandidate(cursor, update, candidate);
+      }
+      const provider = await this.deps.providers.provider(name);
+      const skipped = !provider
+        ? 'skipped: no API key configured'
+        : !provider.types.includes(cursor.type)
+          ? `skipped: does not offer ${cursor.type}`
+          : undefined;
+      if (skipped || !provider) {
+        update.steps.push(this.step(cursor, name, { outcome: 'error', detail: skipped ?? null }));
+        this.nextProvider(cursor);
         continue;
       }
-      const provider = await this.deps.providers.provider(current.provider);
-      if (!provider) {
-        this.trace(state, current, { outcome: 'error', detail: 'skipped: no API key configured' }, 0);
-        this.nextProvider(state);
-        continue;
-      }
-      if (!provider.types.includes(current.type)) {
-        this.trace(
-          state,
-          current,
-          { outcome: 'error', detail: `skipped: does not offer ${current.type}` },
-          0,
-        );
-        this.nextProvider(state);
-        continue;
-      }
-      return this.settle(
-        await this.callProvider(state, { type: current.type, provider: current.provider }, provider),
-      );
+      // Steps that called nobody are recorded on their own, so a retried call never traces them twice.
+      if (update.steps.length) return this.record(cursor, update);
+      return this.callProvider(cursor, update, record, name, provider);
     }
-  }
-
-  /** Closes types whose providers are exhausted now, so the last step says `finish` without another call. */
-  private settle(state: SteppedState): SteppedState {
-    if (state.next !== 'call') return state;
-    for (let current = this.current(state); current; current = this.current(state)) {
-      if (current.provider !== undefined) return state;
-      this.closeType(state, current.type);
-    }
-    return { ...state, next: 'finish' };
-  }
-
-  private current(state: SteppedState): { type: EnrichmentType; provider: string | undefined } | undefined {
-    const type = state.types[state.cursor.type_index];
-    if (!type) return undefined;
-    return { type, provider: this.deps.providers.order(type)[state.cursor.provider_index] };
   }
 
   private async callProvider(
-    state: SteppedState,
-    step: { type: EnrichmentType; provider: string },
+    cursor: SteppedCursor,
+    update: ProgressUpdate,
+    record: ContactRecord,
+    name: string,
     provider: Provider,
-  ): Promise<SteppedState> {
+  ): Promise<SteppedCursor> {
     const started = this.deps.clock.now().getTime();
-    const elapsed = () => this.deps.clock.now().getTime() - started;
     const signal = AbortSignal.timeout(this.deps.callTimeoutMs);
-    const contact: ContactQuery = state.contact;
     let answer: ProviderAnswer;
     try {
       answer =
-        state.poll && provider.poll
-          ? await provider.poll(state.poll.token, step.type, { signal })
-          : await provider.find(contact, step.type, { signal });
+        cursor.poll && provider.poll
+          ? await provider.poll(cursor.poll.token, cursor.type, { signal })
+          : await provider.find(contactOf(record), cursor.type, { signal });
     } catch (error) {
       if (error instanceof TransientProviderError) {
         const wait = error.retryAfterSeconds;
-        if (
-          wait !== undefined &&
-          wait <= this.deps.maxRetryAfterSeconds &&
-          state.cursor.waits < this.deps.maxWaitsPerProvider
-        ) {
-          return this.waitFor(state, wait);
+        if (wait !== undefined && wait <= this.deps.maxRetryAfterSeconds && this.mayWait(cursor)) {
+          return this.waitFor(cursor, wait);
         }
         throw error;
       }
-      if (error instanceof PermanentProviderError) {
-        this.trace(state, step, { outcome: 'error', detail: error.message }, elapsed());
-        this.nextProvider(state);
-        return state;
-      }
-      throw error;
+      if (!(error instanceof PermanentProviderError)) throw error;
+      update.steps.push(this.step(cursor, name, { outcome: 'error', detail: error.message }, started));
+      this.nextProvider(cursor);
+      return this.record(cursor, update);
     }
 
     if (answer.kind === 'pending') {
-      if (state.cursor.waits >= this.deps.maxWaitsPerProvider) {
-        this.trace(
-          state,
-          step,
-          { outcome: 'error', detail: 'gave up waiting for the asynchronous search' },
-          elapsed(),
-        );
-        this.nextProvider(state);
-        return state;
+      if (this.mayWait(cursor)) {
+        cursor.poll = {
+          token: answer.token,
+          started_at: cursor.poll?.started_at ?? new Date(started).toISOString(),
+        };
+        return this.waitFor(cursor, answer.afterSeconds);
       }
-      state.poll = {
-        token: answer.token,
-        started_at: state.poll?.started_at ?? new Date(started).toISOString(),
-      };
-      return this.waitFor(state, answer.afterSeconds);
+      const detail = 'gave up waiting for the asynchronous search';
+      update.steps.push(this.step(cursor, name, { outcome: 'error', detail }, started));
+      this.nextProvider(cursor);
+      return this.record(cursor, update);
     }
 
-    const outcome = await this.judge(state, step, answer, signal);
-    this.trace(state, step, outcome, elapsed());
-    if (outcome.outcome === 'found') this.nextType(state);
-    else this.nextProvider(state);
-    return state;
+    if (answer.kind === 'email' && (answer.verdict === undefined || answer.verdict === 'unknown')) {
+      const email = answer.email.trim().toLowerCase();
+      const verifier = isEmailSyntaxValid(email) ? await this.deps.providers.verifier() : undefined;
+      if (verifier) {
+        const candidate: EmailCandidate = {
+          value: email,
+          provider: name,
+          provider_index: cursor.provider_index,
+          detail: answer.detail ?? null,
+        };
+        // Kept before the verifier is asked: a retry of this step verifies it, never asking the finder again.
+        if (
+          !(await this.deps.progress.recordProgress(cursor.account_id, cursor.enrichment_id, {
+            type: cursor.type,
+            steps: [],
+            candidate,
+          }))
+        ) {
+          return { ...cursor, next: 'done' };
+        }
+        return this.verifyCandidate(cursor, update, candidate, verifier, started);
+      }
+    }
+
+    const judged = this.judge(cursor, record, name, answer);
+    return this.settle(cursor, update, name, judged, started);
   }
 
-  private async judge(
-    state: SteppedState,
-    step: { type: EnrichmentType; provider: string },
+  private async verifyCandidate(
+    cursor: SteppedCursor,
+    update: ProgressUpdate,
+    candidate: EmailCandidate,
+    known?: EmailVerifier,
+    started = this.deps.clock.now().getTime(),
+  ): Promise<SteppedCursor> {
+    const verifier = known ?? (await this.deps.providers.verifier());
+    let verdict: EmailVerdict = 'unknown';
+    let reason: string | undefined;
+    if (verifier) {
+      try {
+        verdict = (
+          await verifier.verify(candidate.value, { signal: AbortSignal.timeout(this.deps.callTimeoutMs) })
+        ).verdict;
+      } catch (error) {
+        if (!(error instanceof PermanentProviderError)) throw error;
+        reason = error.message;
+      }
+    }
+    update.candidate = null;
+    const by = verifier ? ` (verified by ${verifier.name})` : '';
+    const judgement = judgeEmailVerdict(verdict);
+    const judged: Judged = judgement.accepted
+      ? {
+          outcome: 'found',
+          detail: candidate.detail ?? (by.trim() || null),
+          found: { value: candidate.value, status: judgement.status, provider: candidate.provider },
+        }
+      : {
+          outcome: 'rejected',
+          detail: reason ? `${judgement.reason} (${reason})` : `${judgement.reason}${by}`,
+        };
+    return this.settle(cursor, update, candidate.provider, judged, started);
+  }
+
+  /** Traces the judged answer; a find closes the type, anything else moves to the next provider. */
+  private async settle(
+    cursor: SteppedCursor,
+    update: ProgressUpdate,
+    name: string,
+    judged: Judged,
+    started: number,
+  ): Promise<SteppedCursor> {
+    update.steps.push(this.step(cursor, name, judged, started));
+    if (judged.found) {
+      update.found = judged.found;
+      return this.record({ ...cursor, poll: null }, update, 'done');
+    }
+    this.nextProvider(cursor);
+    return this.record(cursor, update);
+  }
+
+  private judge(
+    cursor: SteppedCursor,
+    record: ContactRecord,
+    name: string,
     answer: Exclude<ProviderAnswer, { kind: 'pending' }>,
-    signal: AbortSignal,
-  ): Promise<Outcome> {
+  ): Judged {
     if (answer.kind === 'not_found') return { outcome: 'not_found', detail: answer.detail ?? null };
     if (answer.kind === 'phones') {
-      if (step.type !== 'phone')
+      if (cursor.type !== 'phone')
         return { outcome: 'rejected', detail: 'answered phones for an email search' };
-      const judged = judgePhones(answer.phones, state.contact.phone_country_codes, step.provider);
-      if (judged.accepted.length) {
-        state.results.phones = judged.accepted;
-        return { outcome: 'found', detail: answer.detail ?? null };
-      }
+      const judged = judgePhones(answer.phones, record.phone_country_codes, name);
+      if (judged.accepted.length)
+        return { outcome: 'found', detail: answer.detail ?? null, found: judged.accepted };
       if (!judged.rejected.length)
         return { outcome: 'not_found', detail: answer.detail ?? 'no phone numbers' };
       const reasons = [...new Set(judged.rejected.map((r) => r.reason.replaceAll('_', ' ')))];
       return { outcome: 'rejected', detail: reasons.join(', ') };
     }
-    if (step.type === 'phone') return { outcome: 'rejected', detail: 'answered an email for a phone search' };
+    if (cursor.type === 'phone')
+      return { outcome: 'rejected', detail: 'answered an email for a phone search' };
     const email = answer.email.trim().toLowerCase();
     if (!isEmailSyntaxValid(email)) return { outcome: 'rejected', detail: 'invalid email syntax' };
-    let verdict = answer.verdict;
-    let verifiedBy: string | undefined;
-    if (verdict === undefined || verdict === 'unknown') {
-      const verifier = await this.deps.providers.verifier();
-      if (verifier) {
-        verdict = (await verifier.verify(email, { signal })).verdict;
-        verifiedBy = verifier.name;
-      }
-    }
-    const judgement = judgeEmailVerdict(verdict);
-    const by = verifiedBy ? ` (verified by ${verifiedBy})` : '';
-    if (!judgement.accepted) return { outcome: 'rejected', detail: `${judgement.reason}${by}` };
-    state.results[step.type] = { value: email, status: judgement.status, provider: step.provider };
-    return { outcome: 'found', detail: answer.detail ?? (by.trim() || null) };
+    const judgement = judgeEmailVerdict(answer.verdict);
+    if (!judgement.accepted) return { outcome: 'rejected', detail: judgement.reason };
+    return {
+      outcome: 'found',
+      detail: answer.detail ?? null,
+      found: { value: email, status: judgement.status, provider: name },
+    };
   }
 
-  private waitFor(state: SteppedState, seconds: number): SteppedState {
-    state.cursor.waits += 1;
-    return { ...state, next: 'wait', wait_seconds: Math.max(1, Math.ceil(seconds)) };
+  /**
+   * Writes the steps (and result) of this invocation to the record and tells the state machine what next:
+   * `done` when the type is closed or the record stopped being pending.
+   */
+  private async record(
+    cursor: SteppedCursor,
+    update: ProgressUpdate,
+    next: 'call' | 'done' = 'call',
+  ): Promise<SteppedCursor> {
+    const exhausted =
+      next === 'call' && this.deps.providers.order(cursor.type)[cursor.provider_index] === undefined;
+    if (exhausted) update.close = true;
+    const closes = exhausted || update.found !== undefined;
+    const written = await this.deps.progress.recordProgress(cursor.account_id, cursor.enrichment_id, update);
+    return { ...cursor, next: closes || !written ? 'done' : 'call' };
   }
 
-  private trace(
-    state: SteppedState,
-    step: { type: EnrichmentType; provider: string | undefined },
-    outcome: Outcome,
-    durationMs: number,
-  ) {
-    if (step.provider === undefined) return;
-    state.waterfall.push({
-      type: step.type,
-      provider: step.provider,
-      outcome: outcome.outcome,
-      duration_ms: durationMs,
-      detail: outcome.detail,
-    });
+  private mayWait(cursor: SteppedCursor): boolean {
+    return cursor.waits < this.deps.maxWaitsPerProvider;
   }
 
-  private nextProvider(state: SteppedState): void {
-    state.cursor = { ...state.cursor, provider_index: state.cursor.provider_index + 1, waits: 0 };
-    state.poll = null;
+  private waitFor(cursor: SteppedCursor, seconds: number): SteppedCursor {
+    return {
+      ...cursor,
+      waits: cursor.waits + 1,
+      next: 'wait',
+      wait_seconds: Math.max(1, Math.ceil(seconds)),
+    };
   }
 
-  private nextType(state: SteppedState): void {
-    state.cursor = { type_index: state.cursor.type_index + 1, provider_index: 0, waits: 0 };
-    state.poll = null;
+  private step(
+    cursor: SteppedCursor,
+    provider: string,
+    judged: Pick<WaterfallStep, 'outcome' | 'detail'>,
+    started?: number,
+  ): WaterfallStep {
+    return {
+      type: cursor.type,
+      provider,
+      outcome: judged.outcome,
+      duration_ms: started === undefined ? 0 : this.deps.clock.now().getTime() - started,
+      detail: judged.detail,
+    };
   }
 
-  private closeType(state: SteppedState, type: EnrichmentType): void {
-    if (type === 'phone') state.results.phones ??= [];
-    else state.results[type] ??= null;
-    this.nextType(state);
+  private nextProvider(cursor: SteppedCursor): void {
+    cursor.provider_index += 1;
+    cursor.waits = 0;
+    cursor.poll = null;
   }
 }
 
-/** A short, PII-free description of a step the state machine gave up on. */
-function describeFailure(failure: { Error?: string; Cause?: string }): string {
+/** The contact fields providers are asked about, read from the record (never from the workflow state). */
+function contactOf(record: ContactRecord): ContactQuery {
+  return {
+    firstname: record.firstname,
+    lastname: record.lastname,
+    company_name: record.company_name,
+    domain: record.domain,
+    linkedin_url: record.linkedin_url,
+    phone_country_codes: record.phone_country_codes,
+  };
+}
+
+/** The trace of a provider (or verifier) that kept failing until the state machine gave up on it. */
+function failureOutcome(
+  failure: { Error?: string; Cause?: string },
+  candidate: EmailCandidate | undefined,
+): Pick<WaterfallStep, 'outcome' | 'detail'> {
   const name = failure.Error ?? 'Error';
-  if (name === 'States.Timeout') return 'timed out';
-  if (name === 'TransientProviderError') return 'transient errors persisted after retries';
-  return `failed: ${name}`;
+  const why =
+    name === 'States.Timeout'
+      ? 'timed out'
+      : name === 'TransientProviderError'
+        ? 'transient errors persisted after retries'
+        : `failed: ${name}`;
+  // A verifier that kept failing leaves the found email unverified; the finder is not asked again.
+  return candidate
+    ? { outcome: 'rejected', detail: `unverified (verifier ${why})` }
+    : { outcome: 'error', detail: why };
 }

@@ -1,50 +1,80 @@
 /**
- * The state the waterfall state machine carries from one provider step to the next. It starts as the
- * workflow input written at accept; each step returns it with the cursor moved and the trace extended.
+ * What the state machine carries: ids and cursors, never personal data. The execution starts with the
+ * enrichment's reference and its requested types; each Map iteration walks one type with a `TypeCursor`.
  */
-import type { Results, WaterfallStep } from './contact';
-import type { WorkflowInput } from './ports';
+import type { EnrichmentType } from './enrichment-request';
 
-export interface WaterfallCursor {
-  /** Index into `types`. */
-  type_index: number;
-  /** Index into the configured provider order of the current type. */
-  provider_index: number;
-  /** Waits already granted to the current provider (Retry-After, asynchronous polls). */
-  waits: number;
+/** The execution input, written at accept. */
+export interface WorkflowInput {
+  account_id: string;
+  enrichment_id: string;
+  types: EnrichmentType[];
+}
+
+export function workflowInputOf(record: {
+  account_id: string;
+  enrichment_id: string;
+  enrichment_type: EnrichmentType[];
+}): WorkflowInput {
+  return {
+    account_id: record.account_id,
+    enrichment_id: record.enrichment_id,
+    types: record.enrichment_type,
+  };
 }
 
 export interface PendingPoll {
+  /** The provider's id of a submitted asynchronous search (no personal data). */
   token: string;
   started_at: string;
 }
 
-/** What the state machine does next: call the next step, wait `wait_seconds` first, or record the result. */
-export type NextMove = 'call' | 'wait' | 'finish';
+/** What the state machine does next with a type: call the next step, wait `wait_seconds` first, or stop. */
+export type NextMove = 'call' | 'wait' | 'done';
 
-export interface WaterfallState extends WorkflowInput {
-  cursor?: WaterfallCursor;
+/** One type's walk through its providers: the state of one Map iteration. */
+export interface TypeCursor {
+  account_id: string;
+  enrichment_id: string;
+  type: EnrichmentType;
+  /** Index into the configured provider order of the type. */
+  provider_index?: number;
+  /** Waits already granted to the current provider (Retry-After, asynchronous polls). */
+  waits?: number;
   poll?: PendingPoll | null;
-  results?: Results;
-  waterfall?: WaterfallStep[];
   next?: NextMove;
   wait_seconds?: number;
-  /** Set by the state machine's Catch when a step failed for good (retries exhausted or a permanent error). */
+  /** Set by the state machine's Catch when the provider kept failing (retries exhausted). */
   failure?: { Error?: string; Cause?: string } | null;
 }
 
-export type SteppedState = Required<Pick<WaterfallState, 'cursor' | 'results' | 'waterfall' | 'next'>> &
-  WaterfallState;
+export type SteppedCursor = Required<Omit<TypeCursor, 'failure'>> & { failure: null };
 
-export function initialise(state: WaterfallState): SteppedState {
+export function initialise(cursor: TypeCursor): SteppedCursor {
   return {
-    ...state,
-    cursor: state.cursor ?? { type_index: 0, provider_index: 0, waits: 0 },
-    poll: state.poll ?? null,
-    results: state.results ?? {},
-    waterfall: state.waterfall ?? [],
+    account_id: cursor.account_id,
+    enrichment_id: cursor.enrichment_id,
+    type: cursor.type,
+    provider_index: cursor.provider_index ?? 0,
+    waits: cursor.waits ?? 0,
+    poll: cursor.poll ?? null,
     next: 'call',
     wait_seconds: 0,
-    failure: state.failure ?? null,
+    failure: null,
   };
+}
+
+/** How each type's iteration ended, as the Map hands it to RecordResult. */
+export interface TypeOutcome {
+  type: EnrichmentType;
+  failure?: { Error?: string; Cause?: string } | null;
+}
+
+/** RecordResult's input: the reference and, from the state machine, how each type ended. */
+export interface FinishCommand {
+  account_id: string;
+  enrichment_id: string;
+  outcomes?: TypeOutcome[];
+  /** Why the enrichment is finished outside its workflow (recovery, sweeper); traced on unfinished types. */
+  reason?: string;
 }

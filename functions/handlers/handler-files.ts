@@ -9,6 +9,8 @@ export const HANDLER_FILES = [
   'credits',
   'provider-step',
   'record-result',
+  'recover-enrichment',
+  'sweep-pending',
   'deliver-webhook',
 ] as const;
 

@@ -3,7 +3,9 @@
  * service name, namespace and level in the environment from the constants here.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { WaterfallStep } from '../domain/contact';
+import type { ProgressRepository } from '../domain/ports';
 
 /** The Powertools service every function reports as: one product, one service. */
 export const SERVICE_NAME = 'contact-enrichment';
@@ -18,4 +20,28 @@ let shared: Metrics | undefined;
 export function metrics(): Metrics {
   shared ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE });
   return shared;
+}
+
+/**
+ * The provider-step side of the record, observed: each traced step is logged (no personal data: type,
+ * provider, outcome, duration) and counted in the `ProviderOutcome` metric per provider and outcome.
+ */
+export function observeProgress(
+  progress: ProgressRepository,
+  onStep?: (enrichmentId: string, step: WaterfallStep) => void,
+): ProgressRepository {
+  return {
+    getContact: (accountId, enrichmentId) => progress.getContact(accountId, enrichmentId),
+    async recordProgress(accountId, enrichmentId, update) {
+      const written = await progress.recordProgress(accountId, enrichmentId, update);
+      for (const step of written ? update.steps : []) {
+        const metric = metrics().singleMetric();
+        metric.addDimensions({ provider: step.provider, outcome: step.outcome });
+        metric.addMetric('ProviderOutcome', MetricUnit.Count, 1);
+        logger.info('provider step', { enrichment_id: enrichmentId, ...step, detail: undefined });
+        onStep?.(enrichmentId, step);
+      }
+      return written;
+    },
+  };
 }

@@ -1,12 +1,10 @@
 /** Lambda entry of the waterfall's ProviderStep task: provider keys come from Secrets Manager. */
 import { keysFromSecret } from '../adapters/aws/secret-provider-keys';
 import { providerStepHandler } from '../composition';
-import { loadConfig } from '../config';
-import { systemClock } from '../domain/clock';
+import { lambdaRuntime } from './runtime';
 
-const config = loadConfig();
+const runtime = lambdaRuntime();
 
-export const handler = providerStepHandler(
-  { config, clock: systemClock },
-  { keys: keysFromSecret(config.providerSecretId) },
-);
+export const handler = providerStepHandler(runtime, {
+  keys: keysFromSecret(runtime.config.providerSecretId),
+});

@@ -17,8 +17,8 @@ export interface DirectoryOptions {
   keys: ProviderKeys;
   /** Base URL per provider, for pointing adapters at local servers. */
   baseUrls?: Readonly<Record<string, string>>;
-  /** Extra providers by name (tests register plain fakes here). */
-  extra?: Readonly<Record<string, Provider>>;
+  /** Extra providers and verifiers by name (tests and the benchmarks register doubles here). */
+  extra?: Readonly<Record<string, Provider | EmailVerifier>>;
 }
 
 export function createProviderDirectory(options: DirectoryOptions): ProviderDirectory {
@@ -27,28 +27,35 @@ export function createProviderDirectory(options: DirectoryOptions): ProviderDire
   );
   const built = new Map<string, { key: string; provider: Provider | EmailVerifier }>();
 
+  /** Built once per key (a rotated key builds a new one); a provider and a verifier may share a name. */
   async function build<T extends Provider | EmailVerifier>(
+    kind: 'provider' | 'verifier',
     name: string,
     create: ((settings: { apiKey: string; baseUrl?: string }) => T) | undefined,
   ): Promise<T | undefined> {
     if (!create) return undefined;
     const apiKey = (await options.keys())[name];
     if (!apiKey) return undefined;
-    const cached = built.get(name);
+    const cached = built.get(`${kind}:${name}`);
     if (cached?.key === apiKey) return cached.provider as T;
     const instance = create({ apiKey, baseUrl: options.baseUrls?.[name] });
-    built.set(name, { key: apiKey, provider: instance });
+    built.set(`${kind}:${name}`, { key: apiKey, provider: instance });
     return instance;
   }
 
   return {
     order: (type) => options.settings.order[type] ?? [],
     async provider(name) {
-      return options.extra?.[name] ?? sandbox.get(name) ?? (await build(name, REAL_PROVIDERS[name]?.create));
+      const extra = options.extra?.[name];
+      if (extra && 'find' in extra) return extra;
+      return sandbox.get(name) ?? (await build('provider', name, REAL_PROVIDERS[name]?.create));
     },
     async verifier() {
       const name = options.settings.verifier;
-      return name ? await build(name, REAL_VERIFIERS[name]?.create) : undefined;
+      if (!name) return undefined;
+      const extra = options.extra?.[name];
+      if (extra && 'verify' in extra) return extra;
+      return await build('verifier', name, REAL_VERIFIERS[name]?.create);
     },
   };
 }

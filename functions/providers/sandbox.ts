@@ -3,15 +3,20 @@
  * a result from the input alone.
  *  - lastname starting with `nobody`: nothing is found;
  *  - lastname starting with `flaky`: the first provider fails transiently on every attempt, the next one finds;
+ *  - lastname starting with `slow`: every answer takes 2 s; the first provider finds nothing, the next one finds;
  *  - otherwise every type is found: `<firstname>.<lastname>@<domain>`, a mobile number in the first allowed
  *    country (US when any is allowed), a personal email at a consumer mail domain.
  */
+import { setTimeout } from 'node:timers/promises';
 import { getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
 import type { EnrichmentType } from '../domain/enrichment-request';
 import { TransientProviderError, type ContactQuery, type Provider, type ProviderAnswer } from './provider';
 
 export const SANDBOX_PROVIDERS = ['sandbox-primary', 'sandbox-secondary'] as const;
+
+/** How long a `slow` sandbox provider takes to answer. */
+export const SLOW_ANSWER_MS = 2000;
 
 const LEGAL_SUFFIXES = /\b(inc|llc|ltd|limited|corp|corporation|co|sa|sas|sarl|gmbh|ag|bv|plc|srl|spa)\b\.?/g;
 
@@ -58,9 +63,13 @@ export function createSandboxProvider(name: (typeof SANDBOX_PROVIDERS)[number]):
   return {
     name,
     types: ['email', 'phone', 'personal_email'],
-    async find(contact, type) {
+    async find(contact, type, { signal }) {
       const lastname = contact.lastname.toLowerCase();
       if (lastname.startsWith('nobody')) return { kind: 'not_found', detail: 'sandbox: nobody' };
+      if (lastname.startsWith('slow')) {
+        await setTimeout(SLOW_ANSWER_MS, undefined, { signal });
+        if (first) return { kind: 'not_found', detail: 'sandbox: slow' };
+      }
       if (lastname.startsWith('flaky') && first)
         throw new TransientProviderError('sandbox: flaky provider unavailable');
       return sandboxAnswer(contact, type);

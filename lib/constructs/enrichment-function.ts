@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -140,10 +140,25 @@ export class EnrichmentFunction extends NodejsFunction {
     });
   }
 
-  /** Grants the table access `access` allows and tells the function where the table is. */
+  /**
+   * Grants the table access `access` allows (on the table itself, not its indexes) and tells the function where
+   * the table is.
+   */
   bindTable(table: EnrichmentTable, access: TableAccess): void {
-    table.table.grant(this, ...TABLE_ACTIONS[access]);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [table.table.tableArn] }),
+    );
     this.addEnvironment(ENV.tableName, table.table.tableName);
     this.addEnvironment(ENV.retentionDays, String(table.retentionDays));
+  }
+
+  /** Lets the function query one index of the table, by name. */
+  bindIndex(table: EnrichmentTable, indexName: string): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.table.tableArn}/index/${indexName}`],
+      }),
+    );
   }
 }

@@ -70,17 +70,17 @@ export class Monitoring extends Construct {
     );
     this.alarmOnAny(
       'ExecutionsFailed',
-      'Waterfall executions failed: their enrichments stay pending until they are run again.',
+      'Waterfall executions failed: the recovery function finished their enrichments with the data found so far; find the cause.',
       stateMachine.metricFailed(sum),
     );
     this.alarmOnAny(
       'ExecutionsTimedOut',
-      'Waterfall executions timed out: their enrichments stay pending.',
+      'Waterfall executions timed out (maxEnrichmentSeconds): the recovery function finished their enrichments.',
       stateMachine.metricTimedOut(sum),
     );
     this.alarmOnAny(
       'ExecutionsAborted',
-      'Waterfall executions were aborted (stopped by someone or something): their enrichments stay pending.',
+      'Waterfall executions were aborted (stopped by someone or something): the recovery function finished them.',
       stateMachine.metricAborted(sum),
     );
     this.alarmOnAny(

@@ -4,9 +4,9 @@
  * the stack.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/keys';
+import { PENDING_INDEX, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/keys';
 import type { EnrichmentTable } from './enrichment-function';
 
 export interface StorageProps {
@@ -33,6 +33,16 @@ export class Storage extends Construct implements EnrichmentTable {
       deletionProtection: true,
       // `cdk destroy` leaves the table (balances, ledger, keys) in place; deleting it is a separate decision.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Sparse: only pending contacts carry its partition key, so the sweeper reads the backlog, not the table.
+      globalSecondaryIndexes: [
+        {
+          indexName: PENDING_INDEX.name,
+          partitionKey: { name: PENDING_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: PENDING_INDEX.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...PENDING_INDEX.projected],
+        },
+      ],
     });
   }
 }

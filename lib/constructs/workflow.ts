@@ -2,7 +2,6 @@
  * The waterfall: the Standard state machine defined by `statemachines/waterfall.asl.json` (the same file the
  * local stack runs), its two task functions, and the secret holding the providers' API keys.
  */
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -12,9 +11,8 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/config';
 import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
+import { waterfallDefinition } from '../../statemachines/waterfall';
 import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
-
-export const DEFINITION_FILE = path.join(__dirname, '..', '..', 'statemachines', 'waterfall.asl.json');
 
 export interface WorkflowProps {
   storage: EnrichmentTable;
@@ -22,6 +20,8 @@ export interface WorkflowProps {
   waterfall: WaterfallSettings;
   /** Where record-result hands finished enrichments that have a webhook. */
   webhookQueue: IQueue;
+  /** The bound on an enrichment: the state machine's timeout. */
+  maxEnrichmentSeconds: number;
 }
 
 export class Workflow extends Construct {
@@ -61,6 +61,8 @@ export class Workflow extends Construct {
         [ENV.providerSecretId]: this.providerSecret.secretArn,
       },
     });
+    // Reads the contact and appends its trace and results to the record (the workflow carries ids only).
+    this.providerStep.bindTable(props.storage, 'readWrite');
     // GetSecretValue alone: the function reads the value and never needs the secret's metadata.
     this.providerStep.addToRolePolicy(
       new PolicyStatement({
@@ -92,17 +94,16 @@ export class Workflow extends Construct {
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromFile(DEFINITION_FILE),
+      definitionBody: DefinitionBody.fromString(waterfallDefinition(props.maxEnrichmentSeconds)),
       definitionSubstitutions: {
         ProviderStepFunctionArn: this.providerStep.functionArn,
         RecordResultFunctionArn: this.recordResult.functionArn,
       },
       tracingEnabled: true,
-      // The execution state carries names, LinkedIn URLs and found emails and phones: errors are logged,
-      // state data is not.
+      // The execution state carries ids and cursors only; errors are logged, execution data need not be.
       logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
     });
-    // The definition names its functions by ARN in a file, so the CDK cannot infer the grants: the role may
+    // The definition names its functions by ARN in a text, so the CDK cannot infer the grants: the role may
     // invoke these two functions (unqualified ARNs, as the Task states use them) and nothing else.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({

@@ -123,8 +123,8 @@ describe('Construct: Monitoring', () => {
   });
 
   it('has exactly the alarms above and no others', () => {
-    // Assess: 1 dead-letter + 3 executions + 1 API + 7 functions × (errors or error rate, throttles).
-    expect(alarms).toHaveLength(1 + 3 + 1 + 7 * 2);
+    // Assess: 1 dead-letter + 3 executions + 1 API + 9 functions × (errors or error rate, throttles).
+    expect(alarms).toHaveLength(1 + 3 + 1 + 9 * 2);
   });
 
   it('graphs the outcomes of every configured provider from the Powertools ProviderOutcome metric', () => {

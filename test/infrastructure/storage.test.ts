@@ -11,7 +11,7 @@ describe('Construct: Storage', () => {
 
   afterAll(() => synthesized.dispose());
 
-  it('creates one table keyed by PK and SK, with no secondary index and no stream', () => {
+  it('creates one table keyed by PK and SK, with only the sparse pending index and no stream', () => {
     // Act
     const tables = Object.values(resourcesOf(synthesized.template, 'AWS::DynamoDB::GlobalTable'));
 
@@ -26,9 +26,15 @@ describe('Construct: Storage', () => {
       AttributeDefinitions: [
         { AttributeName: 'PK', AttributeType: 'S' },
         { AttributeName: 'SK', AttributeType: 'S' },
+        { AttributeName: 'pending_shard', AttributeType: 'S' },
+        { AttributeName: 'created_at', AttributeType: 'S' },
       ],
     });
-    expect(tables[0]!.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(
+      (tables[0]!.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map(
+        (index) => index.IndexName,
+      ),
+    ).toEqual(['pending']);
     expect(tables[0]!.Properties.LocalSecondaryIndexes).toBeUndefined();
     expect(tables[0]!.Properties.StreamSpecification).toBeUndefined();
   });

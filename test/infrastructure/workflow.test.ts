@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { DEFINITION_FILE } from '../../lib/constructs/workflow';
+import { waterfallDefinition } from '../../statemachines/waterfall';
 import { cdkJsonContext, propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
 
 /**
@@ -34,11 +34,11 @@ describe('Construct: Workflow', () => {
 
   afterAll(() => synthesized.dispose());
 
-  it('deploys statemachines/waterfall.asl.json with its Task states calling the two task functions', () => {
+  it('deploys statemachines/waterfall.asl.json with its Task states calling the two task functions and the deployment bound as timeout', () => {
     // Arrange
     const { providerStep, recordResult } = synthesized.stack.workflow;
     const expected = JSON.parse(
-      readFileSync(DEFINITION_FILE, 'utf8')
+      waterfallDefinition(cdkJsonContext().maxEnrichmentSeconds as number)
         .replaceAll('${ProviderStepFunctionArn}', `<${synthesized.logicalId(providerStep)}.Arn>`)
         .replaceAll('${RecordResultFunctionArn}', `<${synthesized.logicalId(recordResult)}.Arn>`),
     ) as unknown;
@@ -67,7 +67,7 @@ describe('Construct: Workflow', () => {
     });
   });
 
-  it('logs errors to CloudWatch without execution data, which carries personal data', () => {
+  it('logs errors to CloudWatch without execution data', () => {
     // Act
     const logging = stateMachine.LoggingConfiguration as {
       Level: string;

@@ -1,8 +1,18 @@
-/** Starts the waterfall state machine; the execution is named after the enrichment, so a repeat is harmless. */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowInput, WorkflowStarter } from '../../domain/ports';
+/**
+ * The waterfall on Step Functions: starts an execution named after the enrichment (a repeated start is
+ * harmless), and tells whether an enrichment's execution runs, has ended or was never started.
+ */
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  StartExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../../domain/ports';
+import type { WorkflowInput } from '../../domain/waterfall-state';
 
-export class StepFunctionsWorkflowStarter implements WorkflowStarter {
+export class StepFunctionsWorkflow implements WorkflowStarter, WorkflowInspector {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
@@ -18,8 +28,19 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
         }),
       );
     } catch (error) {
-      // Same name, same input: Step Functions reports the first execution; nothing more to do.
+      // The execution exists (running, or ended: then the recovery path finishes the record).
       if (error instanceof ExecutionAlreadyExists) return;
+      throw error;
+    }
+  }
+
+  async status(enrichmentId: string): Promise<WorkflowStatus> {
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${enrichmentId}`;
+    try {
+      const { status } = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      return status === 'RUNNING' || status === 'PENDING_REDRIVE' ? 'running' : 'ended';
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return 'missing';
       throw error;
     }
   }

@@ -12,19 +12,22 @@ import type {
   IdempotencyClaim,
   IdempotencyRecord,
 } from '../../domain/ports';
-import { keys, TTL_ATTRIBUTE } from './keys';
+import { DynamoContacts } from './contact-records';
+import { keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
 import { ledgerPut } from './ledger';
 import { cancellationReasons, transactWrite } from './transactions';
 
 /** Positions of the accept transaction's items, by which DynamoDB reports why it was cancelled. */
 const ACCEPT_ITEMS = { account: 0, contact: 1, ledger: 2, idempotency: 3 } as const;
 
-export class DynamoAcceptStore implements AcceptRepository {
+export class DynamoAcceptStore extends DynamoContacts implements AcceptRepository {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    db: DynamoDBDocumentClient,
+    tableName: string,
     private readonly retentionDays: number,
-  ) {}
+  ) {
+    super(db, tableName);
+  }
 
   private expiresAt(from: string): number {
     return Math.floor(new Date(from).getTime() / 1000) + this.retentionDays * 86_400;
@@ -55,6 +58,7 @@ export class DynamoAcceptStore implements AcceptRepository {
             ...keys.contact(accountId, record.enrichment_id),
             type: 'contact',
             ...record,
+            [PENDING_INDEX.partitionKey]: pendingShardOf(record.enrichment_id),
             [TTL_ATTRIBUTE]: this.expiresAt(record.created_at),
           },
           ConditionExpression: 'attribute_not_exists(PK)',

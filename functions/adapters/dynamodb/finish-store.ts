@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord } from '../../domain/contact';
 import type { FinishInput, FinishOutcome, FinishRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
-import { keys } from './keys';
+import { keys, PENDING_INDEX } from './keys';
 import { ledgerPut } from './ledger';
 import { cancellationReasons, transactWrite } from './transactions';
 
@@ -28,7 +28,9 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
               TableName: this.tableName,
               Key: keys.contact(accountId, enrichmentId),
               UpdateExpression:
-                'SET #status = :finished, finished_at = :at, results = :results, waterfall = :waterfall, credits_used = :used',
+                'SET #status = :finished, finished_at = :at, results = :results, credits_used = :used, ' +
+                'waterfall = list_append(waterfall, :steps) REMOVE progress, ' +
+                PENDING_INDEX.partitionKey,
               ConditionExpression: '#status = :pending',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
@@ -36,7 +38,7 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
                 ':pending': 'pending',
                 ':at': input.finishedAt,
                 ':results': input.results,
-                ':waterfall': input.waterfall,
+                ':steps': input.appendSteps,
                 ':used': charged,
               },
             },
@@ -90,8 +92,9 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
       status: 'finished',
       finished_at: input.finishedAt,
       results: input.results,
-      waterfall: input.waterfall,
+      waterfall: [...input.record.waterfall, ...input.appendSteps],
       credits_used: charged,
+      progress: null,
     };
     return { kind: 'finished', record };
   }

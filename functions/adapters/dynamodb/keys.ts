@@ -44,3 +44,24 @@ export interface LedgerEntry {
   reserved_delta: number;
   at: string;
 }
+
+/**
+ * The sparse index of pending enrichments: a pending contact carries `pending_shard` (one of a few values, so
+ * accepts spread their index writes) and its `created_at`; the finish removes the shard, and the item leaves
+ * the index. The sweeper reads the index, never the table.
+ */
+export const PENDING_INDEX = {
+  name: 'pending',
+  partitionKey: 'pending_shard',
+  sortKey: 'created_at',
+  shards: 8,
+  /** What the sweeper needs beyond the keys. */
+  projected: ['account_id', 'enrichment_id', 'enrichment_type'],
+} as const;
+
+/** The shard of an enrichment, from its id (stable, so a replayed accept writes the same one). */
+export function pendingShardOf(enrichmentId: string): string {
+  let hash = 0;
+  for (const char of enrichmentId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `PENDING#${hash % PENDING_INDEX.shards}`;
+}

@@ -6,7 +6,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { TTL_ATTRIBUTE } from './keys';
+import { PENDING_INDEX, TTL_ATTRIBUTE } from './keys';
 
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
@@ -16,6 +16,18 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
       AttributeDefinitions: [
         { AttributeName: 'PK', AttributeType: 'S' },
         { AttributeName: 'SK', AttributeType: 'S' },
+        { AttributeName: PENDING_INDEX.partitionKey, AttributeType: 'S' },
+        { AttributeName: PENDING_INDEX.sortKey, AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: PENDING_INDEX.name,
+          KeySchema: [
+            { AttributeName: PENDING_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: PENDING_INDEX.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...PENDING_INDEX.projected] },
+        },
       ],
       KeySchema: [
         { AttributeName: 'PK', KeyType: 'HASH' },

@@ -22,9 +22,21 @@ describe('Command: npm run admin', () => {
       tableName: table.tableName,
       dynamoEndpoint: table.endpoint,
       redriveWebhooks: async () => ({ redriven: ++redrives }),
+      recoverEnrichments: async (olderThanSeconds) => ({ olderThanSeconds }),
     };
   });
   afterAll(() => table.drop());
+
+  it('runs the sweeper of pending enrichments on demand, five minutes old by default', async () => {
+    // Act & Assess
+    expect(await runAdmin(['enrichments', 'recover'], target)).toEqual({ olderThanSeconds: 300 });
+    expect(await runAdmin(['enrichments', 'recover', '--older-than', '0'], target)).toEqual({
+      olderThanSeconds: 0,
+    });
+    await expect(runAdmin(['enrichments', 'recover', '--older-than', 'soon'], target)).rejects.toThrow(
+      /--older-than must be a number of seconds/,
+    );
+  });
 
   it('creates an account with a working API key, a webhook secret and an opening grant', async () => {
     // Act

@@ -2,7 +2,8 @@
  * POST /contacts/enrich/async through API Gateway-shaped events: every rule of the contract, and the
  * guarantee that a rejected request writes, reserves and starts nothing.
  */
-import type { WorkflowInput, WorkflowStarter } from '../../../functions/domain/ports';
+import type { WorkflowStarter } from '../../../functions/domain/ports';
+import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
 import { CONSENT_REQUIRED_MESSAGE } from '../../../functions/domain/errors';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';
@@ -65,9 +66,11 @@ describe('Handler: accept enrichment', () => {
       expect(JSON.stringify(body.custom)).toBe('{"crm_id":"abc","nested":{"n":1.5,"list":[true,null]}}');
       expect(response.headers?.Location).toBe(`/contacts/${body.enrichment_id as string}`);
       expect(await product.credits(fresh.accountId)).toEqual({ balance: 30, reserved: 14, available: 16 });
-      expect(starter.started.at(-1)).toMatchObject({
+      // The workflow is started with the enrichment's reference and types only: no personal data.
+      expect(starter.started.at(-1)).toEqual({
+        account_id: fresh.accountId,
         enrichment_id: body.enrichment_id,
-        contact: { linkedin_url: 'https://www.linkedin.com/in/jane-doe', domain: 'acme.com' },
+        types: ['email', 'phone', 'personal_email'],
       });
     });
 
@@ -129,8 +132,17 @@ describe('Handler: accept enrichment', () => {
       });
 
       // Assess
-      expect(starter.started.at(-1)?.contact.phone_country_codes).toEqual(['GB']);
+      const { enrichment_id: id } = JSON.parse(response.body) as { enrichment_id: string };
+      const record = JSON.parse((await product.get(withDefaults.accountId, id)).body) as {
+        phone_country_codes: string[];
+      };
       expect(response.statusCode).toBe(202);
+      expect(record.phone_country_codes).toEqual(['GB']);
+      expect(starter.started.at(-1)).toEqual({
+        account_id: withDefaults.accountId,
+        enrichment_id: id,
+        types: ['phone'],
+      });
     });
   });
 
@@ -470,15 +482,18 @@ describe('Handler: accept enrichment', () => {
       const fresh = await product.createAccount({ balance: 5 });
       const headers = { 'Idempotency-Key': 'order-1234' };
       const first = await product.post(fresh.accountId, valid, headers);
-      const startsAfterFirst = starter.started.length;
+      const startedIds = () => new Set(starter.started.map((input) => input.enrichment_id));
+      const enrichmentsAfterFirst = startedIds().size;
 
       // Act
       const second = await product.post(fresh.accountId, { ...valid, firstname: ' Jane' }, headers);
 
-      // Assess
+      // Assess: no new enrichment; a still-pending one is asked to start again under its own name, which
+      // starts nothing when its execution exists and starts it when the first accept stopped before starting it.
       expect(second.statusCode).toBe(202);
       expect(second.body).toBe(first.body);
-      expect(starter.started).toHaveLength(startsAfterFirst);
+      expect(startedIds().size).toBe(enrichmentsAfterFirst);
+      expect(starter.started.at(-1)?.enrichment_id).toBe(JSON.parse(first.body).enrichment_id);
       expect(await product.credits(fresh.accountId)).toEqual({ balance: 5, reserved: 1, available: 4 });
     });
 

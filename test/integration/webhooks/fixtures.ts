@@ -83,7 +83,7 @@ export async function finishedContact(
   const outcome = await finishes.finish({
     record: pending,
     results: { email: { value: 'jane.doe@acme.com', status: 'valid', provider: 'sandbox-primary' } },
-    waterfall: [
+    appendSteps: [
       { type: 'email', provider: 'sandbox-primary', outcome: 'found', duration_ms: 12, detail: null },
     ],
     settlement: { charged: 1, released: 1 },

@@ -1,7 +1,13 @@
-/** The waterfall definition file itself: valid ASL, and only the substitutions CDK fills. */
+/** The waterfall definition file itself: valid ASL, the placeholders CDK fills, and its failure paths. */
 import { readFileSync } from 'node:fs';
 import validateAsl from 'asl-validator';
-import { DEFINITION_PATH, loadDefinition, TASK_SUBSTITUTIONS } from '../../../local/local-workflow';
+import { loadDefinition } from '../../../local/local-workflow';
+import { DEFINITION_PATH, TASK_PLACEHOLDERS, waterfallDefinition } from '../../../statemachines/waterfall';
+
+type States = Record<string, Record<string, unknown>>;
+
+const definition = () => loadDefinition() as unknown as { States: States; TimeoutSeconds: number };
+const typeStates = () => (definition().States.Types!.ItemProcessor as { States: States }).States;
 
 describe('State machine definition: statemachines/waterfall.asl.json', () => {
   it('passes asl-validator once its function ARNs are substituted', () => {
@@ -21,31 +27,66 @@ describe('State machine definition: statemachines/waterfall.asl.json', () => {
     const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
 
     // Assess
-    expect([...placeholders].sort()).toEqual(Object.keys(TASK_SUBSTITUTIONS).sort());
+    expect([...placeholders].sort()).toEqual([...TASK_PLACEHOLDERS].sort());
   });
 
-  it('retries transient provider errors with capped, jittered backoff and catches everything else', () => {
-    // Prepare
-    const step = (loadDefinition().States as unknown as Record<string, Record<string, unknown>>)
-      .ProviderStep!;
-
+  it('takes the deployment bound as the state machine timeout', () => {
     // Act
-    const [retry] = step.Retry as Array<Record<string, unknown>>;
-    const [catcher] = step.Catch as Array<Record<string, unknown>>;
+    const bounded = JSON.parse(waterfallDefinition(900)) as { TimeoutSeconds: number };
 
     // Assess
-    expect(retry).toMatchObject({
+    expect(bounded.TimeoutSeconds).toBe(900);
+  });
+
+  it('runs the requested types in parallel, one Map iteration per type, then records the result once', () => {
+    // Act
+    const types = definition().States.Types!;
+
+    // Assess
+    expect(types).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.types',
+      MaxConcurrency: 0,
+      Next: 'RecordResult',
+    });
+    expect(types.ItemSelector).toEqual({
+      'account_id.$': '$.account_id',
+      'enrichment_id.$': '$.enrichment_id',
+      'type.$': '$$.Map.Item.Value',
+    });
+  });
+
+  it('retries provider errors briefly and its own errors longer, and never loops on its own errors', () => {
+    // Prepare
+    const step = typeStates().ProviderStep!;
+
+    // Act
+    const [providerRetry, ownRetry] = step.Retry as Array<Record<string, unknown>>;
+    const [providerCatch, ownCatch] = step.Catch as Array<Record<string, unknown>>;
+
+    // Assess
+    expect(providerRetry).toMatchObject({
+      ErrorEquals: ['TransientProviderError'],
       MaxAttempts: 3,
       BackoffRate: 2,
       MaxDelaySeconds: 30,
       JitterStrategy: 'FULL',
     });
-    expect(retry!.ErrorEquals).toContain('TransientProviderError');
-    expect(retry!.ErrorEquals).not.toContain('PermanentProviderError');
-    expect(catcher).toMatchObject({
-      ErrorEquals: ['States.ALL'],
-      ResultPath: '$.failure',
-      Next: 'ProviderStep',
-    });
+    expect(ownRetry).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 8, JitterStrategy: 'FULL' });
+    // A provider that kept failing moves the type to its next provider; our own failure ends the type.
+    expect(providerCatch).toMatchObject({ ResultPath: '$.failure', Next: 'ProviderStep' });
+    expect(ownCatch).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'TypeAbandoned' });
+    expect(typeStates().TypeAbandoned).toMatchObject({ Type: 'Pass', End: true });
+  });
+
+  it('fails the execution when RecordResult keeps failing, so the recovery function finishes it', () => {
+    // Act
+    const recordResult = definition().States.RecordResult!;
+
+    // Assess
+    expect(recordResult.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'RecordResultFailed' }),
+    ]);
+    expect(definition().States.RecordResultFailed).toMatchObject({ Type: 'Fail' });
   });
 });

@@ -1,0 +1,47 @@
+/** Pending enrichments through the sparse `pending` index: a Query per shard, never a Scan of the table. */
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PendingEnrichments, PendingReference } from '../../domain/ports';
+import { PENDING_INDEX } from './keys';
+
+export class DynamoPendingEnrichments implements PendingEnrichments {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listPending(before: Date): Promise<PendingReference[]> {
+    const shards = Array.from({ length: PENDING_INDEX.shards }, (_, shard) => `PENDING#${shard}`);
+    const pages = await Promise.all(shards.map((shard) => this.queryShard(shard, before.toISOString())));
+    return pages.flat().sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  private async queryShard(shard: string, before: string): Promise<PendingReference[]> {
+    const found: PendingReference[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: PENDING_INDEX.name,
+          KeyConditionExpression: '#shard = :shard AND #created < :before',
+          ExpressionAttributeNames: {
+            '#shard': PENDING_INDEX.partitionKey,
+            '#created': PENDING_INDEX.sortKey,
+          },
+          ExpressionAttributeValues: { ':shard': shard, ':before': before },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        found.push({
+          account_id: item.account_id as string,
+          enrichment_id: item.enrichment_id as string,
+          enrichment_type: item.enrichment_type as PendingReference['enrichment_type'],
+          created_at: item.created_at as string,
+        });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found;
+  }
+}

@@ -1,0 +1,15 @@
+/** Scheduled: finishes or starts pending enrichments whose workflow is not running (functions/domain/sweep-pending.ts). */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SweepPending, SweepReport } from '../domain/sweep-pending';
+import { logger } from './observability';
+
+export function createSweepPendingHandler(sweep: Pick<SweepPending, 'execute'>) {
+  return middy<unknown, SweepReport>()
+    .use(injectLambdaContext(logger))
+    .handler(async () => {
+      const report = await sweep.execute();
+      if (report.started || report.finished) logger.warn('pending enrichments swept', { ...report });
+      return report;
+    });
+}
