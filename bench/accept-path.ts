@@ -101,7 +101,10 @@ async function templatesFrom(bench: BenchStack, db: DynamoDBDocumentClient): Pro
   const table = bench.stack.tableName;
   const contact = await db.send(new GetCommand({ TableName: table, Key: keys.contact(bench.accountId, id) }));
   const ledger = await db.send(
-    new GetCommand({ TableName: table, Key: keys.ledger(bench.accountId, `${id}#reserve`) }),
+    new GetCommand({
+      TableName: table,
+      Key: keys.ledger(bench.accountId, contact.Item?.created_at as string, `${id}#reserve`),
+    }),
   );
   if (!contact.Item || !ledger.Item) throw new Error('the accepted request wrote no contact or ledger item');
   return { contact: contact.Item, ledger: ledger.Item };
@@ -134,7 +137,11 @@ async function directPair(db: DynamoDBDocumentClient, table: string, accountId: 
         {
           Put: {
             TableName: table,
-            Item: { ...t.ledger, ...keys.ledger(accountId, `${id}#reserve`), enrichment_id: id },
+            Item: {
+              ...t.ledger,
+              ...keys.ledger(accountId, t.ledger.at as string, `${id}#reserve`),
+              enrichment_id: id,
+            },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },

@@ -36,6 +36,11 @@ import { DynamoProgressStore } from './adapters/dynamodb/progress-store';
 import { createProviderStepHandler } from './handlers/provider-step';
 import { createRecordResultHandler } from './handlers/record-result';
 import { createProviderDirectory, type DirectoryOptions } from './providers/directory';
+import { DynamoLedger } from './adapters/dynamodb/ledger';
+import { ResendWebhook } from './domain/resend-webhook';
+import { createLedgerHandler } from './handlers/ledger';
+import { createResendWebhookHandler } from './handlers/resend-webhook';
+import { createApiReferenceHandler, type ApiReferenceAssets } from './handlers/api-reference';
 
 /** What every handler is built on: its settings, the table, and the clock. */
 export interface Runtime {
@@ -87,6 +92,24 @@ export function getContactHandler(runtime: Runtime) {
 
 export function creditsHandler(runtime: Runtime) {
   return createCreditsHandler(new DynamoAccountStore(runtime.db, table(runtime)));
+}
+
+export function ledgerHandler(runtime: Runtime) {
+  return createLedgerHandler(new DynamoLedger(runtime.db, table(runtime)));
+}
+
+/** The resend use case; also what `npm run admin -- webhooks resend` runs. */
+export function resendWebhook(runtime: Runtime, webhooks: WebhookQueue): ResendWebhook {
+  return new ResendWebhook({ webhooks: new DynamoWebhookStore(runtime.db, table(runtime)), queue: webhooks });
+}
+
+export function resendWebhookHandler(runtime: Runtime, webhooks: WebhookQueue) {
+  return createResendWebhookHandler(resendWebhook(runtime, webhooks));
+}
+
+/** GET /openapi.json, GET /docs and its script: no table, no API key. */
+export function apiReferenceHandler(assets: ApiReferenceAssets) {
+  return createApiReferenceHandler(assets);
 }
 
 export interface ProviderStepOptions extends Omit<DirectoryOptions, 'settings'> {

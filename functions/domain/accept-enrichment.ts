@@ -187,6 +187,7 @@ export class AcceptEnrichment {
             attempts: 0,
             last_attempt_at: null,
             last_response_status: null,
+            deliveries: [],
           }
         : null,
     };

@@ -42,13 +42,32 @@ export interface WaterfallStep {
 
 export type WebhookStatus = 'pending' | 'delivered' | 'failed';
 
+/** One delivery attempt, as the record's delivery log shows it. */
+export interface WebhookDelivery {
+  /** Counts every attempt of the webhook, across rounds (resends, redrives). */
+  attempt: number;
+  at: string;
+  /** null when no response came (timeout, network error, refused target). */
+  response_status: number | null;
+  duration_ms: number;
+  /** Why no response came (`timeout`, `network_ECONNREFUSED`, `refused_private`…); null when one did. */
+  error: string | null;
+}
+
+/** How many of the most recent attempts the record keeps. */
+export const MAX_DELIVERIES_KEPT = 20;
+
 export interface WebhookState {
   url: string;
   status: WebhookStatus;
   attempts: number;
   last_attempt_at: string | null;
   last_response_status: number | null;
+  /** The most recent attempts, oldest first (absent on records written before the log existed). */
+  deliveries?: WebhookDelivery[];
 }
+
+export type WebhookView = Required<WebhookState>;
 
 export type ContactStatus = 'pending' | 'finished';
 
@@ -101,7 +120,7 @@ export type ContactView = Omit<
   'account_id' | 'custom_json' | 'credits_reserved' | 'webhook' | 'progress'
 > & {
   custom: Record<string, unknown>;
-  webhook?: WebhookState;
+  webhook?: WebhookView;
 };
 
 const email = (result: EmailResult | null | undefined): EmailResult | null =>
@@ -149,22 +168,31 @@ export function toContactView(record: ContactRecord): ContactView {
       detail: s.detail ?? null,
     })),
   };
-  const webhook = record.webhook;
-  if (webhook) {
-    view.webhook = {
-      url: webhook.url,
-      status: webhook.status,
-      attempts: webhook.attempts,
-      last_attempt_at: webhook.last_attempt_at ?? null,
-      last_response_status: webhook.last_response_status ?? null,
-    };
-  }
+  if (record.webhook) view.webhook = toWebhookView(record.webhook);
   return view;
 }
 
+/** The public webhook state, keys in the contract's order, the delivery log oldest first. */
+export function toWebhookView(webhook: WebhookState): WebhookView {
+  return {
+    url: webhook.url,
+    status: webhook.status,
+    attempts: webhook.attempts,
+    last_attempt_at: webhook.last_attempt_at ?? null,
+    last_response_status: webhook.last_response_status ?? null,
+    deliveries: (webhook.deliveries ?? []).map((d) => ({
+      attempt: d.attempt,
+      at: d.at,
+      response_status: d.response_status ?? null,
+      duration_ms: d.duration_ms,
+      error: d.error ?? null,
+    })),
+  };
+}
+
 /**
- * The webhook body: the view as it stood at finish (webhook not yet attempted), so every retry of one
- * delivery carries the same bytes.
+ * The webhook body: the view as it stood at finish (webhook not yet attempted, delivery log empty), so every
+ * attempt, retried or resent, carries the same bytes.
  */
 export function toWebhookBody(record: ContactRecord): string {
   const atFinish: ContactRecord = record.webhook
@@ -176,6 +204,7 @@ export function toWebhookBody(record: ContactRecord): string {
           attempts: 0,
           last_attempt_at: null,
           last_response_status: null,
+          deliveries: [],
         },
       }
     : record;

@@ -15,7 +15,8 @@
  *  4. POST it to the checked address of the target, redirects not followed, within the timeout.
  *  5. Judge the outcome: 2xx is delivered; 410 or a refused target gives up; anything else is retried while the
  *     schedule has attempts left (a `Retry-After` on 429/503 pushes the next attempt back), else fails.
- *  6. Record the attempt on the contact record: attempts, last attempt time and status, webhook status.
+ *  6. Record the attempt on the contact record: attempts, last attempt time and status, webhook status, and
+ *     an entry in its delivery log (attempt number, time, response status, duration, error).
  */
 import type { Clock } from './clock';
 import { toWebhookBody } from './contact';
@@ -90,12 +91,21 @@ export class DeliverWebhook {
     const body = toWebhookBody(record);
     const signature = signWebhook(account.webhook_secret, message.enrichment_id, body, at);
     const sent = await sender.send({ url: webhook.url, body, headers: { ...signature } });
+    const durationMs = Math.max(0, clock.now().getTime() - at.getTime());
 
     const outcome = this.judge(sent, attempt, at);
+    const responseStatus = sent.kind === 'response' ? sent.status : null;
     await webhooks.recordWebhookAttempt(message.account_id, message.enrichment_id, {
       at: at.toISOString(),
-      responseStatus: sent.kind === 'response' ? sent.status : null,
+      responseStatus,
       status: outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'pending' : 'failed',
+      delivery: {
+        attempt: webhook.attempts + 1,
+        at: at.toISOString(),
+        response_status: responseStatus,
+        duration_ms: durationMs,
+        error: sent.kind === 'response' ? null : describe(sent),
+      },
     });
     return outcome;
   }

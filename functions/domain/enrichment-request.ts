@@ -88,7 +88,8 @@ const trimmedName = z.pipe(
 
 const distinct = (values: readonly unknown[]) => new Set(values).size === values.length;
 
-function buildSchema(policy: TargetPolicy) {
+/** The request schema (also the source of the OpenAPI document's request body). */
+export function buildSchema(policy: TargetPolicy) {
   return z.strictObject({
     firstname: trimmedName,
     lastname: trimmedName,

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'insufficient_credits'
   | 'not_found'
   | 'idempotency_conflict'
+  | 'invalid_state'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'consent_required'
@@ -102,6 +103,12 @@ export class IdempotencyConflictError extends ApiError {
   constructor() {
     super('This Idempotency-Key was already used with a different request body.');
   }
+}
+
+/** The resource exists but cannot take this action now; the message says why. */
+export class InvalidStateError extends ApiError {
+  readonly code = 'invalid_state';
+  readonly status = 409;
 }
 
 export class RateLimitedError extends ApiError {

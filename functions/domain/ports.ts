@@ -10,6 +10,7 @@ import type {
   PhoneResult,
   Results,
   WaterfallStep,
+  WebhookDelivery,
   WebhookState,
 } from './contact';
 import type { Settlement } from './credits';
@@ -136,10 +137,19 @@ export interface WebhookAttempt {
   at: string;
   responseStatus: number | null;
   status: WebhookState['status'];
+  /** The attempt's entry in the record's delivery log (which keeps the last MAX_DELIVERIES_KEPT). */
+  delivery: WebhookDelivery;
 }
 
 export interface WebhookRepository extends ContactReader {
   recordWebhookAttempt(accountId: string, enrichmentId: string, attempt: WebhookAttempt): Promise<void>;
+}
+
+// ResendWebhook -------------------------------------------------------------------------------------------
+
+export interface WebhookResendRepository extends ContactReader {
+  /** Marks a finished record's webhook pending again (a new round); false when the record cannot take it. */
+  reopenWebhook(accountId: string, enrichmentId: string): Promise<boolean>;
 }
 
 export interface WebhookPost {

@@ -14,7 +14,7 @@ import type {
 } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
-import { ledgerPut } from './ledger';
+import { enrichmentLedgerKey, ledgerPut } from './ledger';
 import { cancellationReasons, transactWrite } from './transactions';
 
 /** Positions of the accept transaction's items, by which DynamoDB reports why it was cancelled. */
@@ -143,7 +143,11 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
         {
           Delete: {
             TableName: this.tableName,
-            Key: keys.ledger(accountId, `${record.enrichment_id}#reserve`),
+            Key: enrichmentLedgerKey(accountId, {
+              at: record.created_at,
+              kind: 'reserve',
+              enrichment_id: record.enrichment_id,
+            }),
           },
         },
         ...(claim

@@ -3,12 +3,19 @@
  * granting credits, settings, and reading the ledger. The API's hot path is `account-store.ts`.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Account, ApiKeyRecord } from '../../domain/accounts';
 import { newId } from '../../domain/ids';
 import type { AccountAdministrationRepository } from '../../domain/ports';
 import { DynamoAccountStore } from './account-store';
 import { keys, type LedgerEntry } from './keys';
+import { toLedgerEntry } from './ledger';
 import { transactWrite } from './transactions';
 
 type AccountItem = Account & { available: number };
@@ -159,7 +166,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...keys.ledger(accountId, `GRANT#${newId()}`), type: 'ledger', ...entry },
+              Item: { ...keys.ledger(accountId, at, `GRANT#${newId()}`), type: 'ledger', ...entry },
             },
           },
         ],
@@ -202,7 +209,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
     }
   }
 
-  /** Every ledger entry of an account (operator audits and tests). */
+  /** Every ledger entry of an account, newest first (operator audits and tests). */
   async ledger(accountId: string): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -212,21 +219,33 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
           ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': 'LEDGER#' },
+          ScanIndexForward: false,
           ExclusiveStartKey,
           ConsistentRead: true,
         }),
       );
-      for (const item of page.Items ?? []) {
-        entries.push({
-          kind: item.kind as LedgerEntry['kind'],
-          enrichment_id: (item.enrichment_id as string | null) ?? null,
-          balance_delta: item.balance_delta as number,
-          reserved_delta: item.reserved_delta as number,
-          at: item.at as string,
-        });
-      }
+      entries.push(...(page.Items ?? []).map(toLedgerEntry));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return entries;
+  }
+
+  /** Every account, oldest first: a Scan of the account items (an operator command, never the API). */
+  async listAccounts(): Promise<Account[]> {
+    const accounts: Account[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'SK = :sk',
+          ExpressionAttributeValues: { ':sk': keys.account('').SK },
+          ExclusiveStartKey,
+        }),
+      );
+      accounts.push(...((page.Items ?? []) as Account[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return accounts.sort((a, b) => a.account_id.localeCompare(b.account_id));
   }
 }

@@ -9,7 +9,7 @@
  * | key (index) | ACCOUNT#<account>  | KEY#<key_prefix>            |
  * | key (auth)  | APIKEY#<sha256>    | #APIKEY                     |
  * | contact     | ACCOUNT#<account>  | CONTACT#<enrichment_id>     |
- * | ledger      | ACCOUNT#<account>  | LEDGER#<enrichment_id>#<kind> or LEDGER#GRANT#<id> |
+ * | ledger      | ACCOUNT#<account>  | LEDGER#<at>#<enrichment_id>#<kind> or LEDGER#<at>#GRANT#<id> |
  * | idempotency | ACCOUNT#<account>  | IDEMPOTENCY#<sha256(key)>   |
  */
 export const keys = {
@@ -23,7 +23,11 @@ export const keys = {
     PK: `ACCOUNT#${accountId}`,
     SK: `CONTACT#${enrichmentId}`,
   }),
-  ledger: (accountId: string, entry: string) => ({ PK: `ACCOUNT#${accountId}`, SK: `LEDGER#${entry}` }),
+  /** Ledger entries sort by time (`at`, ISO 8601 UTC), so one Query reads them newest first. */
+  ledger: (accountId: string, at: string, entry: string) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `LEDGER#${at}#${entry}`,
+  }),
   idempotency: (accountId: string, keyHash: string) => ({
     PK: `ACCOUNT#${accountId}`,
     SK: `IDEMPOTENCY#${keyHash}`,
@@ -33,17 +37,7 @@ export const keys = {
 /** The TTL attribute (epoch seconds) DynamoDB deletes expired items by. */
 export const TTL_ATTRIBUTE = 'expires_at';
 
-export type LedgerKind = 'reserve' | 'charge' | 'release' | 'grant';
-
-export interface LedgerEntry {
-  kind: LedgerKind;
-  enrichment_id: string | null;
-  /** Effect on the balance (grant +n, charge -n). The ledger's balance deltas sum to the balance. */
-  balance_delta: number;
-  /** Effect on the reservation (reserve +n, release -n). */
-  reserved_delta: number;
-  at: string;
-}
+export type { LedgerEntry, LedgerKind } from '../../domain/ledger';
 
 /**
  * The sparse index of pending enrichments: a pending contact carries `pending_shard` (one of a few values, so

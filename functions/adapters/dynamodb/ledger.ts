@@ -1,7 +1,25 @@
-/** Ledger entries as items: every money movement is written in the same transaction as the change it records. */
-import { keys, type LedgerEntry } from './keys';
+/**
+ * Ledger entries as items. Every money movement is written in the same transaction as the change it records,
+ * and that transaction is conditioned on the contact's state (accept: no contact yet; finish: still pending),
+ * so an enrichment gets at most one entry of each kind however often a step is replayed. Keys sort by time:
+ * one Query reads a page of the ledger newest first.
+ */
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors';
+import type { LedgerEntry, LedgerPage, LedgerPageRequest, LedgerReader } from '../../domain/ledger';
+import { keys } from './keys';
 
-/** The Put of one enrichment's ledger entry; at most one of each kind per enrichment, so a replay cannot add one. */
+const LEDGER_PREFIX = 'LEDGER#';
+
+/** The key of an enrichment's entry of one kind: deterministic, so a rollback can delete what it wrote. */
+export function enrichmentLedgerKey(
+  accountId: string,
+  entry: Pick<LedgerEntry, 'at' | 'kind'> & { enrichment_id: string },
+) {
+  return keys.ledger(accountId, entry.at, `${entry.enrichment_id}#${entry.kind}`);
+}
+
+/** The Put of one enrichment's ledger entry (never overwriting one). */
 export function ledgerPut(
   tableName: string,
   accountId: string,
@@ -11,8 +29,79 @@ export function ledgerPut(
     Put: {
       TableName: tableName,
       // Ledger entries outlive the contact they belong to: they are the account's audit trail.
-      Item: { ...keys.ledger(accountId, `${entry.enrichment_id}#${entry.kind}`), type: 'ledger', ...entry },
+      Item: { ...enrichmentLedgerKey(accountId, entry), type: 'ledger', ...entry },
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
+}
+
+export function toLedgerEntry(item: Record<string, unknown>): LedgerEntry {
+  return {
+    at: item.at as string,
+    kind: item.kind as LedgerEntry['kind'],
+    balance_delta: item.balance_delta as number,
+    reserved_delta: item.reserved_delta as number,
+    enrichment_id: (item.enrichment_id as string | null | undefined) ?? null,
+  };
+}
+
+function invalidCursor(): ValidationError {
+  return new ValidationError(
+    [{ path: 'cursor', message: 'is not a cursor this API returned' }],
+    'The query string is invalid.',
+  );
+}
+
+/** The opaque cursor: the key of the last entry of a page, base64url-encoded. */
+function encodeCursor(key: { PK: string; SK: string }): string {
+  return Buffer.from(JSON.stringify([key.PK, key.SK])).toString('base64url');
+}
+
+/** The key a cursor carries, only when it is a ledger key of this very account. */
+function decodeCursor(cursor: string, accountPk: string): { PK: string; SK: string } {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    decoded[0] !== accountPk ||
+    typeof decoded[1] !== 'string' ||
+    !decoded[1].startsWith(LEDGER_PREFIX)
+  ) {
+    throw invalidCursor();
+  }
+  return { PK: accountPk, SK: decoded[1] };
+}
+
+export class DynamoLedger implements LedgerReader {
+  constructor(
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+  ) {}
+
+  async ledgerPage(accountId: string, page: LedgerPageRequest): Promise<LedgerPage> {
+    const pk = keys.account(accountId).PK;
+    const start = page.cursor === undefined ? undefined : decodeCursor(page.cursor, pk);
+    // One entry beyond the page tells whether another page follows, in the same Query.
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': pk, ':sk': LEDGER_PREFIX },
+        ScanIndexForward: false,
+        Limit: page.limit + 1,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = Items.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return {
+      entries: items.map(toLedgerEntry),
+      next_cursor: Items.length > page.limit && last ? encodeCursor({ PK: pk, SK: last.SK as string }) : null,
+    };
+  }
 }

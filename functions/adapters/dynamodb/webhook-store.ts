@@ -1,22 +1,31 @@
-/** Webhook delivery's view of the table: the record to send, and each attempt recorded on it. */
+/**
+ * Webhook delivery's view of the table: the record to send, each attempt recorded on it (with its entry in the
+ * delivery log), and a resend's new round.
+ */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { WebhookAttempt, WebhookRepository } from '../../domain/ports';
+import { MAX_DELIVERIES_KEPT, type WebhookDelivery } from '../../domain/contact';
+import type { WebhookAttempt, WebhookRepository, WebhookResendRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { keys } from './keys';
 
-export class DynamoWebhookStore extends DynamoContacts implements WebhookRepository {
+const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+
+export class DynamoWebhookStore extends DynamoContacts implements WebhookRepository, WebhookResendRepository {
   async recordWebhookAttempt(
     accountId: string,
     enrichmentId: string,
     attempt: WebhookAttempt,
   ): Promise<void> {
+    let deliveries: number;
     try {
-      await this.db.send(
+      const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.contact(accountId, enrichmentId),
           UpdateExpression:
-            'SET webhook.attempts = webhook.attempts + :one, webhook.last_attempt_at = :at, webhook.last_response_status = :code, webhook.#status = :status',
+            'SET webhook.attempts = webhook.attempts + :one, webhook.last_attempt_at = :at, ' +
+            'webhook.last_response_status = :code, webhook.#status = :status, ' +
+            'webhook.deliveries = list_append(if_not_exists(webhook.deliveries, :none), :delivery)',
           // A delivered webhook stays delivered, whatever a late duplicate attempt reports.
           ConditionExpression: 'attribute_exists(webhook.#status) AND webhook.#status <> :delivered',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -26,11 +35,59 @@ export class DynamoWebhookStore extends DynamoContacts implements WebhookReposit
             ':code': attempt.responseStatus,
             ':status': attempt.status,
             ':delivered': 'delivered',
+            ':none': [],
+            ':delivery': [attempt.delivery],
           },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      deliveries = ((Attributes?.webhook as { deliveries?: WebhookDelivery[] } | undefined)?.deliveries ?? [])
+        .length;
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw error;
+    }
+    if (deliveries > MAX_DELIVERIES_KEPT) await this.trimDeliveries(accountId, enrichmentId, deliveries);
+  }
+
+  /**
+   * Drops the oldest entries beyond the log's size. Appending and trimming are separate writes (DynamoDB cannot
+   * append to a list and remove from it in one expression), so the append never loses an attempt; the trim is
+   * conditional on the length it saw, and a concurrent append leaves it to the next attempt.
+   */
+  private async trimDeliveries(accountId: string, enrichmentId: string, length: number): Promise<void> {
+    const excess = length - MAX_DELIVERIES_KEPT;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.contact(accountId, enrichmentId),
+          UpdateExpression: `REMOVE ${Array.from({ length: excess }, (_, i) => `webhook.deliveries[${i}]`).join(', ')}`,
+          ConditionExpression: 'size(webhook.deliveries) = :length',
+          ExpressionAttributeValues: { ':length': length },
         }),
       );
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async reopenWebhook(accountId: string, enrichmentId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.contact(accountId, enrichmentId),
+          UpdateExpression: 'SET webhook.#status = :pending',
+          ConditionExpression: '#status = :finished AND attribute_exists(webhook.#status)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':finished': 'finished' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 }

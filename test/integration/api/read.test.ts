@@ -167,6 +167,7 @@ describe('Handlers: reading enrichments and credits', () => {
         attempts: 0,
         last_attempt_at: null,
         last_response_status: null,
+        deliveries: [],
       });
       expect(product.webhooks.messages).toContainEqual({ account_id: alice.accountId, enrichment_id: id });
     });

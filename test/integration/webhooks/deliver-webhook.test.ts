@@ -75,7 +75,14 @@ describe('Class: DeliverWebhook', () => {
 
     // Assess
     expect(outcome).toEqual({ kind: 'delivered', attempt: 1, responseStatus: 202 });
-    expect(attempts).toEqual([{ at: NOW.toISOString(), responseStatus: 202, status: 'delivered' }]);
+    expect(attempts).toEqual([
+      {
+        at: NOW.toISOString(),
+        responseStatus: 202,
+        status: 'delivered',
+        delivery: { attempt: 1, at: NOW.toISOString(), response_status: 202, duration_ms: 0, error: null },
+      },
+    ]);
   });
 
   it.each([
@@ -98,6 +105,7 @@ describe('Class: DeliverWebhook', () => {
     // Assess
     expect(outcome).toEqual({ kind: 'retry', attempt: 2, delaySeconds: 20, failure });
     expect(attempts[0]).toMatchObject({ status: 'pending' });
+    expect(attempts[0]!.delivery.error).toBe(sent.kind === 'response' ? null : failure);
   });
 
   it.each([
@@ -123,7 +131,9 @@ describe('Class: DeliverWebhook', () => {
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'failed', reason: 'attempts_exhausted' });
-    expect(attempts).toEqual([{ at: NOW.toISOString(), responseStatus: 503, status: 'failed' }]);
+    expect(attempts).toEqual([
+      expect.objectContaining({ at: NOW.toISOString(), responseStatus: 503, status: 'failed' }),
+    ]);
   });
 
   it.each([
@@ -134,7 +144,7 @@ describe('Class: DeliverWebhook', () => {
       'refused_target',
       null,
     ],
-  ])('gives up at once on %s', async (_name, sent, reason, responseStatus) => {
+  ])('gives up at once on %s, logging why', async (_name, sent, reason, responseStatus) => {
     // Prepare
     const { attempts, run } = rig(finished(), sent);
 
@@ -143,7 +153,20 @@ describe('Class: DeliverWebhook', () => {
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'failed', attempt: 1, reason });
-    expect(attempts).toEqual([{ at: NOW.toISOString(), responseStatus, status: 'failed' }]);
+    expect(attempts).toEqual([
+      {
+        at: NOW.toISOString(),
+        responseStatus,
+        status: 'failed',
+        delivery: {
+          attempt: 1,
+          at: NOW.toISOString(),
+          response_status: responseStatus,
+          duration_ms: 0,
+          error: responseStatus === null ? 'refused_private' : null,
+        },
+      },
+    ]);
   });
 
   it.each([
@@ -175,6 +198,28 @@ describe('Class: DeliverWebhook', () => {
     expect(attempts).toEqual([]);
   });
 
+  it('numbers each attempt of the log after those already made, across rounds', async () => {
+    // Prepare
+    const { attempts, run } = rig(
+      finished({
+        webhook: {
+          url: 'https://hooks.example.com/x',
+          status: 'pending',
+          attempts: 8,
+          last_attempt_at: NOW.toISOString(),
+          last_response_status: 500,
+        },
+      }),
+      response(200),
+    );
+
+    // Act
+    await run(1);
+
+    // Assess
+    expect(attempts[0]!.delivery).toMatchObject({ attempt: 9, response_status: 200 });
+  });
+
   it('sends the record as it stood at finish, signed, whatever attempts came before', async () => {
     // Prepare
     const record = finished({
@@ -202,6 +247,7 @@ describe('Class: DeliverWebhook', () => {
       attempts: 0,
       last_attempt_at: null,
       last_response_status: null,
+      deliveries: [],
     });
     expect(post.headers).toEqual({
       'webhook-id': 'msg_E1',

@@ -66,7 +66,58 @@ describe('Class: DeliverWebhook (local queue, deliver handler, DynamoDB Local, H
       attempts: 1,
       last_attempt_at: expect.any(String),
       last_response_status: 200,
+      deliveries: [
+        {
+          attempt: 1,
+          at: expect.any(String),
+          response_status: 200,
+          duration_ms: expect.any(Number),
+          error: null,
+        },
+      ],
     });
+  });
+
+  it('logs every attempt on the record after 500, 500, 200, oldest first', async () => {
+    // Prepare
+    const record = await finishedContact(stores, account.account_id, receiver.url());
+    receiver.respond = replies({ status: 500 }, { status: 500 }, { status: 200 });
+
+    // Act
+    await deliver(record.enrichment_id);
+
+    // Assess
+    const webhook = await webhookOf(record.enrichment_id);
+    expect(webhook?.deliveries?.map((d) => [d.attempt, d.response_status, d.error])).toEqual([
+      [1, 500, null],
+      [2, 500, null],
+      [3, 200, null],
+    ]);
+    const times = webhook!.deliveries!.map((d) => d.at);
+    expect([...times].sort()).toEqual(times);
+    expect(webhook!.deliveries!.every((d) => d.duration_ms >= 0)).toBe(true);
+    expect(webhook!.last_attempt_at).toBe(times[2]);
+  });
+
+  it('keeps only the last 20 attempts in the log', async () => {
+    // Prepare
+    const record = await finishedContact(stores, account.account_id, receiver.url());
+    const at = new Date().toISOString();
+
+    // Act
+    for (let attempt = 1; attempt <= 23; attempt++) {
+      await stores.webhooks.recordWebhookAttempt(account.account_id, record.enrichment_id, {
+        at,
+        responseStatus: 500,
+        status: 'pending',
+        delivery: { attempt, at, response_status: 500, duration_ms: 1, error: null },
+      });
+    }
+
+    // Assess
+    const webhook = await webhookOf(record.enrichment_id);
+    expect(webhook?.attempts).toBe(23);
+    expect(webhook?.deliveries?.map((d) => d.attempt)).toEqual(Array.from({ length: 20 }, (_, i) => i + 4));
   });
 
   it('delivers on the third attempt after two 500s, with the same webhook-id and the same body', async () => {

@@ -172,6 +172,7 @@ describe('Class: FinishEnrichment', () => {
       at: frozen.now().toISOString(),
       responseStatus: 200,
       status: 'delivered',
+      delivery: { attempt: 1, at: frozen.now().toISOString(), response_status: 200, duration_ms: 5, error: null },
     });
 
     // Act
