@@ -70,6 +70,7 @@ export class EnrichmentStack extends Stack {
       throttling: settings.apiThrottling,
       authorizerCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
       webAcl: settings.webAcl ? { rateLimitPerIp: settings.webAclRateLimitPerIp } : undefined,
+      webhookQueue: this.webhooks.queue.queue,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {

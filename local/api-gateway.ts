@@ -27,15 +27,27 @@ type AuthorizerHandler = (
 ) => Promise<APIGatewayAuthorizerResult>;
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   resource: string;
   pattern: RegExp;
   handler: ApiHandler;
+  /** The name of the path parameter the pattern captures (`id` unless said). */
+  parameter?: string;
+  /** Answered without an API key (the API reference). */
+  public?: boolean;
 }
 
 export interface LocalApiOptions {
   authorizer: AuthorizerHandler;
-  routes: { accept: ApiHandler; getContact: ApiHandler; credits: ApiHandler };
+  routes: {
+    accept: ApiHandler;
+    getContact: ApiHandler;
+    credits: ApiHandler;
+    ledger: ApiHandler;
+    resendWebhook: ApiHandler;
+    /** GET /openapi.json, GET /docs and GET /docs/assets/{asset}, without an API key. */
+    apiReference: ApiHandler;
+  };
   /** Authorizer result cache, as configured on the deployed authorizer. */
   authorizerCacheSeconds: number;
   /** Extra loopback-only routes of the local stack (operator actions), by `METHOD /path`. */
@@ -97,6 +109,40 @@ export class LocalApi {
         pattern: /^\/account\/credits$/,
         handler: options.routes.credits,
       },
+      {
+        method: 'GET',
+        resource: '/account/ledger',
+        pattern: /^\/account\/ledger$/,
+        handler: options.routes.ledger,
+      },
+      {
+        method: 'POST',
+        resource: '/contacts/{id}/webhook/resend',
+        pattern: /^\/contacts\/([^/]+)\/webhook\/resend$/,
+        handler: options.routes.resendWebhook,
+      },
+      {
+        method: 'GET',
+        resource: '/openapi.json',
+        pattern: /^\/openapi\.json$/,
+        handler: options.routes.apiReference,
+        public: true,
+      },
+      {
+        method: 'GET',
+        resource: '/docs',
+        pattern: /^\/docs$/,
+        handler: options.routes.apiReference,
+        public: true,
+      },
+      {
+        method: 'GET',
+        resource: '/docs/assets/{asset}',
+        pattern: /^\/docs\/assets\/([^/]+)$/,
+        handler: options.routes.apiReference,
+        parameter: 'asset',
+        public: true,
+      },
     ];
   }
 
@@ -153,13 +199,18 @@ export class LocalApi {
         body: JSON.stringify(await operator(url)),
       };
 
-    const route = this.routes.find((candidate) => candidate.pattern.test(url.pathname));
-    if (!route || route.method !== method) return gatewayError('unknownRoute');
+    const route = this.routes.find(
+      (candidate) => candidate.method === method && candidate.pattern.test(url.pathname),
+    );
+    if (!route) return gatewayError('unknownRoute');
 
-    const authorization = request.headers.authorization;
-    if (!authorization) return gatewayError('unauthorized');
-    const principal = await this.authorize(authorization, method, url.pathname);
-    if (!principal) return gatewayError('unauthorized');
+    let principal: Record<string, string> | undefined;
+    if (!route.public) {
+      const authorization = request.headers.authorization;
+      if (!authorization) return gatewayError('unauthorized');
+      principal = await this.authorize(authorization, method, url.pathname);
+      if (!principal) return gatewayError('unauthorized');
+    }
 
     const body = await readBody(request);
     if (body === undefined) return gatewayError('requestTooLarge');
@@ -203,7 +254,7 @@ export class LocalApi {
     method: string,
     url: URL,
     route: Route,
-    principal: Record<string, string>,
+    principal: Record<string, string> | undefined,
     body: Buffer,
   ): APIGatewayProxyEvent {
     const headers: Record<string, string> = {};
@@ -220,7 +271,7 @@ export class LocalApi {
       httpMethod: method,
       path: url.pathname,
       resource: route.resource,
-      pathParameters: id !== undefined ? { id: decodeURIComponent(id) } : null,
+      pathParameters: id !== undefined ? { [route.parameter ?? 'id']: decodeURIComponent(id) } : null,
       queryStringParameters: query,
       multiValueQueryStringParameters: query
         ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]))
@@ -233,7 +284,7 @@ export class LocalApi {
       requestContext: {
         accountId: '000000000000',
         apiId: API_ID,
-        authorizer: principal,
+        authorizer: principal ?? null,
         httpMethod: method,
         identity: {
           sourceIp: request.socket.remoteAddress ?? '127.0.0.1',

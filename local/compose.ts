@@ -11,6 +11,10 @@ import {
   creditsHandler,
   deliverWebhookHandler,
   getContactHandler,
+  apiReferenceHandler,
+  ledgerHandler,
+  resendWebhook,
+  resendWebhookHandler,
   providerStepHandler,
   recordResultHandler,
   recoverEnrichmentHandler,
@@ -106,6 +110,8 @@ export function composeLocalProduct(options: LocalProductOptions) {
     /** The operator's account store (accounts, keys, grants, ledger). */
     accounts: new DynamoAccountAdminStore(runtime.db, options.tableName),
     workflow,
+    /** The webhook resend (`webhooks resend`), over the local queue. */
+    webhookResend: resendWebhook(runtime, options.webhookQueue),
     /** The sweeper (`enrichments recover`), over the local runner. */
     sweeper: sweepPending(runtime, workflow, options.webhookQueue),
     handlers: {
@@ -113,6 +119,11 @@ export function composeLocalProduct(options: LocalProductOptions) {
       accept: acceptHandler(runtime, starter),
       getContact: getContactHandler(runtime),
       credits: creditsHandler(runtime),
+      ledger: ledgerHandler(runtime),
+      resendWebhook: resendWebhookHandler(runtime, options.webhookQueue),
+      apiReference: apiReferenceHandler({
+        rendererScriptPath: require.resolve('redoc/bundles/redoc.standalone.js'),
+      }),
       providerStep,
       recordResult,
     },

@@ -14,6 +14,7 @@ import type { Provider } from '../functions/providers/provider';
 import { maxAttempts, retryScheduleFrom } from '../functions/domain/retry-schedule';
 import type { Resolver } from '../functions/adapters/webhooks/target-guard';
 import { redriveWebhooks } from '../functions/domain/redrive-webhooks';
+import { ApiError } from '../functions/domain/errors';
 import { LocalApi } from './api-gateway';
 import { composeLocalProduct, composeWebhookDelivery, type LocalProduct } from './compose';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -179,10 +180,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         accept: product.handlers.accept,
         getContact: product.handlers.getContact,
         credits: product.handlers.credits,
+        ledger: product.handlers.ledger,
+        resendWebhook: product.handlers.resendWebhook,
+        apiReference: product.handlers.apiReference,
       },
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? 60,
       operatorRoutes: {
         'POST /_local/webhooks/redrive': () => redriveWebhooks(queue),
+        'POST /_local/webhooks/resend': (url) =>
+          product.webhookResend
+            .execute(url.searchParams.get('account_id') ?? '', url.searchParams.get('enrichment_id') ?? '')
+            .catch((error: unknown) => {
+              if (error instanceof ApiError) return { error: error.message };
+              throw error;
+            }),
         'POST /_local/enrichments/recover': (url) =>
           product.sweeper.execute({ olderThanSeconds: Number(url.searchParams.get('older_than') ?? 300) }),
       },

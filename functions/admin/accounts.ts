@@ -54,6 +54,30 @@ export class AccountAdministration {
     };
   }
 
+  /** Every account, without secrets. */
+  async list() {
+    const accounts = await this.accounts.listAccounts();
+    return {
+      accounts: accounts.map((account) => ({
+        account_id: account.account_id,
+        name: account.name,
+        credits: creditsOf(account),
+        created_at: account.created_at,
+      })),
+    };
+  }
+
+  /** The account's ledger, newest first, with the credits it sums to. */
+  async ledger(accountId: string) {
+    const account = await this.accounts.getAccount(accountId);
+    if (!account) return undefined;
+    return {
+      account_id: accountId,
+      credits: creditsOf(account),
+      entries: await this.accounts.ledger(accountId),
+    };
+  }
+
   async grant(accountId: string, credits: number) {
     await this.accounts.grant(accountId, credits, this.clock.now().toISOString());
     const account = await this.accounts.getAccount(accountId);

@@ -14,28 +14,39 @@ import {
 } from '../adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { ISO_COUNTRY_CODES } from '../domain/countries';
+import { ApiError } from '../domain/errors';
 import { systemClock } from '../domain/clock';
 import { AccountAdministration } from './accounts';
 import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/sweep-pending';
 import {
   MissingQueueError,
+  MissingWebhookQueueError,
   MissingWorkflowError,
   NoTargetError,
+  OperatorRefusedError,
   resolveTarget,
   type AdminTarget,
 } from './target';
 
 export class UsageError extends Error {}
 
-const USAGE = `usage: npm run admin -- <command>
+export const USAGE = `usage: npm run admin -- <command>
+
+Each command prints one JSON object on stdout. Target: the table named by TABLE_NAME (with AWS_REGION and
+credentials), else the running local stack (npm start).
+
   accounts create --name <name> [--credits <int>] [--personal-email-consent] [--phone-country-codes US,FR]
+  accounts list
   accounts get <account_id>
   accounts grant <account_id> --credits <int>
   accounts set <account_id> [--personal-email-consent true|false] [--phone-country-codes US,FR|none]
+  accounts ledger <account_id>                     every credit movement, newest first
   keys create <account_id>
   keys revoke <account_id> <key_prefix>
-  webhooks redrive
-  enrichments recover [--older-than <seconds>]   (default 300)`;
+  webhooks redrive                                 in AWS: WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL
+  webhooks resend <account_id> <enrichment_id>     in AWS: WEBHOOK_QUEUE_URL
+  enrichments recover [--older-than <seconds>]     default 300; in AWS: STATE_MACHINE_ARN, WEBHOOK_QUEUE_URL
+`;
 
 function credits(value: string | undefined, required: boolean): number {
   if (value === undefined) {
@@ -130,6 +141,14 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
         if (!account) throw new AccountNotFoundError(id);
         return account;
       }
+      case 'accounts list':
+        return await admin.list();
+      case 'accounts ledger': {
+        const id = positional(positionals, 0, 'account_id');
+        const ledger = await admin.ledger(id);
+        if (!ledger) throw new AccountNotFoundError(id);
+        return ledger;
+      }
       case 'accounts grant':
         return await admin.grant(positional(positionals, 0, 'account_id'), credits(values.credits, true));
       case 'accounts set': {
@@ -154,6 +173,11 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
         );
       case 'webhooks redrive':
         return await target.redriveWebhooks();
+      case 'webhooks resend':
+        return await target.resendWebhook(
+          positional(positionals, 0, 'account_id'),
+          positional(positionals, 1, 'enrichment_id'),
+        );
       case 'enrichments recover':
         return await target.recoverEnrichments(seconds(values['older-than'], DEFAULT_SWEEP_AGE_SECONDS));
       default:
@@ -168,7 +192,7 @@ async function main(): Promise<void> {
   try {
     const argv = process.argv.slice(2);
     if (!argv.length || argv[0] === '--help' || argv[0] === 'help') {
-      process.stdout.write(`${JSON.stringify({ usage: USAGE })}\n`);
+      process.stdout.write(USAGE);
       return;
     }
     const result = await runAdmin(argv, resolveTarget(process.env));
@@ -180,6 +204,9 @@ async function main(): Promise<void> {
       error instanceof KeyNotFoundError ||
       error instanceof NoTargetError ||
       error instanceof MissingQueueError ||
+      error instanceof MissingWebhookQueueError ||
+      error instanceof OperatorRefusedError ||
+      error instanceof ApiError ||
       error instanceof MissingWorkflowError;
     const message = known
       ? (error as Error).message

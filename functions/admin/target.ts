@@ -8,7 +8,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { StepFunctionsWorkflow } from '../adapters/aws/sfn-workflow-starter';
 import { createDocumentClient } from '../adapters/dynamodb/client';
-import { sweepPending } from '../composition';
+import { resendWebhook, sweepPending } from '../composition';
 import { systemClock } from '../domain/clock';
 import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
 import { loadConfig } from '../config';
@@ -21,6 +21,8 @@ export interface AdminTarget {
   redriveWebhooks(): Promise<unknown>;
   /** Runs the sweeper of pending enrichments now (`enrichments recover`). */
   recoverEnrichments(olderThanSeconds: number): Promise<unknown>;
+  /** A new delivery round of a finished enrichment's webhook (`webhooks resend`). */
+  resendWebhook(accountId: string, enrichmentId: string): Promise<unknown>;
 }
 
 export interface LocalStackState {
@@ -111,6 +113,43 @@ async function recoverInAws(env: NodeJS.ProcessEnv, olderThanSeconds: number): P
   }
 }
 
+export class MissingWebhookQueueError extends Error {
+  constructor() {
+    super('webhooks resend needs WEBHOOK_QUEUE_URL (the stack output) in the environment.');
+  }
+}
+
+/** Runs the API's resend use case from here, against the deployed table and webhook queue. */
+async function resendInAws(
+  env: NodeJS.ProcessEnv,
+  accountId: string,
+  enrichmentId: string,
+): Promise<unknown> {
+  const config = loadConfig(env);
+  if (!config.webhookQueueUrl) throw new MissingWebhookQueueError();
+  const region = config.region ?? env.AWS_DEFAULT_REGION;
+  const sqs = new SQSClient({ region });
+  const db = createDocumentClient({ endpoint: config.dynamoEndpoint, region });
+  try {
+    return await resendWebhook(
+      { config, db, clock: systemClock },
+      new SqsWebhookQueue(sqs, config.webhookQueueUrl),
+    ).execute(accountId, enrichmentId);
+  } finally {
+    sqs.destroy();
+    db.destroy();
+  }
+}
+
+/** The local stack's operator routes answer `{ error }` when the use case refused. */
+async function operatorCall(url: string): Promise<unknown> {
+  const answer = (await (await fetch(url, { method: 'POST' })).json()) as { error?: string };
+  if (typeof answer.error === 'string') throw new OperatorRefusedError(answer.error);
+  return answer;
+}
+
+export class OperatorRefusedError extends Error {}
+
 export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
   if (env.TABLE_NAME) {
     return {
@@ -119,6 +158,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
       redriveWebhooks: () => redriveInAws(env),
       recoverEnrichments: (olderThanSeconds) => recoverInAws(env, olderThanSeconds),
+      resendWebhook: (accountId, enrichmentId) => resendInAws(env, accountId, enrichmentId),
     };
   }
   const local = readLocalState();
@@ -130,6 +170,10 @@ export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
       const response = await fetch(`${local.operatorUrl}/webhooks/redrive`, { method: 'POST' });
       return (await response.json()) as unknown;
     },
+    resendWebhook: (accountId, enrichmentId) =>
+      operatorCall(
+        `${local.operatorUrl}/webhooks/resend?${new URLSearchParams({ account_id: accountId, enrichment_id: enrichmentId })}`,
+      ),
     recoverEnrichments: async (olderThanSeconds) => {
       const url = `${local.operatorUrl}/enrichments/recover?older_than=${olderThanSeconds}`;
       return (await (await fetch(url, { method: 'POST' })).json()) as unknown;

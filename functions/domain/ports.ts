@@ -14,6 +14,7 @@ import type {
   WebhookState,
 } from './contact';
 import type { Settlement } from './credits';
+import type { LedgerEntry } from './ledger';
 import type { EnrichmentType } from './enrichment-request';
 import type { AddressClass } from './network-address';
 import type { WorkflowInput } from './waterfall-state';
@@ -197,6 +198,9 @@ export interface AccountAdministrationRepository extends AccountReader {
   addKey(accountId: string, key: { keyHash: string; keyPrefix: string }, at: string): Promise<void>;
   revokeKey(accountId: string, keyPrefix: string, at: string): Promise<ApiKeyRecord>;
   listKeys(accountId: string): Promise<Omit<ApiKeyRecord, 'key_hash'>[]>;
+  listAccounts(): Promise<Account[]>;
+  /** Every ledger entry of the account, newest first. */
+  ledger(accountId: string): Promise<LedgerEntry[]>;
   grant(accountId: string, credits: number, at: string): Promise<void>;
   updateSettings(
     accountId: string,

@@ -18,6 +18,7 @@ import {
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/config';
@@ -27,6 +28,7 @@ import {
   type GatewayError,
   type GatewayErrorName,
 } from '../../functions/handlers/gateway-errors';
+import { RENDERER_SCRIPT_NAME } from '../../functions/handlers/openapi';
 import type { ApiThrottling } from '../settings';
 import { ApiFirewall } from './api-firewall';
 import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
@@ -46,6 +48,8 @@ export interface ApiProps {
   authorizerCacheTtl: Duration;
   /** An AWS WAF web ACL in front of the stage, or none. */
   webAcl?: { rateLimitPerIp: number };
+  /** The webhook delivery queue a resend puts its new round on. */
+  webhookQueue: IQueue;
 }
 
 /** Handlers answer well within this; API Gateway itself gives up at 29 s. */
@@ -84,6 +88,9 @@ export class Api extends Construct {
   readonly acceptFunction: EnrichmentFunction;
   readonly getContactFunction: EnrichmentFunction;
   readonly creditsFunction: EnrichmentFunction;
+  readonly ledgerFunction: EnrichmentFunction;
+  readonly resendWebhookFunction: EnrichmentFunction;
+  readonly apiReferenceFunction: EnrichmentFunction;
   readonly firewall: ApiFirewall | undefined;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -126,6 +133,32 @@ export class Api extends Construct {
       timeout: API_FUNCTION_TIMEOUT,
     });
     this.creditsFunction.bindTable(props.storage, 'read');
+
+    this.ledgerFunction = new EnrichmentFunction(this, 'Ledger', {
+      ...props.functionDefaults,
+      handlerFile: 'ledger',
+      description: 'GET /account/ledger: the credit movements of the calling account, newest first',
+      timeout: API_FUNCTION_TIMEOUT,
+    });
+    this.ledgerFunction.bindTable(props.storage, 'read');
+
+    this.resendWebhookFunction = new EnrichmentFunction(this, 'ResendWebhook', {
+      ...props.functionDefaults,
+      handlerFile: 'resend-webhook',
+      description: 'POST /contacts/{id}/webhook/resend: a new delivery round of a finished webhook',
+      timeout: API_FUNCTION_TIMEOUT,
+      environment: { [ENV.webhookQueueUrl]: props.webhookQueue.queueUrl },
+    });
+    this.resendWebhookFunction.bindTable(props.storage, 'readWrite');
+    props.webhookQueue.grantSendMessages(this.resendWebhookFunction);
+
+    this.apiReferenceFunction = new EnrichmentFunction(this, 'ApiReference', {
+      ...props.functionDefaults,
+      handlerFile: 'api-reference',
+      description: 'GET /openapi.json, GET /docs and its script: the API reference, no API key',
+      timeout: API_FUNCTION_TIMEOUT,
+      copyFiles: [`node_modules/redoc/bundles/${RENDERER_SCRIPT_NAME}`],
+    });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.functionDefaults.logRetention,
@@ -191,11 +224,38 @@ export class Api extends Construct {
       .addResource('enrich')
       .addResource('async')
       .addMethod(ACCEPT_ROUTE.method, integrate(this.acceptFunction), authorized);
-    contacts.addResource('{id}').addMethod('GET', integrate(this.getContactFunction), authorized);
-    this.restApi.root
-      .addResource('account')
-      .addResource('credits')
-      .addMethod('GET', integrate(this.creditsFunction), authorized);
+    const contact = contacts.addResource('{id}');
+    contact.addMethod('GET', integrate(this.getContactFunction), authorized);
+    contact
+      .addResource('webhook')
+      .addResource('resend')
+      .addMethod('POST', integrate(this.resendWebhookFunction), authorized);
+    const account = this.restApi.root.addResource('account');
+    account.addResource('credits').addMethod('GET', integrate(this.creditsFunction), authorized);
+    account.addResource('ledger').addMethod('GET', integrate(this.ledgerFunction), authorized);
+
+    // The API reference answers without an API key: it describes the API, and holds no account's data.
+    const reference = integrate(this.apiReferenceFunction);
+    const docs = this.restApi.root.addResource('docs');
+    const publicMethods = [
+      this.restApi.root.addResource('openapi.json').addMethod('GET', reference),
+      docs.addMethod('GET', reference),
+      docs.addResource('assets').addResource('{asset}').addMethod('GET', reference),
+    ];
+    for (const method of publicMethods) {
+      Validations.of(method).acknowledge(
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'The API reference (OpenAPI document, page and its script) is public on purpose: it describes the ' +
+            'API and reads no data; every other route takes the API key authorizer.',
+        },
+        {
+          id: 'AwsSolutions-COG4',
+          reason: 'The API reference is public on purpose; the data routes use the API key authorizer.',
+        },
+      );
+    }
 
     for (const { id, type, error, keepStatus } of GATEWAY_RESPONSES) {
       const answer: GatewayError = GATEWAY_ERRORS[error];
@@ -247,6 +307,14 @@ export class Api extends Construct {
   }
 
   get functions(): EnrichmentFunction[] {
-    return [this.authorizerFunction, this.acceptFunction, this.getContactFunction, this.creditsFunction];
+    return [
+      this.authorizerFunction,
+      this.acceptFunction,
+      this.getContactFunction,
+      this.creditsFunction,
+      this.ledgerFunction,
+      this.resendWebhookFunction,
+      this.apiReferenceFunction,
+    ];
   }
 }

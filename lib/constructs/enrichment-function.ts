@@ -35,6 +35,8 @@ export interface EnrichmentFunctionProps extends FunctionDefaults {
   /** MB; on arm64 CPU grows with memory, and 512 MB keeps cold starts of the bundled SDK short. */
   memorySize?: number;
   environment?: Record<string, string>;
+  /** Files (paths from the project root) copied beside the bundle, for a handler that reads them at run time. */
+  copyFiles?: readonly string[];
 }
 
 /** What binding a function to the table gives it: reads only, or reads and (transactional) writes. */
@@ -121,6 +123,18 @@ export class EnrichmentFunction extends NodejsFunction {
         sourceMapMode: SourceMapMode.DEFAULT,
         // Stack traces only need the mappings; the embedded sources would double the asset.
         sourcesContent: false,
+        ...(props.copyFiles?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.copyFiles ?? []).map(
+                    (file) => `cp "${path.join(inputDir, file)}" "${path.join(outputDir, path.basename(file))}"`,
+                  ),
+              },
+            }
+          : {}),
       },
     });
 

@@ -72,21 +72,37 @@ describe('Construct: Api', () => {
     );
   });
 
-  it('serves the three contract routes, each behind the authorizer and its own function', () => {
+  it('serves the contract routes, each behind the authorizer and its own function, the reference without', () => {
     // Arrange
     const api = synthesized.stack.api;
     const expected = [
       { method: 'POST', path: 'async', fn: api.acceptFunction },
       { method: 'GET', path: '{id}', fn: api.getContactFunction },
       { method: 'GET', path: 'credits', fn: api.creditsFunction },
+      { method: 'GET', path: 'ledger', fn: api.ledgerFunction },
+      { method: 'POST', path: 'resend', fn: api.resendWebhookFunction },
     ];
+    const reference = ['openapi.json', 'docs', '{asset}'];
     const authorizerId = Object.keys(resourcesOf(synthesized.template, 'AWS::ApiGateway::Authorizer'))[0];
 
     // Act
     const methods = Object.values(resourcesOf(synthesized.template, 'AWS::ApiGateway::Method'));
 
     // Assess
-    expect(methods).toHaveLength(expected.length);
+    expect(methods).toHaveLength(expected.length + reference.length);
+    const publicMethods = methods.filter((method) => method.Properties.AuthorizationType === 'NONE');
+    expect(
+      publicMethods.map((method) => {
+        const resourceId = (method.Properties.ResourceId as { Ref: string }).Ref;
+        return propertiesOf(synthesized.template, resourceId).PathPart;
+      }),
+    ).toEqual(expect.arrayContaining(reference));
+    for (const method of publicMethods) {
+      expect(method.Properties).toMatchObject({ HttpMethod: 'GET' });
+      expect(JSON.stringify(method.Properties.Integration)).toContain(
+        synthesized.logicalId(api.apiReferenceFunction),
+      );
+    }
     for (const route of expected) {
       const method = methods.find(
         (candidate) =>

@@ -216,7 +216,13 @@ describe('Construct: EnrichmentFunction', () => {
       const lines = code.split('\n');
 
       // Assess: minified code has very long lines (only template literals keep their line breaks).
-      expect(files).toEqual(['index.js', 'index.js.map']);
+      // The API reference serves Redoc's script, which is copied beside its bundle.
+      const copied = fn.handlerFile === 'api-reference' ? ['redoc.standalone.js'] : [];
+      expect(files).toEqual(['index.js', 'index.js.map', ...copied]);
+      for (const file of copied) {
+        // Served as one Lambda response: well under its 6 MB limit, with room for JSON escaping.
+        expect(statSync(join(assetDirOf(fn), file)).size).toBeLessThan(3 * 1024 * 1024);
+      }
       expect(code.length / lines.length).toBeGreaterThan(2_000);
       expect(code.slice(-100)).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
     }

@@ -15,6 +15,7 @@ describe('Command: npm run admin', () => {
   let table: TestTable;
   let target: AdminTarget;
   let redrives = 0;
+  const resends: string[][] = [];
 
   beforeAll(async () => {
     table = await createTestTable();
@@ -23,6 +24,10 @@ describe('Command: npm run admin', () => {
       dynamoEndpoint: table.endpoint,
       redriveWebhooks: async () => ({ redriven: ++redrives }),
       recoverEnrichments: async (olderThanSeconds) => ({ olderThanSeconds }),
+      resendWebhook: async (accountId, enrichmentId) => {
+        resends.push([accountId, enrichmentId]);
+        return { enrichment_id: enrichmentId };
+      },
     };
   });
   afterAll(() => table.drop());
@@ -108,6 +113,73 @@ describe('Command: npm run admin', () => {
     expect(await runAdmin(['webhooks', 'redrive'], target)).toEqual({ redriven: 1 });
   });
 
+  it("resends one enrichment's webhook through the target", async () => {
+    // Act
+    const answer = await runAdmin(['webhooks', 'resend', 'A1', 'E1'], target);
+
+    // Assess
+    expect(answer).toEqual({ enrichment_id: 'E1' });
+    expect(resends).toEqual([['A1', 'E1']]);
+  });
+
+  it("lists accounts and shows an account's ledger, newest first, summing to its balance", async () => {
+    // Prepare
+    const created = (await runAdmin(
+      ['accounts', 'create', '--name', 'Ledgered', '--credits', '10'],
+      target,
+    )) as {
+      account_id: string;
+    };
+    await runAdmin(['accounts', 'grant', created.account_id, '--credits', '5'], target);
+
+    // Act
+    const list = (await runAdmin(['accounts', 'list'], target)) as {
+      accounts: Array<{ account_id: string; name: string; credits: unknown }>;
+    };
+    const ledger = (await runAdmin(['accounts', 'ledger', created.account_id], target)) as {
+      credits: { balance: number };
+      entries: Array<{ kind: string; balance_delta: number; at: string }>;
+    };
+
+    // Assess
+    expect(list.accounts).toContainEqual({
+      account_id: created.account_id,
+      name: 'Ledgered',
+      credits: { balance: 15, reserved: 0, available: 15 },
+      created_at: expect.any(String),
+    });
+    expect(list.accounts.every((account) => !('webhook_secret' in account))).toBe(true);
+    expect(ledger.entries.map((entry) => [entry.kind, entry.balance_delta])).toEqual([
+      ['grant', 5],
+      ['grant', 10],
+    ]);
+    expect(ledger.entries.reduce((sum, entry) => sum + entry.balance_delta, 0)).toBe(ledger.credits.balance);
+    await expect(runAdmin(['accounts', 'ledger', 'NOPE'], target)).rejects.toThrow('No account NOPE.');
+  });
+
+  it('prints readable usage text for help, naming every command', async () => {
+    // Act
+    const help = await run(process.execPath, [
+      join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(ROOT, 'functions', 'admin', 'cli.ts'),
+      'help',
+    ]);
+
+    // Assess
+    expect(help.stdout).toMatch(/^usage: npm run admin -- <command>\n/);
+    expect(help.stdout).not.toContain('\\n');
+    for (const command of [
+      'accounts create',
+      'accounts list',
+      'accounts ledger <account_id>',
+      'webhooks redrive',
+      'webhooks resend <account_id> <enrichment_id>',
+      'enrichments recover',
+    ]) {
+      expect(help.stdout).toContain(command);
+    }
+  });
+
   it.each([
     [['accounts', 'create'], '--name <name> is required'],
     [
@@ -125,6 +197,7 @@ describe('Command: npm run admin', () => {
       '--phone-country-codes has unknown codes: XX',
     ],
     [['keys', 'revoke', 'someone'], '<key_prefix> is required'],
+    [['webhooks', 'resend', 'someone'], '<enrichment_id> is required'],
     [['accounts', 'delete', 'x'], 'unknown command "accounts delete"'],
   ])('refuses %j with a usage error', async (argv, message) => {
     // Act & Assess

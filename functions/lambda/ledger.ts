@@ -1,0 +1,5 @@
+/** Lambda entry of GET /account/ledger. */
+import { ledgerHandler } from '../composition';
+import { lambdaRuntime } from './runtime';
+
+export const handler = ledgerHandler(lambdaRuntime());
