@@ -6,6 +6,7 @@
  * DYNAMODB_ENDPOINT); without TABLE_NAME, the running local stack (`npm start`), found through the state file it
  * writes.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   AccountNotFoundError,
@@ -13,11 +14,18 @@ import {
   KeyNotFoundError,
 } from '../adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-store';
 import { ISO_COUNTRY_CODES } from '../domain/countries';
 import { ApiError } from '../domain/errors';
 import { systemClock } from '../domain/clock';
 import { AccountAdministration } from './accounts';
+import { SuppressionAdministration } from './suppressions';
 import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/sweep-pending';
+import {
+  normaliseSuppression,
+  SuppressionNotFoundError,
+  type SuppressionKind,
+} from '../domain/suppression-list';
 import {
   MissingQueueError,
   MissingWebhookQueueError,
@@ -46,6 +54,9 @@ credentials), else the running local stack (npm start).
   webhooks redrive                                 in AWS: WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL
   webhooks resend <account_id> <enrichment_id>     in AWS: WEBHOOK_QUEUE_URL
   enrichments recover [--older-than <seconds>]     default 300; in AWS: STATE_MACHINE_ARN, WEBHOOK_QUEUE_URL
+  suppressions add (--email <e> | --linkedin-url <u> | --domain <d>) [--by <who>]   --by: default the OS user
+  suppressions remove (--email <e> | --linkedin-url <u> | --domain <d>)
+  suppressions list                                every entry: kind, normalised value, added_at, added_by
 `;
 
 function credits(value: string | undefined, required: boolean): number {
@@ -88,6 +99,36 @@ function flag(value: string | boolean | undefined): boolean | undefined {
   throw new UsageError(`--personal-email-consent takes true or false, got "${value}"`);
 }
 
+const SUPPRESSION_OPTIONS = { email: 'email', 'linkedin-url': 'linkedin_url', domain: 'domain' } as const;
+
+/** Exactly one of `--email`, `--linkedin-url`, `--domain`, with a value that normalises as a request's would. */
+function suppressionValue(values: Partial<Record<keyof typeof SUPPRESSION_OPTIONS, string>>): {
+  kind: SuppressionKind;
+  input: string;
+} {
+  const given = (Object.keys(SUPPRESSION_OPTIONS) as Array<keyof typeof SUPPRESSION_OPTIONS>).filter(
+    (option) => values[option] !== undefined,
+  );
+  const option = given[0];
+  if (given.length !== 1 || option === undefined)
+    throw new UsageError('give exactly one of --email, --linkedin-url, --domain');
+  const kind = SUPPRESSION_OPTIONS[option];
+  const input = values[option]!;
+  if (normaliseSuppression(kind, input) === undefined)
+    throw new UsageError(`--${option} "${input}" is not a valid ${kind.replace('_', ' ')}`);
+  return { kind, input };
+}
+
+/** Who adds a suppression: `--by`, else the operator's OS user. */
+function operator(by: string | undefined): string {
+  if (by?.trim()) return by.trim();
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
+
 function positional(values: string[], index: number, name: string): string {
   const value = values[index];
   if (!value) throw new UsageError(`<${name}> is required`);
@@ -112,6 +153,10 @@ function parseOptions(args: string[]) {
         'personal-email-consent': { type: 'string' },
         'phone-country-codes': { type: 'string' },
         'older-than': { type: 'string' },
+        email: { type: 'string' },
+        'linkedin-url': { type: 'string' },
+        domain: { type: 'string' },
+        by: { type: 'string' },
       },
     });
   } catch (error) {
@@ -124,6 +169,10 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
   const { values, positionals } = parseOptions(rest);
   const db = createDocumentClient({ endpoint: target.dynamoEndpoint, region: target.region });
   const admin = new AccountAdministration(new DynamoAccountAdminStore(db, target.tableName), systemClock);
+  const suppressions = new SuppressionAdministration(
+    new DynamoSuppressionList(db, target.tableName),
+    systemClock,
+  );
   try {
     switch (`${group} ${command}`) {
       case 'accounts create': {
@@ -180,6 +229,16 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
         );
       case 'enrichments recover':
         return await target.recoverEnrichments(seconds(values['older-than'], DEFAULT_SWEEP_AGE_SECONDS));
+      case 'suppressions add': {
+        const { kind, input } = suppressionValue(values);
+        return await suppressions.add(kind, input, operator(values.by));
+      }
+      case 'suppressions remove': {
+        const { kind, input } = suppressionValue(values);
+        return await suppressions.remove(kind, input);
+      }
+      case 'suppressions list':
+        return await suppressions.list();
       default:
         throw new UsageError(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
     }
@@ -206,6 +265,7 @@ async function main(): Promise<void> {
       error instanceof MissingQueueError ||
       error instanceof MissingWebhookQueueError ||
       error instanceof OperatorRefusedError ||
+      error instanceof SuppressionNotFoundError ||
       error instanceof ApiError ||
       error instanceof MissingWorkflowError;
     const message = known

@@ -17,6 +17,7 @@ import type { Settlement } from './credits';
 import type { LedgerEntry } from './ledger';
 import type { EnrichmentType } from './enrichment-request';
 import type { AddressClass } from './network-address';
+import type { SuppressionEntry, SuppressionKind } from './suppression-list';
 import type { WorkflowInput } from './waterfall-state';
 
 // Reading, shared by several use cases ------------------------------------------------------------------
@@ -220,4 +221,14 @@ export interface PendingReference {
 export interface PendingEnrichments {
   /** Pending enrichments accepted before `before`, oldest first (a sparse index: finished ones are not in it). */
   listPending(before: Date): Promise<PendingReference[]>;
+}
+
+/** The operator's side of the list (`npm run admin -- suppressions …`); values come normalised. */
+export interface SuppressionListRepository {
+  /** Adds the entry unless its value is listed already; answers the entry as listed. */
+  add(entry: SuppressionEntry): Promise<{ entry: SuppressionEntry; added: boolean }>;
+  /** Removes an entry; false when it was not listed. */
+  remove(kind: SuppressionKind, value: string): Promise<boolean>;
+  /** Every entry, by kind then value. */
+  list(): Promise<SuppressionEntry[]>;
 }
