@@ -33,6 +33,9 @@ import { createRecoverEnrichmentHandler } from './handlers/recover-enrichment';
 import { createSweepPendingHandler } from './handlers/sweep-pending';
 import { DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
 import { DynamoProgressStore } from './adapters/dynamodb/progress-store';
+import { DynamoErasureStore } from './adapters/dynamodb/erasure-store';
+import { EraseContact } from './domain/erase-contact';
+import { createEraseContactHandler } from './handlers/erase-contact';
 import { createProviderStepHandler } from './handlers/provider-step';
 import { createRecordResultHandler } from './handlers/record-result';
 import { createProviderDirectory, type DirectoryOptions } from './providers/directory';
@@ -88,6 +91,18 @@ export function acceptHandler(runtime: Runtime, workflow: WorkflowStarter) {
 
 export function getContactHandler(runtime: Runtime) {
   return createGetContactHandler(new DynamoContacts(runtime.db, table(runtime)));
+}
+
+/** DELETE /contacts/{id}; the queue takes the webhook of a batch its cancelled contact finishes. */
+export function eraseContactHandler(runtime: Runtime, webhooks: WebhookQueue) {
+  return createEraseContactHandler(
+    new EraseContact({
+      contacts: new DynamoErasureStore(runtime.db, table(runtime)),
+      cache: new DynamoResultCache(runtime.db, table(runtime)),
+      clock: runtime.clock,
+      batches: finishBatch(runtime, webhooks),
+    }),
+  );
 }
 
 export function creditsHandler(runtime: Runtime) {

@@ -42,6 +42,7 @@ export interface LocalApiOptions {
   routes: {
     accept: ApiHandler;
     getContact: ApiHandler;
+    eraseContact: ApiHandler;
     credits: ApiHandler;
     ledger: ApiHandler;
     resendWebhook: ApiHandler;
@@ -102,6 +103,12 @@ export class LocalApi {
         resource: '/contacts/{id}',
         pattern: /^\/contacts\/([^/]+)$/,
         handler: options.routes.getContact,
+      },
+      {
+        method: 'DELETE',
+        resource: '/contacts/{id}',
+        pattern: /^\/contacts\/([^/]+)$/,
+        handler: options.routes.eraseContact,
       },
       {
         method: 'GET',

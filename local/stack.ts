@@ -179,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       routes: {
         accept: product.handlers.accept,
         getContact: product.handlers.getContact,
+        eraseContact: product.handlers.eraseContact,
         credits: product.handlers.credits,
         ledger: product.handlers.ledger,
         resendWebhook: product.handlers.resendWebhook,

@@ -6,6 +6,7 @@ export const HANDLER_FILES = [
   'authorizer',
   'accept',
   'get-contact',
+  'erase-contact',
   'credits',
   'ledger',
   'resend-webhook',

@@ -87,6 +87,7 @@ export class Api extends Construct {
   readonly authorizerFunction: EnrichmentFunction;
   readonly acceptFunction: EnrichmentFunction;
   readonly getContactFunction: EnrichmentFunction;
+  readonly eraseContactFunction: EnrichmentFunction;
   readonly creditsFunction: EnrichmentFunction;
   readonly ledgerFunction: EnrichmentFunction;
   readonly resendWebhookFunction: EnrichmentFunction;
@@ -125,6 +126,26 @@ export class Api extends Construct {
       timeout: API_FUNCTION_TIMEOUT,
     });
     this.getContactFunction.bindTable(props.storage, 'read');
+
+    this.eraseContactFunction = new EnrichmentFunction(this, 'EraseContact', {
+      ...props.functionDefaults,
+      handlerFile: 'erase-contact',
+      description: 'DELETE /contacts/{id}: erase an enrichment and its cached results; cancel it if pending',
+      timeout: API_FUNCTION_TIMEOUT,
+      environment: { [ENV.webhookQueueUrl]: props.webhookQueue.queueUrl },
+    });
+    // Reads the record; forgets the cached results (Query, BatchWriteItem); deletes the record and the
+    // idempotency record; a cancellation's account update and ledger entry; a cancelled batch contact's tick-off.
+    this.eraseContactFunction.bindTable(props.storage, [
+      'GetItem',
+      'Query',
+      'BatchWriteItem',
+      'DeleteItem',
+      'UpdateItem',
+      'PutItem',
+    ]);
+    // The webhook of a batch whose last pending contact is the one erased.
+    props.webhookQueue.grantSendMessages(this.eraseContactFunction);
 
     this.creditsFunction = new EnrichmentFunction(this, 'Credits', {
       ...props.functionDefaults,
@@ -226,6 +247,7 @@ export class Api extends Construct {
       .addMethod(ACCEPT_ROUTE.method, integrate(this.acceptFunction), authorized);
     const contact = contacts.addResource('{id}');
     contact.addMethod('GET', integrate(this.getContactFunction), authorized);
+    contact.addMethod('DELETE', integrate(this.eraseContactFunction), authorized);
     contact
       .addResource('webhook')
       .addResource('resend')
@@ -311,6 +333,7 @@ export class Api extends Construct {
       this.authorizerFunction,
       this.acceptFunction,
       this.getContactFunction,
+      this.eraseContactFunction,
       this.creditsFunction,
       this.ledgerFunction,
       this.resendWebhookFunction,

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 export interface ApiRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   resource: string;
   pathParameters?: Record<string, string>;

@@ -17,7 +17,7 @@ export class ApiClient {
   }
 
   async request<T = Record<string, unknown>>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<HttpAnswer<T>> {
@@ -49,6 +49,11 @@ export class ApiClient {
 
   contact(id: string) {
     return this.request('GET', `/contacts/${id}`);
+  }
+
+  /** DELETE /contacts/{id}: erases the enrichment (204, no body). */
+  erase(id: string) {
+    return this.request('DELETE', `/contacts/${id}`);
   }
 
   credits() {

@@ -13,7 +13,7 @@ import type {
   IdempotencyRecord,
 } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
-import { keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
+import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
 import { enrichmentLedgerKey, ledgerPut } from './ledger';
 import { cancellationReasons, transactWrite } from './transactions';
 
@@ -60,6 +60,8 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
             ...record,
             [PENDING_INDEX.partitionKey]: pendingShardOf(record.enrichment_id),
             [TTL_ATTRIBUTE]: this.expiresAt(record.created_at),
+            // Erasure deletes the idempotency record too: its stored first response names the person.
+            ...(claim ? { [IDEMPOTENCY_KEY_ATTRIBUTE]: claim.keyHash } : {}),
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         },

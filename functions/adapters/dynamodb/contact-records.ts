@@ -2,9 +2,16 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord } from '../../domain/contact';
 import type { ContactReader } from '../../domain/ports';
-import { keys, PENDING_INDEX, TTL_ATTRIBUTE } from './keys';
+import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, TTL_ATTRIBUTE } from './keys';
 
-const TABLE_ONLY_ATTRIBUTES = ['PK', 'SK', 'type', TTL_ATTRIBUTE, PENDING_INDEX.partitionKey];
+const TABLE_ONLY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'type',
+  TTL_ATTRIBUTE,
+  PENDING_INDEX.partitionKey,
+  IDEMPOTENCY_KEY_ATTRIBUTE,
+];
 
 /** The record an item holds; every attribute the accept wrote comes back, none has to be listed here. */
 export function toRecord(item: Record<string, unknown>): ContactRecord {

@@ -37,6 +37,9 @@ export const keys = {
 /** The TTL attribute (epoch seconds) DynamoDB deletes expired items by. */
 export const TTL_ATTRIBUTE = 'expires_at';
 
+/** On a contact accepted with an Idempotency-Key: the key's hash, so erasure finds its idempotency record. */
+export const IDEMPOTENCY_KEY_ATTRIBUTE = 'idempotency_key_hash';
+
 export type { LedgerEntry, LedgerKind } from '../../domain/ledger';
 
 /**
