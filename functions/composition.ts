@@ -14,7 +14,14 @@ import { WebhookSender } from './adapters/webhooks/sender';
 import type { Resolver } from './adapters/webhooks/target-guard';
 import { required, type Config } from './config';
 import { AcceptEnrichment } from './domain/accept-enrichment';
+import { DynamoBatchStore } from './adapters/dynamodb/batch-store';
+import { AcceptBatch } from './domain/accept-batch';
+import { FinishBatch } from './domain/finish-batch';
+import { SweepBatches } from './domain/sweep-batches';
+import { createAcceptBatchHandler } from './handlers/accept-batch';
+import { createGetBatchHandler } from './handlers/get-batch';
 import type { Clock } from './domain/clock';
+import type { TargetPolicy } from './domain/network-address';
 import { PriceList } from './domain/credits';
 import { DeliverWebhook } from './domain/deliver-webhook';
 import type { DeliveryQueue, WebhookQueue, WorkflowInspector, WorkflowStarter } from './domain/ports';
@@ -28,17 +35,20 @@ import { createAuthorizerHandler } from './handlers/authorizer';
 import { createCreditsHandler } from './handlers/credits';
 import { createDeliverWebhookHandler } from './handlers/deliver-webhook';
 import { createGetContactHandler } from './handlers/get-contact';
-import { logger, observeProgress } from './handlers/observability';
+import { logger, observeCircuitOpening, observeProgress } from './handlers/observability';
 import { createRecoverEnrichmentHandler } from './handlers/recover-enrichment';
 import { createSweepPendingHandler } from './handlers/sweep-pending';
 import { DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
 import { DynamoProgressStore } from './adapters/dynamodb/progress-store';
+import { DynamoProviderTraffic } from './adapters/dynamodb/provider-traffic-store';
+import { DynamoResultCache } from './adapters/dynamodb/result-cache-store';
+import { DynamoSuppressionList } from './adapters/dynamodb/suppression-store';
 import { DynamoErasureStore } from './adapters/dynamodb/erasure-store';
 import { EraseContact } from './domain/erase-contact';
 import { createEraseContactHandler } from './handlers/erase-contact';
 import { createProviderStepHandler } from './handlers/provider-step';
 import { createRecordResultHandler } from './handlers/record-result';
-import { createProviderDirectory, type DirectoryOptions } from './providers/directory';
+import { createProviderDirectory, documentedRateLimits, type DirectoryOptions } from './providers/directory';
 import { DynamoLedger } from './adapters/dynamodb/ledger';
 import { ResendWebhook } from './domain/resend-webhook';
 import { createLedgerHandler } from './handlers/ledger';
@@ -50,6 +60,15 @@ export interface Runtime {
   config: Config;
   db: DynamoDBDocumentClient;
   clock: Clock;
+  /** Webhooks may go to loopback: the local stack only (inside Lambda the runtime API listens there). */
+  loopbackWebhookTargets?: boolean;
+}
+
+function targetPolicyOf(runtime: Runtime): TargetPolicy {
+  return {
+    allowPrivateTargets: runtime.config.allowPrivateWebhookTargets,
+    allowLoopbackTargets: runtime.loopbackWebhookTargets === true,
+  };
 }
 
 export interface ProviderStepTuning {
@@ -82,7 +101,7 @@ export function acceptHandler(runtime: Runtime, workflow: WorkflowStarter) {
       enrichments: new DynamoAcceptStore(db, table(runtime), config.retentionDays),
       workflow,
       clock,
-      targetPolicy: { allowPrivateTargets: config.allowPrivateWebhookTargets },
+      targetPolicy: targetPolicyOf(runtime),
       prices: new PriceList(config.waterfall),
       logger,
     }),
@@ -103,6 +122,45 @@ export function eraseContactHandler(runtime: Runtime, webhooks: WebhookQueue) {
       batches: finishBatch(runtime, webhooks),
     }),
   );
+}
+
+const batchStore = (runtime: Runtime) =>
+  new DynamoBatchStore(runtime.db, table(runtime), runtime.config.retentionDays);
+
+function acceptBatch(runtime: Runtime, workflow: WorkflowStarter): AcceptBatch {
+  return new AcceptBatch({
+    accounts: new DynamoAccountStore(runtime.db, table(runtime)),
+    batches: batchStore(runtime),
+    workflow,
+    clock: runtime.clock,
+    targetPolicy: targetPolicyOf(runtime),
+    prices: new PriceList(runtime.config.waterfall),
+    logger,
+  });
+}
+
+export function acceptBatchHandler(runtime: Runtime, workflow: WorkflowStarter) {
+  return createAcceptBatchHandler(acceptBatch(runtime, workflow));
+}
+
+export function getBatchHandler(runtime: Runtime) {
+  return createGetBatchHandler(batchStore(runtime));
+}
+
+function finishBatch(runtime: Runtime, webhooks: WebhookQueue): FinishBatch {
+  return new FinishBatch({ batches: batchStore(runtime), webhooks, clock: runtime.clock });
+}
+
+/** The sweeper's part for batches whose accept or last finish stopped half-way. */
+function sweepBatches(runtime: Runtime, workflow: WorkflowStarter, webhooks: WebhookQueue): SweepBatches {
+  return new SweepBatches({
+    pending: batchStore(runtime),
+    batches: batchStore(runtime),
+    accept: acceptBatch(runtime, workflow),
+    finish: finishBatch(runtime, webhooks),
+    clock: runtime.clock,
+    maxEnrichmentSeconds: runtime.config.maxEnrichmentSeconds,
+  });
 }
 
 export function creditsHandler(runtime: Runtime) {
@@ -139,11 +197,26 @@ export function providerStepHandler(runtime: Runtime, options: ProviderStepOptio
     new ProviderStep({
       providers: createProviderDirectory({ settings: runtime.config.waterfall, ...providers }),
       progress: observeProgress(new DynamoProgressStore(runtime.db, table(runtime)), onStep),
+      traffic: providerTraffic(runtime),
+      suppressions: new DynamoSuppressionList(runtime.db, table(runtime)),
+      cache: {
+        store: new DynamoResultCache(runtime.db, table(runtime)),
+        settings: runtime.config.resultCache,
+      },
       clock: runtime.clock,
       ...PROVIDER_STEP_TUNING,
       ...tuning,
     }),
   );
+}
+
+/** Deployment-wide rate limits (each provider's documented one, unless the deployment says) and breakers. */
+export function providerTraffic(runtime: Runtime): DynamoProviderTraffic {
+  return new DynamoProviderTraffic(runtime.db, table(runtime), {
+    rateLimits: { ...documentedRateLimits(), ...runtime.config.rateLimits },
+    cooldownSeconds: runtime.config.providerCooldownSeconds,
+    onOpen: observeCircuitOpening,
+  });
 }
 
 function finishEnrichment(runtime: Runtime, webhooks: WebhookQueue): FinishEnrichment {
@@ -152,6 +225,7 @@ function finishEnrichment(runtime: Runtime, webhooks: WebhookQueue): FinishEnric
     webhooks,
     clock: runtime.clock,
     prices: new PriceList(runtime.config.waterfall),
+    batches: finishBatch(runtime, webhooks),
   });
 }
 
@@ -175,6 +249,7 @@ export function sweepPending(
     finish: finishEnrichment(runtime, webhooks),
     clock: runtime.clock,
     maxEnrichmentSeconds: runtime.config.maxEnrichmentSeconds,
+    batches: sweepBatches(runtime, workflow, webhooks),
   });
 }
 
@@ -203,11 +278,12 @@ export function deliverWebhookHandler(
     webhooks: new DynamoWebhookStore(db, table(runtime)),
     accounts: new DynamoAccountStore(db, table(runtime)),
     sender: new WebhookSender({
-      policy: { allowPrivateTargets: config.allowPrivateWebhookTargets },
+      policy: targetPolicyOf(runtime),
       ...sending,
     }),
     clock,
     schedule: retryScheduleFrom(config.webhookRetrySchedule),
+    batches: batchStore(runtime),
   });
   return createDeliverWebhookHandler({
     deliverWebhook: observe ? observe(deliverWebhook) : deliverWebhook,

@@ -4,7 +4,9 @@
  * use too. Values are checked when loaded; a value a function cannot do without is asked for with `required`,
  * which throws at initialisation rather than letting an empty string reach an AWS call.
  */
+import { DEFAULT_CACHE_SETTINGS, type CacheScope, type CacheSettings } from './domain/result-cache';
 import {
+  rateLimitsProblems,
   SANDBOX_WATERFALL,
   waterfallSettingsProblems,
   type WaterfallSettings,
@@ -24,6 +26,10 @@ export const ENV = {
   providerSecretId: 'PROVIDER_SECRET_ID',
   webhookRetrySchedule: 'WEBHOOK_RETRY_SCHEDULE',
   maxEnrichmentSeconds: 'MAX_ENRICHMENT_SECONDS',
+  rateLimits: 'RATE_LIMITS',
+  providerCooldownSeconds: 'PROVIDER_COOLDOWN_SECONDS',
+  resultCacheDays: 'RESULT_CACHE_DAYS',
+  resultCacheScope: 'RESULT_CACHE_SCOPE',
 } as const;
 
 /** Days a contact record is kept when `RETENTION_DAYS` is not set (the CDK setting `retentionDays` sets it). */
@@ -31,6 +37,9 @@ export const DEFAULT_RETENTION_DAYS = 90;
 
 /** The longest an enrichment stays pending when `MAX_ENRICHMENT_SECONDS` is not set (`maxEnrichmentSeconds`). */
 export const DEFAULT_MAX_ENRICHMENT_SECONDS = 3600;
+
+/** How long a provider whose circuit opened is skipped (`providerCooldownSeconds`). */
+export const DEFAULT_PROVIDER_COOLDOWN_SECONDS = 300;
 
 export interface Config {
   tableName: string | undefined;
@@ -49,6 +58,12 @@ export interface Config {
   webhookRetrySchedule: number[] | undefined;
   /** The bound on an enrichment: the state machine's timeout, after which recovery finishes it. */
   maxEnrichmentSeconds: number;
+  /** Per-provider calls per second, deployment-wide, over each provider's documented default. */
+  rateLimits: Record<string, { perSecond: number }>;
+  /** How long a provider whose circuit opened is skipped before a trial call. */
+  providerCooldownSeconds: number;
+  /** Days a find is reused for the same person (0: no cache), and whose finds an account may reuse. */
+  resultCache: CacheSettings;
 }
 
 export class ConfigurationError extends Error {
@@ -90,6 +105,35 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return Number(value);
 }
 
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigurationError(`${name} must be a whole number, got "${value}".`);
+  return Number(value);
+}
+
+function cacheScopeFrom(env: NodeJS.ProcessEnv, name: string): CacheScope {
+  const value = text(env, name) ?? DEFAULT_CACHE_SETTINGS.scope;
+  if (value !== 'account' && value !== 'deployment') {
+    throw new ConfigurationError(`${name} must be account or deployment, got "${value}".`);
+  }
+  return value;
+}
+
+function rateLimitsFrom(env: NodeJS.ProcessEnv, name: string): Record<string, { perSecond: number }> {
+  const value = text(env, name);
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigurationError(`${name} must be JSON.`);
+  }
+  const problems = rateLimitsProblems(parsed);
+  if (problems.length) throw new ConfigurationError(`${name} is invalid: ${problems.join('; ')}.`);
+  return parsed as Record<string, { perSecond: number }>;
+}
+
 function waterfallFrom(env: NodeJS.ProcessEnv, name: string): WaterfallSettings {
   const value = text(env, name);
   if (value === undefined) return SANDBOX_WATERFALL;
@@ -118,5 +162,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerSecretId: text(env, ENV.providerSecretId),
     webhookRetrySchedule: secondsList(env, ENV.webhookRetrySchedule),
     maxEnrichmentSeconds: positiveInteger(env, ENV.maxEnrichmentSeconds, DEFAULT_MAX_ENRICHMENT_SECONDS),
+    rateLimits: rateLimitsFrom(env, ENV.rateLimits),
+    providerCooldownSeconds: positiveInteger(
+      env,
+      ENV.providerCooldownSeconds,
+      DEFAULT_PROVIDER_COOLDOWN_SECONDS,
+    ),
+    resultCache: {
+      days: wholeNumber(env, ENV.resultCacheDays, DEFAULT_CACHE_SETTINGS.days),
+      scope: cacheScopeFrom(env, ENV.resultCacheScope),
+    },
   };
 }

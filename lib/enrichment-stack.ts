@@ -50,6 +50,12 @@ export class EnrichmentStack extends Stack {
       waterfall: settings.waterfall,
       webhookQueue: this.webhooks.queue.queue,
       maxEnrichmentSeconds: settings.maxEnrichmentSeconds,
+      traffic: {
+        rateLimits: settings.rateLimits,
+        providerCooldownSeconds: settings.providerCooldownSeconds,
+        resultCacheDays: settings.resultCacheDays,
+        resultCacheScope: settings.resultCacheScope,
+      },
     });
 
     this.recovery = new Recovery(this, 'Recovery', {
@@ -69,6 +75,7 @@ export class EnrichmentStack extends Stack {
       allowPrivateWebhookTargets: settings.allowPrivateWebhookTargets,
       throttling: settings.apiThrottling,
       authorizerCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
+      manageAccountLogRole: settings.apiGatewayCloudWatchRole,
       webAcl: settings.webAcl ? { rateLimitPerIp: settings.webAclRateLimitPerIp } : undefined,
       webhookQueue: this.webhooks.queue.queue,
     });
@@ -77,6 +84,9 @@ export class EnrichmentStack extends Stack {
       restApi: this.api.restApi,
       stateMachine: this.workflow.stateMachine,
       webhooks: this.webhooks,
+      table: this.storage.table,
+      authorizer: this.api.authorizerFunction,
+      maxEnrichmentSeconds: settings.maxEnrichmentSeconds,
       functions: [
         ...this.api.functions,
         this.workflow.providerStep,

@@ -7,7 +7,12 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { waterfallSettingsProblems, type WaterfallSettings } from '../functions/domain/waterfall-settings';
+import type { CacheScope } from '../functions/domain/result-cache';
+import {
+  rateLimitsProblems,
+  waterfallSettingsProblems,
+  type WaterfallSettings,
+} from '../functions/domain/waterfall-settings';
 import { ENRICHMENT_TYPES, type EnrichmentType } from '../functions/domain/enrichment-request';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from '../functions/providers/catalog';
 import { SANDBOX_PROVIDERS } from '../functions/providers/sandbox';
@@ -20,6 +25,9 @@ export interface ApiThrottling {
   /** Tighter limits for POST /contacts/enrich/async, the route that starts paid work. */
   acceptRateLimit: number;
   acceptBurstLimit: number;
+  /** For POST /contacts/enrich/bulk, whose every request may start up to 100 enrichments. */
+  bulkRateLimit: number;
+  bulkBurstLimit: number;
 }
 
 export interface EnrichmentSettings {
@@ -30,6 +38,13 @@ export interface EnrichmentSettings {
   retentionDays: number;
   /** The longest an enrichment stays pending: the workflow's timeout, after which it is finished anyway. */
   maxEnrichmentSeconds: number;
+  /** Per-provider calls per second, deployment-wide (over each provider's documented default). */
+  rateLimits: Record<string, { perSecond: number }>;
+  /** How long a provider whose circuit opened is skipped before a trial call. */
+  providerCooldownSeconds: number;
+  /** Days a find is reused for the same person (0: off), and whose finds an account may reuse. */
+  resultCacheDays: number;
+  resultCacheScope: CacheScope;
   /** Days CloudWatch keeps the logs of every function, the API and the state machine. */
   logRetention: RetentionDays;
   /** Seconds before each webhook retry; undefined keeps the functions' built-in schedule (with jitter). */
@@ -43,6 +58,8 @@ export interface EnrichmentSettings {
   webAcl: boolean;
   /** Requests per five minutes one IP address may send before the web ACL answers 429. */
   webAclRateLimitPerIp: number;
+  /** Create the account's API Gateway CloudWatch Logs role; false when the account already manages it. */
+  apiGatewayCloudWatchRole: boolean;
   /** Where alarm notifications are emailed; without it, subscribe to the alarm topic yourself. */
   alarmEmail: string | undefined;
 }
@@ -53,6 +70,10 @@ export const SETTING_KEYS = [
   'waterfall',
   'retentionDays',
   'maxEnrichmentSeconds',
+  'rateLimits',
+  'providerCooldownSeconds',
+  'resultCacheDays',
+  'resultCacheScope',
   'logRetentionDays',
   'webhookRetrySchedule',
   'allowPrivateWebhookTargets',
@@ -60,9 +81,12 @@ export const SETTING_KEYS = [
   'apiBurstLimit',
   'acceptRateLimit',
   'acceptBurstLimit',
+  'bulkRateLimit',
+  'bulkBurstLimit',
   'authorizerCacheSeconds',
   'webAcl',
   'webAclRateLimitPerIp',
+  'apiGatewayCloudWatchRole',
   'alarmEmail',
 ] as const;
 
@@ -114,6 +138,15 @@ const schema = z.object({
   waterfall,
   retentionDays: integer(1, 3650),
   maxEnrichmentSeconds: integer(60, 86_400),
+  rateLimits: z.preprocess(
+    fromJsonString,
+    z.custom<Record<string, { perSecond: number }>>().superRefine((value, ctx) => {
+      for (const problem of rateLimitsProblems(value)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  ),
+  providerCooldownSeconds: integer(1, 86_400),
+  resultCacheDays: integer(0, 3650),
+  resultCacheScope: z.enum(['account', 'deployment']),
   logRetentionDays: logRetention,
   webhookRetrySchedule: retrySchedule,
   allowPrivateWebhookTargets: flag,
@@ -121,9 +154,12 @@ const schema = z.object({
   apiBurstLimit: integer(1, 5_000),
   acceptRateLimit: integer(1, 10_000),
   acceptBurstLimit: integer(1, 5_000),
+  bulkRateLimit: integer(1, 1_000),
+  bulkBurstLimit: integer(1, 500),
   authorizerCacheSeconds: integer(0, 3600),
   webAcl: flag,
   webAclRateLimitPerIp: integer(10, 2_000_000_000),
+  apiGatewayCloudWatchRole: flag,
   alarmEmail: email,
 });
 
@@ -179,6 +215,10 @@ export function settingsFromContext(node: Node): EnrichmentSettings {
     waterfall: value.waterfall,
     retentionDays: value.retentionDays,
     maxEnrichmentSeconds: value.maxEnrichmentSeconds,
+    rateLimits: value.rateLimits,
+    providerCooldownSeconds: value.providerCooldownSeconds,
+    resultCacheDays: value.resultCacheDays,
+    resultCacheScope: value.resultCacheScope,
     logRetention: value.logRetentionDays,
     webhookRetrySchedule: value.webhookRetrySchedule,
     allowPrivateWebhookTargets: value.allowPrivateWebhookTargets,
@@ -187,10 +227,13 @@ export function settingsFromContext(node: Node): EnrichmentSettings {
       burstLimit: value.apiBurstLimit,
       acceptRateLimit: value.acceptRateLimit,
       acceptBurstLimit: value.acceptBurstLimit,
+      bulkRateLimit: value.bulkRateLimit,
+      bulkBurstLimit: value.bulkBurstLimit,
     },
     authorizerCacheSeconds: value.authorizerCacheSeconds,
     webAcl: value.webAcl,
     webAclRateLimitPerIp: value.webAclRateLimitPerIp,
+    apiGatewayCloudWatchRole: value.apiGatewayCloudWatchRole,
     alarmEmail: value.alarmEmail,
   };
 }

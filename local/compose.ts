@@ -6,10 +6,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountAdminStore } from '../functions/adapters/dynamodb/account-admin-store';
 import {
+  acceptBatchHandler,
   acceptHandler,
   authorizerHandler,
   creditsHandler,
   deliverWebhookHandler,
+  getBatchHandler,
   getContactHandler,
   eraseContactHandler,
   apiReferenceHandler,
@@ -17,6 +19,7 @@ import {
   resendWebhook,
   resendWebhookHandler,
   providerStepHandler,
+  providerTraffic,
   recordResultHandler,
   recoverEnrichmentHandler,
   sweepPending,
@@ -27,7 +30,7 @@ import {
 import { loadConfig, type Config } from '../functions/config';
 import { systemClock, type Clock } from '../functions/domain/clock';
 import type { DeliverWebhook, DeliveryOutcome } from '../functions/domain/deliver-webhook';
-import type { DeliveryQueue, WebhookMessage, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
+import type { DeliveryQueue, QueuedWebhook, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
 import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
 import {
   baseUrlsFromEnvironment,
@@ -48,6 +51,8 @@ export interface LocalRuntimeOptions {
   webhookRetrySchedule?: number[];
   /** Overrides `MAX_ENRICHMENT_SECONDS`. */
   maxEnrichmentSeconds?: number;
+  /** Overrides of the provider traffic and results cache settings (`RATE_LIMITS`, `RESULT_CACHE_DAYS`, …). */
+  traffic?: Partial<Pick<Config, 'rateLimits' | 'providerCooldownSeconds' | 'resultCache'>>;
   clock?: Clock;
 }
 
@@ -61,8 +66,14 @@ export function localRuntime(options: LocalRuntimeOptions): Runtime {
     allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? true,
     webhookRetrySchedule: options.webhookRetrySchedule ?? environment.webhookRetrySchedule,
     maxEnrichmentSeconds: options.maxEnrichmentSeconds ?? environment.maxEnrichmentSeconds,
+    ...options.traffic,
   };
-  return { config, db: options.db, clock: options.clock ?? systemClock };
+  return {
+    config,
+    db: options.db,
+    clock: options.clock ?? systemClock,
+    loopbackWebhookTargets: config.allowPrivateWebhookTargets,
+  };
 }
 
 export interface LocalProductOptions extends LocalRuntimeOptions {
@@ -111,6 +122,8 @@ export function composeLocalProduct(options: LocalProductOptions) {
     /** The operator's account store (accounts, keys, grants, ledger). */
     accounts: new DynamoAccountAdminStore(runtime.db, options.tableName),
     workflow,
+    /** Provider traffic: rate limits and breakers (`providers status`, `providers reset`). */
+    providers: providerTraffic(runtime),
     /** The webhook resend (`webhooks resend`), over the local queue. */
     webhookResend: resendWebhook(runtime, options.webhookQueue),
     /** The sweeper (`enrichments recover`), over the local runner. */
@@ -121,6 +134,8 @@ export function composeLocalProduct(options: LocalProductOptions) {
       getContact: getContactHandler(runtime),
       eraseContact: eraseContactHandler(runtime, options.webhookQueue),
       credits: creditsHandler(runtime),
+      acceptBatch: acceptBatchHandler(runtime, starter),
+      getBatch: getBatchHandler(runtime),
       ledger: ledgerHandler(runtime),
       resendWebhook: resendWebhookHandler(runtime, options.webhookQueue),
       apiReference: apiReferenceHandler({
@@ -136,7 +151,7 @@ export type LocalProduct = ReturnType<typeof composeLocalProduct>;
 
 export interface LocalDeliveryOptions extends LocalRuntimeOptions, WebhookSending {
   queue: DeliveryQueue;
-  onOutcome?: (message: WebhookMessage, outcome: DeliveryOutcome) => void;
+  onOutcome?: (message: QueuedWebhook, outcome: DeliveryOutcome) => void;
 }
 
 /** The deliver handler the local webhook queue drives, as SQS drives it in Lambda. */

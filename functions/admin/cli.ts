@@ -20,7 +20,9 @@ import { ApiError } from '../domain/errors';
 import { systemClock } from '../domain/clock';
 import { AccountAdministration } from './accounts';
 import { SuppressionAdministration } from './suppressions';
+import { DynamoProviderTraffic } from '../adapters/dynamodb/provider-traffic-store';
 import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/sweep-pending';
+import { knownProviderNames } from '../providers/directory';
 import {
   normaliseSuppression,
   SuppressionNotFoundError,
@@ -54,6 +56,8 @@ credentials), else the running local stack (npm start).
   webhooks redrive                                 in AWS: WEBHOOK_QUEUE_URL and WEBHOOK_DLQ_URL
   webhooks resend <account_id> <enrichment_id>     in AWS: WEBHOOK_QUEUE_URL
   enrichments recover [--older-than <seconds>]     default 300; in AWS: STATE_MACHINE_ARN, WEBHOOK_QUEUE_URL
+  providers status                                 each provider's circuit breaker and recent calls
+  providers reset <provider>                       close a provider's breaker once its key is fixed
   suppressions add (--email <e> | --linkedin-url <u> | --domain <d>) [--by <who>]   --by: default the OS user
   suppressions remove (--email <e> | --linkedin-url <u> | --domain <d>)
   suppressions list                                every entry: kind, normalised value, added_at, added_by
@@ -229,6 +233,26 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
         );
       case 'enrichments recover':
         return await target.recoverEnrichments(seconds(values['older-than'], DEFAULT_SWEEP_AGE_SECONDS));
+      case 'providers status': {
+        const traffic = new DynamoProviderTraffic(db, target.tableName, {
+          rateLimits: {},
+          cooldownSeconds: 0,
+        });
+        const now = Date.now();
+        return {
+          providers: await Promise.all(knownProviderNames().map((name) => traffic.status(name, now))),
+        };
+      }
+      case 'providers reset': {
+        const name = positional(positionals, 0, 'provider');
+        if (!knownProviderNames().includes(name)) throw new UsageError(`unknown provider "${name}"`);
+        const traffic = new DynamoProviderTraffic(db, target.tableName, {
+          rateLimits: {},
+          cooldownSeconds: 0,
+        });
+        await traffic.close(name);
+        return await traffic.status(name, Date.now());
+      }
       case 'suppressions add': {
         const { kind, input } = suppressionValue(values);
         return await suppressions.add(kind, input, operator(values.by));

@@ -60,9 +60,10 @@ function hash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function idempotencyClaim(
+/** The Idempotency-Key as stored: its hash, the hash of the request it came with, and its expiry. */
+export function idempotencyClaim(
   key: string | undefined,
-  request: EnrichmentRequest,
+  request: unknown,
   now: Date,
 ): IdempotencyClaim | undefined {
   if (key === undefined) return undefined;
@@ -99,7 +100,7 @@ export class AcceptEnrichment {
     }
 
     const cost = this.deps.prices.worstCase(request.enrichment_type);
-    const record = this.pendingRecord(
+    const record = AcceptEnrichment.pendingRecord(
       command.accountId,
       request,
       account.default_phone_country_codes,
@@ -153,7 +154,8 @@ export class AcceptEnrichment {
     }
   }
 
-  private pendingRecord(
+  /** The pending record of one validated request (also each contact of a batch). */
+  static pendingRecord(
     accountId: string,
     request: EnrichmentRequest,
     defaultCountries: string[] | null,
@@ -161,18 +163,14 @@ export class AcceptEnrichment {
     now: Date,
   ): ContactRecord {
     const wantsPhone = request.enrichment_type.includes('phone');
+    // Every request field is kept as validated; the webhook URL becomes the webhook's delivery state.
+    const { webhook_url: webhookUrl, ...fields } = request;
     return {
+      ...fields,
       account_id: accountId,
       enrichment_id: newId(now.getTime()),
       status: 'pending',
-      firstname: request.firstname,
-      lastname: request.lastname,
-      company_name: request.company_name,
-      domain: request.domain,
-      linkedin_url: request.linkedin_url,
-      enrichment_type: request.enrichment_type,
       phone_country_codes: request.phone_country_codes ?? (wantsPhone ? defaultCountries : null),
-      custom_json: request.custom_json,
       created_at: now.toISOString(),
       finished_at: null,
       results: null,
@@ -180,9 +178,9 @@ export class AcceptEnrichment {
       credits_used: 0,
       waterfall: [],
       progress: EMPTY_PROGRESS,
-      webhook: request.webhook_url
+      webhook: webhookUrl
         ? {
-            url: request.webhook_url,
+            url: webhookUrl,
             status: 'pending',
             attempts: 0,
             last_attempt_at: null,

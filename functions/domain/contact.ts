@@ -12,6 +12,8 @@ export interface EmailResult {
   value: string;
   status: EmailStatus;
   provider: string;
+  /** Reused from the results cache (priced as `prices.cache` says, when it says); not in the public view. */
+  cached?: boolean;
 }
 
 export interface PhoneResult {
@@ -19,6 +21,7 @@ export interface PhoneResult {
   country: string;
   type: PhoneLineType;
   provider: string;
+  cached?: boolean;
 }
 
 export interface Results {
@@ -106,6 +109,8 @@ export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
   webhook: WebhookState | null;
   /** Present while pending. */
   progress?: WaterfallProgress | null;
+  /** The batch the contact was accepted in (POST /contacts/enrich/bulk), and its completion shard. */
+  batch?: { batch_id: string; shard: number } | null;
 };
 
 /** What the waterfall asks providers about: the contact's identifying fields. */
@@ -117,7 +122,7 @@ export type ContactQuery = Pick<
 /** The public record: what GET /contacts/{id} answers and the webhook carries. */
 export type ContactView = Omit<
   ContactRecord,
-  'account_id' | 'custom_json' | 'credits_reserved' | 'webhook' | 'progress'
+  'account_id' | 'custom_json' | 'credits_reserved' | 'webhook' | 'progress' | 'use_cache'
 > & {
   custom: Record<string, unknown>;
   webhook?: WebhookView;

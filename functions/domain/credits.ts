@@ -14,6 +14,9 @@ export const DEFAULT_PRICES: Readonly<Record<EnrichmentType, number>> = {
   personal_email: 3,
 };
 
+/** The `prices` entry that prices results reused from the cache. */
+export const CACHE_PRICE_KEY = 'cache';
+
 /** The deployment's price list: per-provider prices from the waterfall settings over the defaults. */
 export class PriceList {
   constructor(private readonly settings: WaterfallSettings) {}
@@ -31,13 +34,19 @@ export class PriceList {
     }, 0);
   }
 
-  /** What found results cost, each at the price of the provider that found it (phones: one price). */
+  /**
+   * What found results cost, each at the price of the provider that found it (phones: one price); a result reused
+   * from the cache costs as its original find, unless `prices.cache` names a price for its type.
+   */
   priceOfResults(results: Results): number {
+    const price = (type: EnrichmentType, result: { provider: string; cached?: boolean }) =>
+      (result.cached ? this.settings.prices[CACHE_PRICE_KEY]?.[type] : undefined) ??
+      this.priceOf(type, result.provider);
     let total = 0;
-    if (results.email) total += this.priceOf('email', results.email.provider);
-    if (results.personal_email) total += this.priceOf('personal_email', results.personal_email.provider);
-    const phoneProvider = results.phones?.[0]?.provider;
-    if (phoneProvider) total += this.priceOf('phone', phoneProvider);
+    if (results.email) total += price('email', results.email);
+    if (results.personal_email) total += price('personal_email', results.personal_email);
+    const phone = results.phones?.[0];
+    if (phone) total += price('phone', phone);
     return total;
   }
 }

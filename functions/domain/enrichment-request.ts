@@ -142,6 +142,7 @@ export function buildSchema(policy: TargetPolicy) {
           z.refine(distinct, 'must not repeat a country code'),
         ),
     ),
+    use_cache: z.nullish(z.boolean({ error: 'must be true or false' })),
     custom: z.nullish(
       z
         .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
@@ -184,7 +185,7 @@ function isPresent(body: unknown, path: ReadonlyArray<PropertyKey>): boolean {
 }
 
 /** One error per field (the first zod reports), in the order zod found them. */
-function toFieldErrors(error: { issues: z.core.$ZodIssue[] }, body: unknown): FieldError[] {
+export function toFieldErrors(error: { issues: z.core.$ZodIssue[] }, body: unknown): FieldError[] {
   const errors = error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({

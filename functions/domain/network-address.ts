@@ -8,14 +8,20 @@ export type AddressClass =
   'public' | 'loopback' | 'private' | 'link_local' | 'unspecified' | 'multicast' | 'reserved';
 
 export interface TargetPolicy {
-  /** Loopback and private ranges are reachable (the local stack, or a deployment that opts in). */
+  /** Private ranges are reachable (the local stack, or a deployment that opts in). */
   allowPrivateTargets: boolean;
+  /**
+   * Loopback is reachable (the local stack only); as `allowPrivateTargets` when not said. Never inside Lambda,
+   * where the runtime API listens on loopback.
+   */
+  allowLoopbackTargets?: boolean;
 }
 
 /** Whether a webhook may be sent to an address of this class under the policy; link-local never. */
 export function isAllowedAddressClass(addressClass: AddressClass, policy: TargetPolicy): boolean {
   if (addressClass === 'public') return true;
-  if (addressClass === 'loopback' || addressClass === 'private') return policy.allowPrivateTargets;
+  if (addressClass === 'loopback') return policy.allowLoopbackTargets ?? policy.allowPrivateTargets;
+  if (addressClass === 'private') return policy.allowPrivateTargets;
   return false;
 }
 

@@ -3,6 +3,7 @@
  * local stack) implement them; tests use the real adapters against emulators, or plain fakes for pure logic.
  */
 import type { Account, ApiKeyRecord } from './accounts';
+import type { BatchRecord } from './batch';
 import type {
   ContactRecord,
   EmailCandidate,
@@ -17,6 +18,7 @@ import type { Settlement } from './credits';
 import type { LedgerEntry } from './ledger';
 import type { EnrichmentType } from './enrichment-request';
 import type { AddressClass } from './network-address';
+import type { CachedResult } from './result-cache';
 import type { SuppressionEntry, SuppressionKind } from './suppression-list';
 import type { WorkflowInput } from './waterfall-state';
 
@@ -129,8 +131,102 @@ export interface WebhookMessage {
   enrichment_id: string;
 }
 
+/** A finished batch's webhook (one queue for both: a message without `kind` is an enrichment's). */
+export interface BatchWebhookMessage {
+  kind: 'batch';
+  account_id: string;
+  batch_id: string;
+  /** Never set: lets code that reads an enrichment's message read any message. */
+  enrichment_id?: never;
+}
+
+export type QueuedWebhook = WebhookMessage | BatchWebhookMessage;
+
 export interface WebhookQueue {
-  enqueue(message: WebhookMessage): Promise<void>;
+  enqueue(message: QueuedWebhook): Promise<void>;
+}
+
+// AcceptBatch, FinishBatch, GetBatch, SweepBatches (bulk enrichment) ------------------------------------
+
+export interface BatchIdempotencyRecord {
+  requestHash: string;
+  /** The batch the key accepted; null when the key was used on POST /contacts/enrich/async. */
+  batchId: string | null;
+}
+
+export type BatchCommitOutcome =
+  | { kind: 'committed' }
+  | { kind: 'insufficient_credits'; available: number }
+  | { kind: 'idempotency_replay'; previous: BatchIdempotencyRecord };
+
+export interface BatchReader {
+  getBatch(accountId: string, batchId: string): Promise<BatchRecord | undefined>;
+  /** The batch's contact records, in request order (consistent reads); an erased one is left out. */
+  getMembers(batch: BatchRecord): Promise<ContactRecord[]>;
+}
+
+export interface BatchAcceptRepository extends BatchReader {
+  findBatchIdempotency(
+    accountId: string,
+    keyHash: string,
+    now: Date,
+  ): Promise<BatchIdempotencyRecord | undefined>;
+  /**
+   * The commit point, one transaction: reserves the batch's worst case (never beyond the available balance),
+   * writes the batch, its reserve ledger entry, its completion shards, its contact records staged on the batch
+   * and, with a claim, the idempotency record.
+   */
+  commitBatch(
+    batch: BatchRecord,
+    records: ContactRecord[],
+    claim?: IdempotencyClaim,
+  ): Promise<BatchCommitOutcome>;
+  /** The staged contact records of a batch still being accepted; undefined once it is accepted. */
+  stagedContacts(batch: BatchRecord): Promise<ContactRecord[] | undefined>;
+  /** Writes one contact as an ordinary pending record, unless it is there already (a resumed accept). */
+  putContact(record: ContactRecord): Promise<void>;
+  /** Every contact is written: the batch is accepted and its staged copies are deleted. */
+  markAccepted(batch: BatchRecord): Promise<void>;
+}
+
+export type BatchFinishOutcome =
+  { kind: 'finished' | 'already_finished'; batch: BatchRecord } | { kind: 'missing' };
+
+export interface BatchProgressRepository extends BatchReader {
+  /** Ticks a finished contact off its shard; true when the shard has no unfinished contact left. */
+  markMemberFinished(
+    accountId: string,
+    batchId: string,
+    shard: number,
+    enrichmentId: string,
+  ): Promise<boolean>;
+  /** Ticks a shard off the batch; true when every shard of the batch is done. */
+  markShardFinished(accountId: string, batchId: string, shard: number): Promise<boolean>;
+  /** The contacts not yet ticked off, by shard (the sweeper's reconciliation). */
+  unfinishedMembers(batch: BatchRecord): Promise<Array<{ shard: number; enrichment_id: string }>>;
+  /** Flips the batch from pending to finished, once: whoever flips it hands its webhook over. */
+  finishBatch(accountId: string, batchId: string, finishedAt: string): Promise<BatchFinishOutcome>;
+  /** The finished batch's webhook is queued (or it has none): the batch leaves the pending index. */
+  markHandedOver(accountId: string, batchId: string): Promise<void>;
+}
+
+export interface PendingBatchReference {
+  account_id: string;
+  batch_id: string;
+  created_at: string;
+}
+
+export interface PendingBatches {
+  /** Batches accepted before `before` that are pending or whose finish is not yet handed over. */
+  listPendingBatches(before: Date): Promise<PendingBatchReference[]>;
+}
+
+export interface BatchWebhookRepository extends BatchReader {
+  recordBatchWebhookAttempt(
+    accountId: string,
+    batchId: string,
+    attempt: Pick<WebhookAttempt, 'at' | 'responseStatus' | 'status'>,
+  ): Promise<void>;
 }
 
 // DeliverWebhook ------------------------------------------------------------------------------------------
@@ -221,6 +317,56 @@ export interface PendingReference {
 export interface PendingEnrichments {
   /** Pending enrichments accepted before `before`, oldest first (a sparse index: finished ones are not in it). */
   listPending(before: Date): Promise<PendingReference[]>;
+  /** How many enrichments are pending, and when the oldest was accepted (null when none is). */
+  backlog(): Promise<{ count: number; oldestCreatedAt: string | null }>;
+}
+
+// Results cache (ProviderStep, erasure) ------------------------------------------------------------------
+
+export interface ResultCache {
+  /** A find of `type` under any of `identities` for `owner`, not older than `notBefore`; undefined if none. */
+  lookup(
+    owner: string,
+    identities: readonly string[],
+    type: EnrichmentType,
+    notBefore: Date,
+  ): Promise<CachedResult | undefined>;
+  /** Keeps a verified find under every identity, until `expiresAt`. */
+  store(owner: string, identities: readonly string[], found: CachedResult, expiresAt: Date): Promise<void>;
+  /** Removes every find kept under these identities, whatever its owner and type (erasure). */
+  forget(identities: readonly string[]): Promise<void>;
+}
+
+// Provider traffic (ProviderStep) -------------------------------------------------------------------------
+
+/** Whether a provider may be called now: go, wait until a reserved slot, or skip it (circuit open). */
+export type TrafficDecision =
+  | {
+      kind: 'go';
+    } /** `reserved`: the slot is this caller's, to be used once it has come; otherwise ask again then. */
+  | { kind: 'wait'; slotAt: number; reserved: boolean }
+  | { kind: 'skip'; reason: string };
+
+/** How a provider call ended, as the circuit breaker counts it. */
+export type CallOutcome =
+  | { kind: 'answered' }
+  | { kind: 'failed'; retryAfterSeconds?: number }
+  | { kind: 'refused'; reason: 'bad_key' | 'out_of_credits' };
+
+export interface ProviderTraffic {
+  /** Asks to call `provider` at `now` (epoch ms): deployment-wide rate limit and circuit breaker. */
+  acquire(provider: string, now: number): Promise<TrafficDecision>;
+  /** Counts a call's outcome: failures and refusals open the breaker; a Retry-After holds the provider back. */
+  report(provider: string, outcome: CallOutcome, now: number): Promise<void>;
+}
+
+// Suppression list (ProviderStep) --------------------------------------------------------------------------
+
+export interface SuppressionCheck {
+  /** Whether the person objected to enrichment: their LinkedIn URL or their domain is on the list. */
+  contactSuppressed(contact: { linkedin_url: string | null; domain: string | null }): Promise<boolean>;
+  /** Whether a found email is on the list. */
+  emailSuppressed(email: string): Promise<boolean>;
 }
 
 /** The operator's side of the list (`npm run admin -- suppressions …`); values come normalised. */

@@ -8,13 +8,17 @@
  *
  * Primary course:
  *  1. Read the record; a record that is no longer pending (finished, erased) or a type already closed stops.
- *  2. Steps that call nobody come first and are recorded on their own: a provider that kept failing is traced
- *     as `error`, a provider without an API key or that does not offer the type is skipped and traced.
- *  3. Otherwise call the provider at the cursor once (or poll its pending search) with the contact read from
+ *  2. At the start of a type: a person on the suppression list is not enriched (traced `suppression-list`), and
+ *     a verified find of the same person within the cache's days is reused (traced `cache`).
+ *  3. Steps that call nobody come first and are recorded on their own: a provider that kept failing is traced
+ *     as `error`, a provider without an API key, that does not offer the type, or whose circuit is open is
+ *     skipped and traced. A provider over its deployment-wide rate limit is waited for in the state machine.
+ *  4. Otherwise call the provider at the cursor once (or poll its pending search) with the contact read from
  *     the record, and judge the answer (email verdict, phone parsing and allowed countries).
- *  4. An email found without a verdict is kept on the record first, then the verifier is asked; a retried
+ *  5. An email found without a verdict is kept on the record first, then the verifier is asked; a retried
  *     step verifies the kept email and never asks the finder again.
- *  5. Append the trace step (and a found result, which closes the type) to the record, only while pending.
+ *  6. Append the trace step (and a found result, which closes the type) to the record, only while pending; a
+ *     found email on the suppression list is dropped; a verified find is kept in the results cache.
  * Transient provider errors are rethrown for the state machine to retry, unless the provider asked for a
  * Retry-After short enough to wait for in the state machine.
  */
@@ -22,7 +26,15 @@ import type { Clock } from './clock';
 import type { ContactQuery, ContactRecord, EmailCandidate, WaterfallStep } from './contact';
 import type { EnrichmentType } from './enrichment-request';
 import { isEmailSyntaxValid, judgeEmailVerdict, judgePhones } from './judge-answer';
-import type { ProgressRepository, ProgressUpdate } from './ports';
+import type {
+  ProgressRepository,
+  ProgressUpdate,
+  ProviderTraffic,
+  ResultCache,
+  SuppressionCheck,
+  TrafficDecision,
+} from './ports';
+import { cacheIdentities, cacheOwner, type CacheSettings } from './result-cache';
 import { initialise, type SteppedCursor, type TypeCursor } from './waterfall-state';
 import {
   PermanentProviderError,
@@ -45,6 +57,11 @@ export interface ProviderDirectory {
 export interface ProviderStepDependencies {
   providers: ProviderDirectory;
   progress: ProgressRepository;
+  /** Deployment-wide rate limits and circuit breakers; none means every provider is always called. */
+  traffic?: ProviderTraffic;
+  suppressions?: SuppressionCheck;
+  /** The results cache and its settings; none (or 0 days) means every type asks its providers. */
+  cache?: { store: ResultCache; settings: CacheSettings };
   clock: Clock;
   /** Time budget of one provider call; the function's timeout leaves room beyond it. */
   callTimeoutMs: number;
@@ -55,6 +72,13 @@ export interface ProviderStepDependencies {
 }
 
 type Judged = Pick<WaterfallStep, 'outcome' | 'detail'> & { found?: ProgressUpdate['found'] };
+
+/** The trace's provider name of steps that asked nobody: the suppression list, the results cache. */
+export const SUPPRESSION_STEP = 'suppression-list';
+export const CACHE_STEP = 'cache';
+
+/** A reserved rate-limit slot is used this long after it came, and no later. */
+const LATE_SLOT_MS = 1000;
 
 export class ProviderStep {
   constructor(private readonly deps: ProviderStepDependencies) {}
@@ -68,6 +92,11 @@ export class ProviderStep {
     const update: ProgressUpdate = { type: cursor.type, steps: [] };
     const order = this.deps.providers.order(cursor.type);
     const candidate = record.progress.candidates[cursor.type];
+    if (!cursor.began) {
+      cursor.began = true;
+      const start = await this.beginType(cursor, update, record);
+      if (start) return start;
+    }
 
     if (input.failure) {
       const name = order[cursor.provider_index];
@@ -80,7 +109,7 @@ export class ProviderStep {
       const name = order[cursor.provider_index];
       if (name === undefined) return this.record(cursor, update);
       if (candidate?.provider_index === cursor.provider_index && !update.steps.length) {
-        return this.verifyCandidate(cursor, update, candidate);
+        return this.verifyCandidate(cursor, update, record, candidate);
       }
       const provider = await this.deps.providers.provider(name);
       const skipped = !provider
@@ -93,8 +122,17 @@ export class ProviderStep {
         this.nextProvider(cursor);
         continue;
       }
+      const traffic = await this.trafficFor(cursor, name);
+      if (traffic.kind === 'skip') {
+        update.steps.push(
+          this.step(cursor, name, { outcome: 'error', detail: `skipped: ${traffic.reason}` }),
+        );
+        this.nextProvider(cursor);
+        continue;
+      }
       // Steps that called nobody are recorded on their own, so a retried call never traces them twice.
       if (update.steps.length) return this.record(cursor, update);
+      if (traffic.kind === 'wait') return this.waitForSlot(cursor, traffic.slotAt, traffic.reserved);
       return this.callProvider(cursor, update, record, name, provider);
     }
   }
@@ -115,6 +153,7 @@ export class ProviderStep {
           ? await provider.poll(cursor.poll.token, cursor.type, { signal })
           : await provider.find(contactOf(record), cursor.type, { signal });
     } catch (error) {
+      await this.reportCall(name, error);
       if (error instanceof TransientProviderError) {
         const wait = error.retryAfterSeconds;
         if (wait !== undefined && wait <= this.deps.maxRetryAfterSeconds && this.mayWait(cursor)) {
@@ -128,6 +167,7 @@ export class ProviderStep {
       return this.record(cursor, update);
     }
 
+    await this.reportCall(name, undefined);
     if (answer.kind === 'pending') {
       if (this.mayWait(cursor)) {
         cursor.poll = {
@@ -162,17 +202,18 @@ export class ProviderStep {
         ) {
           return { ...cursor, next: 'done' };
         }
-        return this.verifyCandidate(cursor, update, candidate, verifier, started);
+        return this.verifyCandidate(cursor, update, record, candidate, verifier, started);
       }
     }
 
     const judged = this.judge(cursor, record, name, answer);
-    return this.settle(cursor, update, name, judged, started);
+    return this.settle(cursor, update, record, name, judged, started);
   }
 
   private async verifyCandidate(
     cursor: SteppedCursor,
     update: ProgressUpdate,
+    record: ContactRecord,
     candidate: EmailCandidate,
     known?: EmailVerifier,
     started = this.deps.clock.now().getTime(),
@@ -203,20 +244,26 @@ export class ProviderStep {
           outcome: 'rejected',
           detail: reason ? `${judgement.reason} (${reason})` : `${judgement.reason}${by}`,
         };
-    return this.settle(cursor, update, candidate.provider, judged, started);
+    return this.settle(cursor, update, record, candidate.provider, judged, started);
   }
 
   /** Traces the judged answer; a find closes the type, anything else moves to the next provider. */
   private async settle(
     cursor: SteppedCursor,
     update: ProgressUpdate,
+    record: ContactRecord,
     name: string,
     judged: Judged,
     started: number,
   ): Promise<SteppedCursor> {
+    const found = judged.found;
+    if (found && !Array.isArray(found) && (await this.deps.suppressions?.emailSuppressed(found.value))) {
+      judged = { outcome: 'rejected', detail: 'suppressed' };
+    }
     update.steps.push(this.step(cursor, name, judged, started));
     if (judged.found) {
       update.found = judged.found;
+      await this.remember(cursor, record, judged.found);
       return this.record({ ...cursor, poll: null }, update, 'done');
     }
     this.nextProvider(cursor);
@@ -269,6 +316,93 @@ export class ProviderStep {
     const closes = exhausted || update.found !== undefined;
     const written = await this.deps.progress.recordProgress(cursor.account_id, cursor.enrichment_id, update);
     return { ...cursor, next: closes || !written ? 'done' : 'call' };
+  }
+
+  /**
+   * The start of a type: a suppressed person is not enriched, and a cached find is reused. Returns the cursor to
+   * answer with when the type ends here.
+   */
+  private async beginType(
+    cursor: SteppedCursor,
+    update: ProgressUpdate,
+    record: ContactRecord,
+  ): Promise<SteppedCursor | undefined> {
+    if (await this.deps.suppressions?.contactSuppressed(record)) {
+      update.steps.push(this.step(cursor, SUPPRESSION_STEP, { outcome: 'not_found', detail: 'suppressed' }));
+      update.close = true;
+      return this.record(cursor, update, 'done');
+    }
+    const cache = this.deps.cache;
+    if (!cache || cache.settings.days <= 0 || record.use_cache === false) return undefined;
+    const now = this.deps.clock.now().getTime();
+    const cached = await cache.store.lookup(
+      cacheOwner(cache.settings.scope, record.account_id),
+      cacheIdentities(contactOf(record), cursor.type),
+      cursor.type,
+      new Date(now - cache.settings.days * 86_400_000),
+    );
+    if (!cached) return undefined;
+    const result = Array.isArray(cached.result)
+      ? cached.result.map((phone) => ({ ...phone, cached: true }))
+      : { ...cached.result, cached: true };
+    if (!Array.isArray(result) && (await this.deps.suppressions?.emailSuppressed(result.value)))
+      return undefined;
+    update.steps.push(this.step(cursor, CACHE_STEP, { outcome: 'found', detail: null }));
+    update.found = result;
+    return this.record(cursor, update, 'done');
+  }
+
+  /** Keeps a verified find for later enrichments of the same person. */
+  private async remember(
+    cursor: SteppedCursor,
+    record: ContactRecord,
+    found: NonNullable<ProgressUpdate['found']>,
+  ): Promise<void> {
+    const cache = this.deps.cache;
+    if (!cache || cache.settings.days <= 0) return;
+    const now = this.deps.clock.now();
+    await cache.store.store(
+      cacheOwner(cache.settings.scope, record.account_id),
+      cacheIdentities(contactOf(record), cursor.type),
+      { type: cursor.type, result: found, found_at: now.toISOString() },
+      new Date(now.getTime() + cache.settings.days * 86_400_000),
+    );
+  }
+
+  /** The provider's traffic decision; a slot reserved before a wait is used once the wait is over. */
+  private async trafficFor(cursor: SteppedCursor, provider: string): Promise<TrafficDecision> {
+    if (!this.deps.traffic) return { kind: 'go' };
+    const now = this.deps.clock.now().getTime();
+    if (cursor.slot_at !== null) {
+      const slotAt = cursor.slot_at;
+      cursor.slot_at = null;
+      // Come: call. Long gone (the step ran late): calling now could bunch up with later slots; ask again.
+      if (now >= slotAt && now - slotAt <= LATE_SLOT_MS) return { kind: 'go' };
+      if (now < slotAt) return { kind: 'wait', slotAt, reserved: true };
+      return this.deps.traffic.acquire(provider, now);
+    }
+    return this.deps.traffic.acquire(provider, now);
+  }
+
+  /** Tells the breaker how a call ended (`error` undefined: the provider answered). */
+  private async reportCall(provider: string, error: unknown): Promise<void> {
+    const traffic = this.deps.traffic;
+    if (!traffic) return;
+    const now = this.deps.clock.now().getTime();
+    if (error instanceof TransientProviderError) {
+      return traffic.report(provider, { kind: 'failed', retryAfterSeconds: error.retryAfterSeconds }, now);
+    }
+    if (error instanceof PermanentProviderError && error.refusal) {
+      return traffic.report(provider, { kind: 'refused', reason: error.refusal }, now);
+    }
+    // An answer, or a permanent error about this request (a malformed answer, a missing input): the provider works.
+    return traffic.report(provider, { kind: 'answered' }, now);
+  }
+
+  /** Waits in the state machine until the reserved slot; the wait is not one of the provider's own waits. */
+  private waitForSlot(cursor: SteppedCursor, slotAt: number, reserved: boolean): SteppedCursor {
+    const seconds = Math.max(1, Math.ceil((slotAt - this.deps.clock.now().getTime()) / 1000));
+    return { ...cursor, slot_at: reserved ? slotAt : null, next: 'wait', wait_seconds: seconds };
   }
 
   private mayWait(cursor: SteppedCursor): boolean {

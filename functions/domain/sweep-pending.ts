@@ -12,11 +12,14 @@
  *     still within the deployment's bound; past the bound it is finished.
  *  4. One whose execution ended without finishing it (the recovery event was lost) is finished: data found so
  *     far, a `workflow` error step on unfinished types, credits settled, webhook queued.
+ * Before them, batches pending for as long are swept (SweepBatches: a batch accept or finish that stopped
+ * half-way is carried out).
  */
 import type { Clock } from './clock';
 import type { FinishEnrichment } from './finish-enrichment';
 import type { PendingEnrichments, WorkflowInspector, WorkflowStarter } from './ports';
 import { workflowInputOf } from './waterfall-state';
+import type { BatchSweepReport, SweepBatches } from './sweep-batches';
 
 export interface SweepPendingDependencies {
   pending: PendingEnrichments;
@@ -25,6 +28,7 @@ export interface SweepPendingDependencies {
   clock: Clock;
   /** The deployment's bound on an enrichment (`maxEnrichmentSeconds`). */
   maxEnrichmentSeconds: number;
+  batches?: Pick<SweepBatches, 'execute'>;
 }
 
 export interface SweepReport {
@@ -32,6 +36,8 @@ export interface SweepReport {
   running: number;
   started: number;
   finished: number;
+  /** Present when pending batches were looked at. */
+  batches?: BatchSweepReport;
 }
 
 /** Pending enrichments younger than this are the workflow's own business. */
@@ -40,10 +46,22 @@ export const DEFAULT_SWEEP_AGE_SECONDS = 300;
 export class SweepPending {
   constructor(private readonly deps: SweepPendingDependencies) {}
 
+  /** The pending backlog: its size and the age of its oldest enrichment, in seconds (0 when empty). */
+  async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const { count, oldestCreatedAt } = await this.deps.pending.backlog();
+    const now = this.deps.clock.now().getTime();
+    const oldestAgeSeconds = oldestCreatedAt
+      ? Math.max(0, Math.round((now - Date.parse(oldestCreatedAt)) / 1000))
+      : 0;
+    return { count, oldestAgeSeconds };
+  }
+
   async execute({ olderThanSeconds = DEFAULT_SWEEP_AGE_SECONDS } = {}): Promise<SweepReport> {
     const { pending, workflow, finish, clock, maxEnrichmentSeconds } = this.deps;
     const now = clock.now().getTime();
     const report: SweepReport = { checked: 0, running: 0, started: 0, finished: 0 };
+    const batches = await this.deps.batches?.execute(new Date(now - olderThanSeconds * 1000));
+    if (batches?.checked) report.batches = batches;
     for (const reference of await pending.listPending(new Date(now - olderThanSeconds * 1000))) {
       report.checked += 1;
       const status = await workflow.status(reference.enrichment_id);

@@ -32,11 +32,25 @@ export const SANDBOX_WATERFALL: WaterfallSettings = {
   verifier: null,
 };
 
-/** Problems of a candidate configuration, each as `path: message`; empty when it is valid. */
-export function waterfallSettingsProblems(value: unknown): string[] {
-  const parsed = waterfallSettingsSchema.safeParse(value);
+/** Per-provider rate limits (`rateLimits`, `RATE_LIMITS`): `{ "hunter": { "perSecond": 10 } }`. */
+export const rateLimitsSchema = z.record(
+  z.string().check(z.minLength(1)),
+  z.strictObject({ perSecond: z.number().check(z.positive(), z.maximum(10_000)) }),
+);
+
+function problemsOf(schema: z.ZodMiniType, value: unknown): string[] {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+/** Problems of a candidate configuration, each as `path: message`; empty when it is valid. */
+export function waterfallSettingsProblems(value: unknown): string[] {
+  return problemsOf(waterfallSettingsSchema, value);
+}
+
+export function rateLimitsProblems(value: unknown): string[] {
+  return problemsOf(rateLimitsSchema, value);
 }
 
 /** The configured provider order of one type. */

@@ -41,6 +41,10 @@ export interface TypeCursor {
   provider_index?: number;
   /** Waits already granted to the current provider (Retry-After, asynchronous polls). */
   waits?: number;
+  /** The type's start (suppression list, results cache) is behind it. */
+  began?: boolean;
+  /** A rate-limit slot (epoch ms) reserved for the current provider: the call is made once it has come. */
+  slot_at?: number | null;
   poll?: PendingPoll | null;
   next?: NextMove;
   wait_seconds?: number;
@@ -57,6 +61,8 @@ export function initialise(cursor: TypeCursor): SteppedCursor {
     type: cursor.type,
     provider_index: cursor.provider_index ?? 0,
     waits: cursor.waits ?? 0,
+    began: cursor.began ?? false,
+    slot_at: cursor.slot_at ?? null,
     poll: cursor.poll ?? null,
     next: 'call',
     wait_seconds: 0,

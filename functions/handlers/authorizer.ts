@@ -7,7 +7,8 @@ import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { authenticate } from '../domain/authenticate';
 import type { ApiKeyReader } from '../domain/ports';
-import { logger } from './observability';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AUTHORIZER_FAILURES_METRIC, logger, metrics } from './observability';
 
 /** `arn:aws:execute-api:region:account:api/stage/METHOD/path` → `arn:aws:execute-api:region:account:api/stage/*` */
 export function apiWideResource(methodArn: string): string {
@@ -19,7 +20,15 @@ export function createAuthorizerHandler(accounts: ApiKeyReader) {
   return middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
-      const accountId = await authenticate(accounts, event.authorizationToken);
+      let accountId: string | undefined;
+      try {
+        accountId = await authenticate(accounts, event.authorizationToken);
+      } catch (error) {
+        // Counted apart from refused keys: a bad API key is the caller's problem, this is ours.
+        metrics().singleMetric().addMetric(AUTHORIZER_FAILURES_METRIC, MetricUnit.Count, 1);
+        logger.error('authorizer failed', { error: error as Error });
+        throw error;
+      }
       // API Gateway answers 401 with the contract's body (a gateway response) for this error message.
       if (!accountId) throw new Error('Unauthorized');
       return {

@@ -6,7 +6,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { WebhookMessage } from '../domain/ports';
+import { isBatchWebhook } from '../domain/batch';
+import type { QueuedWebhook } from '../domain/ports';
 import { DeliverWebhook } from '../domain/deliver-webhook';
 import type { DeliveryQueue } from '../domain/ports';
 import { logger } from './observability';
@@ -16,16 +17,25 @@ export interface DeliverWebhookHandlerDependencies {
   queue: DeliveryQueue;
 }
 
-function parseMessage(body: string): WebhookMessage | undefined {
+function parseMessage(body: string): QueuedWebhook | undefined {
   try {
-    const value = JSON.parse(body) as Partial<WebhookMessage> | null;
-    if (typeof value?.account_id === 'string' && typeof value.enrichment_id === 'string') {
+    const value = JSON.parse(body) as Record<string, unknown> | null;
+    if (typeof value?.account_id !== 'string') return undefined;
+    if (value.kind === 'batch' && typeof value.batch_id === 'string') {
+      return { kind: 'batch', account_id: value.account_id, batch_id: value.batch_id };
+    }
+    if (value.kind === undefined && typeof value.enrichment_id === 'string') {
       return { account_id: value.account_id, enrichment_id: value.enrichment_id };
     }
   } catch {
     // Falls through: an unreadable message is dead-lettered below.
   }
   return undefined;
+}
+
+/** What a message is about, for logs and for telling deliveries apart. */
+function referenceOf(message: QueuedWebhook): { batch_id: string } | { enrichment_id: string } {
+  return isBatchWebhook(message) ? { batch_id: message.batch_id } : { enrichment_id: message.enrichment_id };
 }
 
 export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWebhookHandlerDependencies) {
@@ -39,12 +49,14 @@ export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWe
   }
 
   /** One attempt for one message; true when the message is done with (acknowledged). */
-  async function attempt(record: SQSRecord, message: WebhookMessage): Promise<boolean> {
+  async function attempt(record: SQSRecord, message: QueuedWebhook): Promise<boolean> {
     const outcome = await deliverWebhook.execute({
       message,
       attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
     });
-    logger.info('webhook attempt', { enrichment_id: message.enrichment_id, ...outcome });
+    // `result` is what the attempt metric counts: a 410 Gone is the receiver's answer, not a failed delivery.
+    const result = outcome.kind === 'failed' && outcome.reason === 'gone' ? 'gone' : outcome.kind;
+    logger.info('webhook attempt', { ...referenceOf(message), ...outcome, result });
     switch (outcome.kind) {
       case 'skipped':
       case 'delivered':
@@ -77,7 +89,7 @@ export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWe
               await queue.deadLetter(record.body);
               return true;
             }
-            const key = `${message.account_id}/${message.enrichment_id}`;
+            const key = `${message.account_id}/${JSON.stringify(referenceOf(message))}`;
             if (firstOfEach.has(key)) return true;
             firstOfEach.set(key, record);
             return await attempt(record, message);

@@ -14,6 +14,12 @@ export const METRICS_NAMESPACE = 'ContactEnrichment';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
 
+/** Metric names the monitoring construct alarms on; each is emitted in one place. */
+export const AUTHORIZER_FAILURES_METRIC = 'AuthorizerFailures';
+export const PENDING_ENRICHMENTS_METRIC = 'PendingEnrichments';
+export const OLDEST_PENDING_METRIC = 'OldestPendingSeconds';
+export const CIRCUIT_OPENED_METRIC = 'ProviderCircuitOpened';
+
 let shared: Metrics | undefined;
 
 /** The function's metrics, created on first use, so whoever composes the handlers can configure them first. */
@@ -44,4 +50,12 @@ export function observeProgress(
       return written;
     },
   };
+}
+
+/** A provider's circuit breaker opened: counted per provider (an alarm each) and logged with the reason. */
+export function observeCircuitOpening(provider: string, reason: string): void {
+  const metric = metrics().singleMetric();
+  metric.addDimensions({ provider });
+  metric.addMetric(CIRCUIT_OPENED_METRIC, MetricUnit.Count, 1);
+  logger.warn('provider circuit opened', { provider, reason });
 }

@@ -68,6 +68,11 @@ export function providerVariable(provider: string, suffix: 'API_KEY' | 'BASE_URL
 /** Every provider and verifier name the catalog knows. */
 const KNOWN_NAMES = [...new Set([...Object.keys(REAL_PROVIDERS), ...Object.keys(REAL_VERIFIERS)])];
 
+/** Every name a waterfall can use: the catalog's and the sandbox's. */
+export function knownProviderNames(): string[] {
+  return [...KNOWN_NAMES, ...SANDBOX_PROVIDERS];
+}
+
 function fromEnvironment(env: NodeJS.ProcessEnv, suffix: 'API_KEY' | 'BASE_URL'): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of KNOWN_NAMES) {
@@ -86,4 +91,14 @@ export function keysFromEnvironment(env: NodeJS.ProcessEnv = process.env): Provi
 /** Base URLs from the environment (local stack): `HUNTER_BASE_URL=http://127.0.0.1:9000` points `hunter` there. */
 export function baseUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return fromEnvironment(env, 'BASE_URL');
+}
+
+/** Each real provider's documented rate limit, where its catalog entry gives one. */
+export function documentedRateLimits(): Record<string, { perSecond: number }> {
+  const limits: Record<string, { perSecond: number }> = {};
+  for (const [name, entry] of Object.entries(REAL_PROVIDERS)) {
+    const limit = (entry as { rateLimit?: { perSecond: number } }).rateLimit;
+    if (limit) limits[name] = { perSecond: limit.perSecond };
+  }
+  return limits;
 }

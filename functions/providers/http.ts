@@ -8,12 +8,14 @@
  */
 import type { ZodMiniType } from 'zod/mini';
 import { parseRetryAfter } from '../domain/retry-after';
-import { PermanentProviderError, TransientProviderError } from './provider';
+import { PermanentProviderError, TransientProviderError, type ProviderRefusal } from './provider';
 
 export type FailureKind = 'transient' | 'permanent';
 
 /** Where a provider documents a status differently from HTTP's usual meaning (Hunter: 403 is a rate limit). */
-export type StatusMeanings = Readonly<Partial<Record<number, { kind: FailureKind; reason: string }>>>;
+export type StatusMeanings = Readonly<
+  Partial<Record<number, { kind: FailureKind; reason: string; refusal?: ProviderRefusal }>>
+>;
 
 export interface ProviderRequest {
   /** Names the provider in error messages. */
@@ -27,6 +29,11 @@ export interface ProviderRequest {
   /** Non-2xx statuses that carry an answer rather than a failure, such as People Data Labs' 404 "no match". */
   answerStatuses?: readonly number[];
   statusMeanings?: StatusMeanings;
+  /**
+   * Headers, besides Retry-After, in which the provider says when to try again after a rate limit (Prospeo's
+   * `x-minute-reset-seconds`, People Data Labs' `x-ratelimit-reset`): seconds, an epoch or a date.
+   */
+  retryAfterHeaders?: readonly string[];
 }
 
 export interface ProviderResponse {
@@ -81,10 +88,16 @@ export async function callProvider(request: ProviderRequest): Promise<ProviderRe
   const { status } = response;
   const failure = classifyStatus(status, request);
   if (failure?.kind === 'transient') {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    const retryAfter =
+      parseRetryAfter(response.headers.get('retry-after')) ??
+      resetOf(response.headers, request.retryAfterHeaders ?? []);
     throw new TransientProviderError(`${provider}: ${failure.reason} (HTTP ${status})`, retryAfter);
   }
-  if (failure) throw new PermanentProviderError(`${provider}: ${failure.reason} (HTTP ${status})`);
+  if (failure) {
+    // A status the provider documents carries its own refusal, if any; HTTP's meanings apply to the rest.
+    const refusal = request.statusMeanings?.[status] ? failure.refusal : refusalOf(status);
+    throw new PermanentProviderError(`${provider}: ${failure.reason} (HTTP ${status})`, refusal);
+  }
 
   if (text.trim() === '') return { status, body: null };
   try {
@@ -105,7 +118,7 @@ export function readAnswer<T>(provider: string, schema: ZodMiniType<T>, body: un
 function classifyStatus(
   status: number,
   request: ProviderRequest,
-): { kind: FailureKind; reason: string } | undefined {
+): { kind: FailureKind; reason: string; refusal?: ProviderRefusal } | undefined {
   const documented = request.statusMeanings?.[status];
   if (documented) return documented;
   if ((status >= 200 && status < 300) || request.answerStatuses?.includes(status)) return undefined;
@@ -123,4 +136,40 @@ function describeNetworkFailure(error: unknown, signal: AbortSignal): string {
   }
   const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   return typeof code === 'string' ? `network error (${code})` : 'network error';
+}
+
+/** The first of the provider's reset headers that can be read, in seconds from now. */
+function resetOf(headers: Headers, names: readonly string[], now = Date.now()): number | undefined {
+  for (const name of names) {
+    const seconds = parseReset(headers.get(name), now);
+    if (seconds !== undefined) return seconds;
+  }
+  return undefined;
+}
+
+/**
+ * A reset header in any of the forms providers use: a delay in seconds, epoch seconds or milliseconds, or a date
+ * (a date without a zone is UTC). Undefined when absent or unreadable; 0 when the moment has passed.
+ */
+export function parseReset(value: string | null | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const number = Number(text);
+    if (number >= 1e12) return Math.max(0, Math.ceil((number - now) / 1000));
+    if (number >= 1e9) return Math.max(0, Math.ceil(number - now / 1000));
+    return Math.ceil(number);
+  }
+  // Dates only: a bare year or a negative number is no moment.
+  if (!/\d{4}.*\d{1,2}:\d{2}/.test(text)) return undefined;
+  const at = Date.parse(/(Z|[+-]\d{2}:?\d{2}|GMT|UTC)$/i.test(text) ? text : `${text}Z`);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** A bad key (401, 403) or used-up credits (402), as HTTP means them. */
+function refusalOf(status: number): ProviderRefusal | undefined {
+  if (status === 401 || status === 403) return 'bad_key';
+  if (status === 402) return 'out_of_credits';
+  return undefined;
 }

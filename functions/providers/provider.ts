@@ -68,6 +68,16 @@ export class TransientProviderError extends Error {
 }
 
 /** A failure retrying cannot fix (bad key, no credits at the provider, malformed answer): next provider. */
+/** Why a provider refuses every call until an operator acts: the circuit breaker opens on these at once. */
+export type ProviderRefusal = 'bad_key' | 'out_of_credits';
+
 export class PermanentProviderError extends Error {
   override readonly name = 'PermanentProviderError';
+  constructor(
+    message: string,
+    /** Set when the provider said its key is bad or its credits are gone (401/403, 402 or its own words). */
+    readonly refusal?: ProviderRefusal,
+  ) {
+    super(message);
+  }
 }

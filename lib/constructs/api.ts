@@ -35,6 +35,7 @@ import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from 
 
 export const STAGE_NAME = 'v1';
 export const ACCEPT_ROUTE = { path: '/contacts/enrich/async', method: 'POST' } as const;
+export const BULK_ROUTE = { path: '/contacts/enrich/bulk', method: 'POST' } as const;
 
 export interface ApiProps {
   storage: EnrichmentTable;
@@ -46,6 +47,8 @@ export interface ApiProps {
   throttling: ApiThrottling;
   /** How long API Gateway reuses the authorizer's answer for one Authorization header value. */
   authorizerCacheTtl: Duration;
+  /** Create the account-level CloudWatch Logs role API Gateway needs for access logs (kept on delete). */
+  manageAccountLogRole: boolean;
   /** An AWS WAF web ACL in front of the stage, or none. */
   webAcl?: { rateLimitPerIp: number };
   /** The webhook delivery queue a resend puts its new round on. */
@@ -89,6 +92,8 @@ export class Api extends Construct {
   readonly getContactFunction: EnrichmentFunction;
   readonly eraseContactFunction: EnrichmentFunction;
   readonly creditsFunction: EnrichmentFunction;
+  readonly acceptBatchFunction: EnrichmentFunction;
+  readonly getBatchFunction: EnrichmentFunction;
   readonly ledgerFunction: EnrichmentFunction;
   readonly resendWebhookFunction: EnrichmentFunction;
   readonly apiReferenceFunction: EnrichmentFunction;
@@ -103,7 +108,7 @@ export class Api extends Construct {
       description: 'API Gateway TOKEN authorizer: API key to account',
       timeout: API_FUNCTION_TIMEOUT,
     });
-    this.authorizerFunction.bindTable(props.storage, 'read');
+    this.authorizerFunction.bindTable(props.storage, ['GetItem']);
 
     this.acceptFunction = new EnrichmentFunction(this, 'Accept', {
       ...props.functionDefaults,
@@ -116,7 +121,8 @@ export class Api extends Construct {
         [ENV.allowPrivateWebhookTargets]: String(props.allowPrivateWebhookTargets),
       },
     });
-    this.acceptFunction.bindTable(props.storage, 'readWrite');
+    // The accept transaction (account, contact, ledger, idempotency) and its rollback.
+    this.acceptFunction.bindTable(props.storage, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
     props.stateMachine.grantStartExecution(this.acceptFunction);
 
     this.getContactFunction = new EnrichmentFunction(this, 'GetContact', {
@@ -125,7 +131,7 @@ export class Api extends Construct {
       description: 'GET /contacts/{id}: one enrichment of the calling account',
       timeout: API_FUNCTION_TIMEOUT,
     });
-    this.getContactFunction.bindTable(props.storage, 'read');
+    this.getContactFunction.bindTable(props.storage, ['GetItem']);
 
     this.eraseContactFunction = new EnrichmentFunction(this, 'EraseContact', {
       ...props.functionDefaults,
@@ -153,7 +159,7 @@ export class Api extends Construct {
       description: 'GET /account/credits: balance, reserved and available credits',
       timeout: API_FUNCTION_TIMEOUT,
     });
-    this.creditsFunction.bindTable(props.storage, 'read');
+    this.creditsFunction.bindTable(props.storage, ['GetItem']);
 
     this.ledgerFunction = new EnrichmentFunction(this, 'Ledger', {
       ...props.functionDefaults,
@@ -161,7 +167,7 @@ export class Api extends Construct {
       description: 'GET /account/ledger: the credit movements of the calling account, newest first',
       timeout: API_FUNCTION_TIMEOUT,
     });
-    this.ledgerFunction.bindTable(props.storage, 'read');
+    this.ledgerFunction.bindTable(props.storage, ['Query']);
 
     this.resendWebhookFunction = new EnrichmentFunction(this, 'ResendWebhook', {
       ...props.functionDefaults,
@@ -170,7 +176,7 @@ export class Api extends Construct {
       timeout: API_FUNCTION_TIMEOUT,
       environment: { [ENV.webhookQueueUrl]: props.webhookQueue.queueUrl },
     });
-    this.resendWebhookFunction.bindTable(props.storage, 'readWrite');
+    this.resendWebhookFunction.bindTable(props.storage, ['GetItem', 'UpdateItem']);
     props.webhookQueue.grantSendMessages(this.resendWebhookFunction);
 
     this.apiReferenceFunction = new EnrichmentFunction(this, 'ApiReference', {
@@ -180,6 +186,37 @@ export class Api extends Construct {
       timeout: API_FUNCTION_TIMEOUT,
       copyFiles: [`node_modules/redoc/bundles/${RENDERER_SCRIPT_NAME}`],
     });
+
+    this.acceptBatchFunction = new EnrichmentFunction(this, 'AcceptBatch', {
+      ...props.functionDefaults,
+      handlerFile: 'accept-batch',
+      description: 'POST /contacts/enrich/bulk: validate, reserve credits, record and start each contact',
+      // Up to 100 contact writes and 100 StartExecution calls, ten at a time, inside API Gateway's 29 s.
+      timeout: Duration.seconds(25),
+      environment: {
+        [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
+        [ENV.waterfall]: JSON.stringify(props.waterfall),
+        [ENV.allowPrivateWebhookTargets]: String(props.allowPrivateWebhookTargets),
+      },
+    });
+    // The commit transaction, the contacts' writes, the accepted mark (deleting the staged contacts), and an
+    // Idempotency-Key replay's read of the contacts.
+    this.acceptBatchFunction.bindTable(props.storage, [
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'BatchGetItem',
+    ]);
+    props.stateMachine.grantStartExecution(this.acceptBatchFunction);
+
+    this.getBatchFunction = new EnrichmentFunction(this, 'GetBatch', {
+      ...props.functionDefaults,
+      handlerFile: 'get-batch',
+      description: 'GET /batches/{id}: one batch of the calling account with its contacts',
+      timeout: API_FUNCTION_TIMEOUT,
+    });
+    this.getBatchFunction.bindTable(props.storage, ['GetItem', 'BatchGetItem']);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.functionDefaults.logRetention,
@@ -191,8 +228,11 @@ export class Api extends Construct {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'Contact enrichment API',
       endpointTypes: [EndpointType.REGIONAL],
-      // The account-wide API Gateway logging role is a singleton of the customer's account, not ours to set.
-      cloudWatchRole: false,
+      // Access logs need the account's API Gateway CloudWatch Logs role (AWS::ApiGateway::Account): without it
+      // the first deploy into a fresh account fails. It is a singleton of the account, so it is kept when the
+      // stack is deleted, and an account that already manages it can say so (apiGatewayCloudWatchRole=false).
+      cloudWatchRole: props.manageAccountLogRole,
+      ...(props.manageAccountLogRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: STAGE_NAME,
         tracingEnabled: true,
@@ -204,6 +244,10 @@ export class Api extends Construct {
           [`${ACCEPT_ROUTE.path}/${ACCEPT_ROUTE.method}`]: {
             throttlingRateLimit: props.throttling.acceptRateLimit,
             throttlingBurstLimit: props.throttling.acceptBurstLimit,
+          },
+          [`${BULK_ROUTE.path}/${BULK_ROUTE.method}`]: {
+            throttlingRateLimit: props.throttling.bulkRateLimit,
+            throttlingBurstLimit: props.throttling.bulkBurstLimit,
           },
         },
         accessLogDestination: new LogGroupLogDestination(accessLogs),
@@ -241,10 +285,14 @@ export class Api extends Construct {
     const integrate = (fn: EnrichmentFunction) => new LambdaIntegration(fn, { allowTestInvoke: false });
 
     const contacts = this.restApi.root.addResource('contacts');
-    contacts
-      .addResource('enrich')
-      .addResource('async')
-      .addMethod(ACCEPT_ROUTE.method, integrate(this.acceptFunction), authorized);
+    const enrich = contacts.addResource('enrich');
+    enrich.addResource('async').addMethod(ACCEPT_ROUTE.method, integrate(this.acceptFunction), authorized);
+    // API Gateway takes bodies up to 10 MB; the function refuses those over the route's 1 MiB with 413.
+    enrich.addResource('bulk').addMethod(BULK_ROUTE.method, integrate(this.acceptBatchFunction), authorized);
+    this.restApi.root
+      .addResource('batches')
+      .addResource('{id}')
+      .addMethod('GET', integrate(this.getBatchFunction), authorized);
     const contact = contacts.addResource('{id}');
     contact.addMethod('GET', integrate(this.getContactFunction), authorized);
     contact.addMethod('DELETE', integrate(this.eraseContactFunction), authorized);
@@ -294,6 +342,7 @@ export class Api extends Construct {
       ? new ApiFirewall(this, 'Firewall', {
           stage: this.restApi.deploymentStage,
           rateLimitPerIp: props.webAcl.rateLimitPerIp,
+          largeBodyPath: BULK_ROUTE.path,
         })
       : undefined;
 
@@ -307,9 +356,9 @@ export class Api extends Construct {
       {
         id: 'AwsSolutions-APIG6',
         reason:
-          'Every request is in the access log; execution logging needs the account-wide API Gateway ' +
-          "CloudWatch role (AWS::ApiGateway::Account), a singleton of the customer's account this stack must " +
-          'not take over.',
+          'Every request is in the access log (caller, route, status, latency, gateway error); per-method ' +
+          'execution logging would add request and integration details for every call at CloudWatch Logs cost ' +
+          'and could carry personal data from request bodies, so it stays off.',
       },
       {
         id: 'AwsSolutions-COG4',
@@ -318,6 +367,17 @@ export class Api extends Construct {
           'Lambda TOKEN authorizer; there are no Cognito users.',
       },
     );
+    if (props.manageAccountLogRole) {
+      const logRole = this.restApi.node.tryFindChild('CloudWatchRole');
+      if (logRole) {
+        Validations.of(logRole).acknowledge({
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+          reason:
+            'The account-level role API Gateway assumes to write access logs; AWS maintains this managed policy ' +
+            'for exactly that purpose, and API Gateway requires the role before a stage can log.',
+        });
+      }
+    }
     if (!props.webAcl) {
       Validations.of(this.restApi).acknowledge({
         id: 'AwsSolutions-APIG3',
@@ -335,6 +395,8 @@ export class Api extends Construct {
       this.getContactFunction,
       this.eraseContactFunction,
       this.creditsFunction,
+      this.acceptBatchFunction,
+      this.getBatchFunction,
       this.ledgerFunction,
       this.resendWebhookFunction,
       this.apiReferenceFunction,

@@ -39,8 +39,20 @@ export interface EnrichmentFunctionProps extends FunctionDefaults {
   copyFiles?: readonly string[];
 }
 
-/** What binding a function to the table gives it: reads only, or reads and (transactional) writes. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * Item-level table actions a function may be granted: each function gets exactly those its code calls (no Scan,
+ * no table management). TransactWriteItems is not an IAM action of its own: it is authorised by the Put, Update,
+ * Delete and ConditionCheck actions it contains.
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchGetItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
 
 /** The data table as a function sees it: where it is, and how long its records live. */
 export interface EnrichmentTable {
@@ -48,23 +60,8 @@ export interface EnrichmentTable {
   readonly retentionDays: number;
 }
 
-/**
- * Item-level actions only (no Scan, no table management). TransactGetItems and TransactWriteItems are not IAM
- * actions of their own: they are authorised by the Get/Put/Update/Delete/ConditionCheck actions they contain.
- */
-const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-};
+/** What finishing an enrichment needs: read the record, one transaction of updates and ledger puts. */
+export const FINISH_ACTIONS: readonly TableAction[] = ['GetItem', 'UpdateItem', 'PutItem'];
 
 export class EnrichmentFunction extends NodejsFunction {
   /** The entry file this function runs, which also names it in alarms and graphs. */
@@ -130,7 +127,8 @@ export class EnrichmentFunction extends NodejsFunction {
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) =>
                   (props.copyFiles ?? []).map(
-                    (file) => `cp "${path.join(inputDir, file)}" "${path.join(outputDir, path.basename(file))}"`,
+                    (file) =>
+                      `cp "${path.join(inputDir, file)}" "${path.join(outputDir, path.basename(file))}"`,
                   ),
               },
             }
@@ -155,12 +153,14 @@ export class EnrichmentFunction extends NodejsFunction {
   }
 
   /**
-   * Grants the table access `access` allows (on the table itself, not its indexes) and tells the function where
-   * the table is.
+   * Grants exactly `actions` on the table itself (not its indexes) and tells the function where the table is.
    */
-  bindTable(table: EnrichmentTable, access: TableAccess): void {
+  bindTable(table: EnrichmentTable, actions: readonly TableAction[]): void {
     this.addToRolePolicy(
-      new PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [table.table.tableArn] }),
+      new PolicyStatement({
+        actions: [...new Set(actions)].sort().map((action) => `dynamodb:${action}`),
+        resources: [table.table.tableArn],
+      }),
     );
     this.addEnvironment(ENV.tableName, table.table.tableName);
     this.addEnvironment(ENV.retentionDays, String(table.retentionDays));

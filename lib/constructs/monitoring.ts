@@ -11,7 +11,7 @@ import {
   GraphWidget,
   MathExpression,
   type IMetric,
-  type Metric,
+  Metric,
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -20,13 +20,26 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AUTHORIZER_FAILURES_METRIC,
+  CIRCUIT_OPENED_METRIC,
+  OLDEST_PENDING_METRIC,
+  PENDING_ENRICHMENTS_METRIC,
+} from '../../functions/handlers/observability';
 import { METRICS_NAMESPACE, type EnrichmentFunction } from './enrichment-function';
+import { SWEEP_SCHEDULE } from './recovery';
 import type { WebhookDelivery } from './webhook-delivery';
 
 export interface MonitoringProps {
   restApi: RestApi;
   stateMachine: StateMachine;
   webhooks: WebhookDelivery;
+  table: ITableV2;
+  /** The authorizer: alarmed on its own failures, never on the bad API keys it refuses. */
+  authorizer: EnrichmentFunction;
+  /** The bound on an enrichment; pending longer than this (plus two sweeps) means recovery is not working. */
+  maxEnrichmentSeconds: number;
   /** Every function of the stack; each gets error and throttle alarms. */
   functions: readonly EnrichmentFunction[];
   /**
@@ -40,6 +53,16 @@ export interface MonitoringProps {
 }
 
 const PERIOD = Duration.minutes(5);
+/** A provider whose answers are mostly errors (including skips for a missing key) for 15 minutes is down. */
+const PROVIDER_ERROR_SHARE_PERCENT = 50;
+/** Webhook deliveries that gave up, as a share of finished deliveries, over 15 minutes. */
+const WEBHOOK_FAILURE_RATE_PERCENT = 25;
+/** Fewer outcomes than this in a period say nothing about a share (one failure of two is not an outage). */
+const MIN_OUTCOMES = 5;
+/** Throttled table requests per period that mean capacity, not a blip (the SDK retries a few itself). */
+const TABLE_THROTTLES = 10;
+/** Transaction conflicts per period, three periods in a row: one account's accepts and finishes contend. */
+const TRANSACTION_CONFLICTS = 25;
 /** Error share of a retrying function, in percent, over three periods in a row, that means a real outage. */
 const RETRYING_ERROR_RATE_PERCENT = 50;
 
@@ -63,10 +86,103 @@ export class Monitoring extends Construct {
     const deadLetterQueue = webhooks.queue.deadLetterQueue;
     const sum = { period: PERIOD, statistic: 'Sum' };
 
+    for (const provider of props.providers) {
+      const outcome = (name: string) =>
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'ProviderOutcome',
+          dimensionsMap: { provider, outcome: name },
+          ...sum,
+        });
+      this.addAlarm(
+        `Provider${alarmId(provider)}Errors`,
+        `More than ${PROVIDER_ERROR_SHARE_PERCENT}% of ${provider}'s steps were errors for 15 minutes: the provider ` +
+          'is down, refuses its key, is out of credits, or has no key configured (see the waterfall trace).',
+        new MathExpression({
+          expression: `IF(found + missed + rejected + errors >= ${MIN_OUTCOMES}, 100 * errors / (found + missed + rejected + errors), 0)`,
+          usingMetrics: {
+            found: outcome('found'),
+            missed: outcome('not_found'),
+            rejected: outcome('rejected'),
+            errors: outcome('error'),
+          },
+          period: PERIOD,
+          label: `${provider} error share (%)`,
+        }),
+        { threshold: PROVIDER_ERROR_SHARE_PERCENT, evaluationPeriods: 3 },
+      );
+      this.alarmOnAny(
+        `Provider${alarmId(provider)}CircuitOpen`,
+        `${provider}'s circuit breaker opened: it refused its key, ran out of credits, or failed on most calls; ` +
+          'it is skipped until its cool-down ends (npm run admin -- providers status; providers reset once fixed).',
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: CIRCUIT_OPENED_METRIC,
+          dimensionsMap: { provider },
+          ...sum,
+        }),
+      );
+    }
+    const oldestPending = new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: OLDEST_PENDING_METRIC,
+      statistic: 'Maximum',
+      period: PERIOD,
+    });
+    this.addAlarm(
+      'OldestPendingEnrichment',
+      'An enrichment has been pending longer than maxEnrichmentSeconds plus two sweeps: the recovery path is ' +
+        'not finishing it (see the sweep-pending and recover-enrichment logs).',
+      oldestPending,
+      { threshold: props.maxEnrichmentSeconds + 2 * SWEEP_SCHEDULE.toSeconds(), evaluationPeriods: 1 },
+    );
+    this.addAlarm(
+      'WebhookFailureRate',
+      `More than ${WEBHOOK_FAILURE_RATE_PERCENT}% of webhook deliveries gave up for 15 minutes (410 Gone is the ` +
+        "receiver's answer and does not count): receivers are failing, or delivery is broken.",
+      new MathExpression({
+        expression: `IF(delivered + failed >= ${MIN_OUTCOMES}, 100 * failed / (delivered + failed), 0)`,
+        usingMetrics: {
+          delivered: webhooks.metricAttempts('delivered'),
+          failed: webhooks.metricAttempts('failed'),
+        },
+        period: PERIOD,
+        label: 'webhook failure rate (%)',
+      }),
+      { threshold: WEBHOOK_FAILURE_RATE_PERCENT, evaluationPeriods: 3 },
+    );
+    const tableMetric = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: props.table.tableName },
+        ...sum,
+      });
+    this.addAlarm(
+      'TableThrottles',
+      'DynamoDB throttled requests to the table for 10 minutes: it is at its capacity limits.',
+      new MathExpression({
+        expression: 'reads + writes',
+        usingMetrics: {
+          reads: tableMetric('ReadThrottleEvents'),
+          writes: tableMetric('WriteThrottleEvents'),
+        },
+        period: PERIOD,
+        label: 'throttled requests',
+      }),
+      { threshold: TABLE_THROTTLES, evaluationPeriods: 2 },
+    );
+    this.addAlarm(
+      'TableTransactionConflicts',
+      'Transactions on the table collided for 15 minutes: one account accepts and finishes faster than its ' +
+        'account item can take (they are retried, but slow down and may fail).',
+      tableMetric('TransactionConflict'),
+      { threshold: TRANSACTION_CONFLICTS, evaluationPeriods: 3 },
+    );
     this.alarmOnAny(
-      'WebhookDeadLetters',
-      'Webhook deliveries are in the dead-letter queue: they failed for good; fix the cause, then redrive them.',
-      deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      'AuthorizerFailures',
+      "The authorizer failed to check API keys (not a refused key: those are the callers' 401s).",
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: AUTHORIZER_FAILURES_METRIC, ...sum }),
     );
     this.alarmOnAny(
       'ExecutionsFailed',
@@ -91,11 +207,10 @@ export class Monitoring extends Construct {
 
     for (const fn of props.functions) {
       const name = fn.handlerFile;
-      const id = name
-        .split('-')
-        .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-        .join('');
-      if (props.retryingFunctions.includes(fn)) {
+      const id = alarmId(name);
+      if (fn === props.authorizer) {
+        // Every refused API key is a Lambda error here (that is how API Gateway is told to answer 401).
+      } else if (props.retryingFunctions.includes(fn)) {
         this.addAlarm(
           `${id}ErrorRate`,
           `More than ${RETRYING_ERROR_RATE_PERCENT}% of ${name} invocations failed for 15 minutes: a provider ` +
@@ -135,7 +250,8 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
-          '## Waterfall\nEnrichments accepted by the API run the waterfall; every execution should succeed.',
+          '## Waterfall\nEnrichments accepted by the API run the waterfall; every execution should succeed, and every ' +
+          'enrichment finishes within maxEnrichmentSeconds.',
         width: 24,
         height: 2,
       }),
@@ -154,6 +270,23 @@ export class Monitoring extends Construct {
       ]),
       graph('Provider outcomes, all providers', [
         search('MetricName="ProviderOutcome"', "${PROP('Dim.provider')} ${PROP('Dim.outcome')}"),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Pending enrichments (sweeper, every 5 minutes)', [
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: PENDING_ENRICHMENTS_METRIC,
+          statistic: 'Maximum',
+          period: PERIOD,
+          label: 'pending',
+        }),
+      ]),
+      graph('Oldest pending enrichment (s)', [oldestPending.with({ label: 'age of the oldest' })]),
+      graph('Table throttles and transaction conflicts', [
+        tableMetric('ReadThrottleEvents').with({ label: 'read throttles' }),
+        tableMetric('WriteThrottleEvents').with({ label: 'write throttles' }),
+        tableMetric('TransactionConflict').with({ label: 'transaction conflicts' }),
       ]),
     );
     this.dashboard.addWidgets(
@@ -251,4 +384,12 @@ export class Monitoring extends Construct {
     this.alarms.push(alarm);
     return alarm;
   }
+}
+
+/** `provider-step` → `ProviderStep`, `peopledatalabs` → `Peopledatalabs`: an alarm id from a name. */
+function alarmId(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
 }

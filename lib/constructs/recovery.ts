@@ -15,7 +15,12 @@ import { Construct } from 'constructs';
 import { PENDING_INDEX } from '../../functions/adapters/dynamodb/keys';
 import { ENV } from '../../functions/config';
 import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
-import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
+import {
+  EnrichmentFunction,
+  FINISH_ACTIONS,
+  type EnrichmentTable,
+  type FunctionDefaults,
+} from './enrichment-function';
 
 export interface RecoveryProps {
   storage: EnrichmentTable;
@@ -53,7 +58,7 @@ export class Recovery extends Construct {
       timeout: Duration.seconds(30),
       environment,
     });
-    this.recoverFunction.bindTable(props.storage, 'readWrite');
+    this.recoverFunction.bindTable(props.storage, FINISH_ACTIONS);
     props.webhookQueue.grantSendMessages(this.recoverFunction);
 
     this.executionEndedRule = new Rule(this, 'ExecutionEnded', {
@@ -75,7 +80,8 @@ export class Recovery extends Construct {
       timeout: Duration.minutes(5),
       environment: { ...environment, [ENV.stateMachineArn]: props.stateMachine.stateMachineArn },
     });
-    this.sweepFunction.bindTable(props.storage, 'readWrite');
+    // Beyond a finish: a batch left half-way has its contacts read and written, its staged copies deleted.
+    this.sweepFunction.bindTable(props.storage, [...FINISH_ACTIONS, 'BatchGetItem', 'DeleteItem']);
     this.sweepFunction.bindIndex(props.storage, PENDING_INDEX.name);
     props.webhookQueue.grantSendMessages(this.sweepFunction);
     props.stateMachine.grantStartExecution(this.sweepFunction);

@@ -31,8 +31,10 @@ export class Storage extends Construct implements EnrichmentTable {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: true,
-      // `cdk destroy` leaves the table (balances, ledger, keys) in place; deleting it is a separate decision.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // `cdk destroy` leaves the table (balances, ledger, keys) in place; deleting it is a separate decision. A
+      // first deploy that rolls back deletes the table it just created (it holds nothing yet), rather than
+      // leaving an orphan that blocks the next attempt.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       // Sparse: only pending contacts carry its partition key, so the sweeper reads the backlog, not the table.
       globalSecondaryIndexes: [
         {

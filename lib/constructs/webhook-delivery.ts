@@ -39,7 +39,11 @@ const CONTRACT_MIN_SPAN_SECONDS = 24 * 60 * 60;
 const DELIVER_TIMEOUT = Duration.seconds(30);
 
 /** The outcomes the function logs for each attempt (`kind` of its `webhook attempt` log line). */
-export type WebhookAttemptOutcome = 'delivered' | 'retry' | 'failed' | 'skipped';
+/** Concurrent deliver invocations the queue may drive at most. */
+export const DELIVER_MAX_CONCURRENCY = 20;
+
+/** `failed`: gave up (attempts exhausted, refused target); `gone`: the receiver answered 410. */
+export type WebhookAttemptOutcome = 'delivered' | 'retry' | 'failed' | 'gone' | 'skipped';
 
 export class WebhookDelivery extends Construct {
   readonly queue: ResilientQueue;
@@ -82,13 +86,16 @@ export class WebhookDelivery extends Construct {
         ...(props.retrySchedule ? { [ENV.webhookRetrySchedule]: props.retrySchedule.join(',') } : {}),
       },
     });
-    this.deliverFunction.bindTable(props.storage, 'readWrite');
+    // A batch webhook reads the batch and its contacts.
+    this.deliverFunction.bindTable(props.storage, ['GetItem', 'UpdateItem', 'BatchGetItem']);
     // A delivery that can never succeed (410 Gone, a refused target) is dead-lettered at once by the function.
     this.queue.deadLetterQueue.grantSendMessages(this.deliverFunction);
     this.deliverFunction.addEventSource(
       new SqsEventSource(this.queue.queue, {
         batchSize: 10,
         reportBatchItemFailures: true,
+        // A burst of finishes must not take the account's whole Lambda concurrency to POST webhooks.
+        maxConcurrency: DELIVER_MAX_CONCURRENCY,
       }),
     );
 
@@ -99,7 +106,7 @@ export class WebhookDelivery extends Construct {
       metricNamespace: METRICS_NAMESPACE,
       metricName: 'WebhookAttempt',
       metricValue: '1',
-      dimensions: { outcome: '$.kind' },
+      dimensions: { outcome: '$.result' },
     });
   }
 

@@ -12,7 +12,12 @@ import { Construct } from 'constructs';
 import { ENV } from '../../functions/config';
 import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
 import { waterfallDefinition } from '../../statemachines/waterfall';
-import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
+import {
+  EnrichmentFunction,
+  FINISH_ACTIONS,
+  type EnrichmentTable,
+  type FunctionDefaults,
+} from './enrichment-function';
 
 export interface WorkflowProps {
   storage: EnrichmentTable;
@@ -22,6 +27,13 @@ export interface WorkflowProps {
   webhookQueue: IQueue;
   /** The bound on an enrichment: the state machine's timeout. */
   maxEnrichmentSeconds: number;
+  /** Provider traffic control and the results cache, as the provider step reads them. */
+  traffic: {
+    rateLimits: Record<string, { perSecond: number }>;
+    providerCooldownSeconds: number;
+    resultCacheDays: number;
+    resultCacheScope: string;
+  };
 }
 
 export class Workflow extends Construct {
@@ -59,10 +71,15 @@ export class Workflow extends Construct {
       environment: {
         [ENV.waterfall]: waterfallConfig,
         [ENV.providerSecretId]: this.providerSecret.secretArn,
+        [ENV.rateLimits]: JSON.stringify(props.traffic.rateLimits),
+        [ENV.providerCooldownSeconds]: String(props.traffic.providerCooldownSeconds),
+        [ENV.resultCacheDays]: String(props.traffic.resultCacheDays),
+        [ENV.resultCacheScope]: props.traffic.resultCacheScope,
       },
     });
-    // Reads the contact and appends its trace and results to the record (the workflow carries ids only).
-    this.providerStep.bindTable(props.storage, 'readWrite');
+    // Reads the contact and appends its trace and results to the record (the workflow carries ids only), keeps
+    // each provider's traffic item (rate limit, breaker) and writes verified finds to the results cache.
+    this.providerStep.bindTable(props.storage, ['GetItem', 'UpdateItem', 'BatchWriteItem']);
     // GetSecretValue alone: the function reads the value and never needs the secret's metadata.
     this.providerStep.addToRolePolicy(
       new PolicyStatement({
@@ -81,7 +98,7 @@ export class Workflow extends Construct {
         [ENV.webhookQueueUrl]: props.webhookQueue.queueUrl,
       },
     });
-    this.recordResult.bindTable(props.storage, 'readWrite');
+    this.recordResult.bindTable(props.storage, FINISH_ACTIONS);
     props.webhookQueue.grantSendMessages(this.recordResult);
 
     const logGroup = new LogGroup(this, 'Logs', {

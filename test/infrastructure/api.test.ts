@@ -47,13 +47,40 @@ describe('Construct: Api', () => {
 
   afterAll(() => synthesized.dispose());
 
-  it('creates a regional REST API and no account-wide API Gateway settings', () => {
-    // Assess
+  it("creates a regional REST API and the account's API Gateway logging role, kept when the stack goes", () => {
+    // Assess: without the account role, a stage with access logs fails to deploy in a fresh account.
     synthesized.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     synthesized.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
-    synthesized.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    synthesized.template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    synthesized.template.hasResource('AWS::ApiGateway::Account', {
+      DeletionPolicy: 'Retain',
+      Properties: { CloudWatchRoleArn: Match.anyValue() },
+    });
+    synthesized.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+      }),
+      ManagedPolicyArns: [
+        Match.objectLike({
+          'Fn::Join': Match.arrayWith([
+            Match.arrayWith([Match.stringLikeRegexp('AmazonAPIGatewayPushToCloudWatchLogs')]),
+          ]),
+        }),
+      ],
+    });
+  });
+
+  it('leaves the account role alone when the deployment says the account manages it', () => {
+    // Act
+    const managedElsewhere = synthesize({ context: { apiGatewayCloudWatchRole: 'false' } });
+    try {
+      // Assess
+      managedElsewhere.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    } finally {
+      managedElsewhere.dispose();
+    }
   });
 
   it('authorizes with a TOKEN authorizer on the Authorization header, caching answers for 60 s', () => {
@@ -78,7 +105,10 @@ describe('Construct: Api', () => {
     const expected = [
       { method: 'POST', path: 'async', fn: api.acceptFunction },
       { method: 'GET', path: '{id}', fn: api.getContactFunction },
+      { method: 'DELETE', path: '{id}', fn: api.eraseContactFunction },
       { method: 'GET', path: 'credits', fn: api.creditsFunction },
+      { method: 'POST', path: 'bulk', fn: api.acceptBatchFunction },
+      { method: 'GET', path: '{id}', fn: api.getBatchFunction },
       { method: 'GET', path: 'ledger', fn: api.ledgerFunction },
       { method: 'POST', path: 'resend', fn: api.resendWebhookFunction },
     ];

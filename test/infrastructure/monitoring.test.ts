@@ -62,16 +62,88 @@ describe('Construct: Monitoring', () => {
     });
   });
 
-  it('alarms on the first dead-lettered webhook', () => {
-    // Arrange
-    const dlq = synthesized.logicalId(synthesized.stack.webhooks.queue.deadLetterQueue);
+  function expressionAlarms(metricName: string): AlarmProperties[] {
+    return alarms.filter((alarm) =>
+      (alarm.Metrics ?? []).some((metric) => metric.MetricStat?.Metric.MetricName === metricName),
+    );
+  }
 
+  const configuredProviders = () => [
+    ...new Set(
+      Object.values(
+        synthesized.stack.node.tryGetContext('waterfall').order as Record<string, string[]>,
+      ).flat(),
+    ),
+  ];
+
+  it('alarms per provider on a majority of error outcomes (skips for a missing key included), never on one', () => {
     // Act
-    const matching = alarmsOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [dlq, 'QueueName'] });
+    const shares = expressionAlarms('ProviderOutcome');
+
+    // Assess
+    expect(shares).toHaveLength(configuredProviders().length);
+    for (const provider of configuredProviders()) {
+      const alarm = shares.find((candidate) => JSON.stringify(candidate.Metrics).includes(`"${provider}"`));
+      expect(alarm).toBeDefined();
+      expect(alarm!.Threshold).toBe(50);
+      expect(JSON.stringify(alarm!.Metrics)).toContain('IF(found + missed + rejected + errors >= 5');
+      expect(JSON.stringify(alarm!.Metrics)).toContain('"Value":"error"');
+    }
+  });
+
+  it('alarms per provider when its circuit breaker opens', () => {
+    // Act
+    const opened = alarms.filter((alarm) => alarm.MetricName === 'ProviderCircuitOpened');
+
+    // Assess
+    expect(opened.map((alarm) => JSON.stringify(alarm.Dimensions)).sort()).toEqual(
+      configuredProviders()
+        .map((provider) => JSON.stringify([{ Name: 'provider', Value: provider }]))
+        .sort(),
+    );
+  });
+
+  it('alarms when an enrichment stays pending past maxEnrichmentSeconds and two sweeps', () => {
+    // Act
+    const matching = alarms.filter((alarm) => alarm.MetricName === 'OldestPendingSeconds');
 
     // Assess
     expect(matching).toHaveLength(1);
-    expect(matching[0]!.Threshold).toBe(1);
+    expect(matching[0]!.Threshold).toBe(3600 + 600);
+  });
+
+  it('alarms on the webhook failure rate, not on dead-letter depth, and a 410 Gone does not count', () => {
+    // Act
+    const rate = expressionAlarms('WebhookAttempt');
+
+    // Assess
+    expect(rate).toHaveLength(1);
+    const outcomes = JSON.stringify(rate[0]!.Metrics);
+    expect(outcomes).toContain('"Value":"delivered"');
+    expect(outcomes).toContain('"Value":"failed"');
+    expect(outcomes).not.toContain('"Value":"gone"');
+    expect(alarmsOn('ApproximateNumberOfMessagesVisible')).toHaveLength(0);
+  });
+
+  it('alarms on table throttles and on transaction conflicts', () => {
+    // Arrange
+    const table = { Ref: synthesized.logicalId(synthesized.stack.storage.table) };
+
+    // Assess
+    expect(expressionAlarms('ReadThrottleEvents')).toHaveLength(1);
+    expect(JSON.stringify(expressionAlarms('WriteThrottleEvents')[0]!.Metrics)).toContain(
+      JSON.stringify(table),
+    );
+    expect(alarmsOn('TransactionConflict', table)).toHaveLength(1);
+  });
+
+  it('alarms on authorizer failures, never on the bad API keys it refuses', () => {
+    // Arrange
+    const authorizer = { Ref: synthesized.logicalId(synthesized.stack.api.authorizerFunction) };
+
+    // Assess
+    expect(alarmsOn('AuthorizerFailures')).toHaveLength(1);
+    expect(alarmsOn('Errors', authorizer)).toHaveLength(0);
   });
 
   it('alarms on failed, timed-out and aborted waterfall executions', () => {
@@ -108,7 +180,9 @@ describe('Construct: Monitoring', () => {
 
       // Assess
       expect(alarmsOn('Throttles', name)).toHaveLength(1);
-      if (fn === providerStep) {
+      if (fn === synthesized.stack.api.authorizerFunction) {
+        expect(alarmsOn('Errors', name)).toHaveLength(0);
+      } else if (fn === providerStep) {
         expect(alarmsOn('Errors', name)).toHaveLength(0);
         expect(errorRate).toHaveLength(1);
         expect(errorRate[0]!.Metrics).toEqual(
@@ -123,8 +197,23 @@ describe('Construct: Monitoring', () => {
   });
 
   it('has exactly the alarms above and no others', () => {
-    // Assess: 1 dead-letter + 3 executions + 1 API + 9 functions × (errors or error rate, throttles).
-    expect(alarms).toHaveLength(1 + 3 + 1 + 9 * 2);
+    // Arrange
+    const functions = synthesized.stack.node
+      .findAll()
+      .filter((construct) => construct instanceof EnrichmentFunction).length;
+
+    // Assess: 3 executions + 1 API + two per provider (error share, circuit) + oldest pending + webhook rate +
+    // 2 table + authorizer failures, and per function throttles and (but the authorizer's) errors or error rate.
+    expect(alarms).toHaveLength(
+      3 + 1 + 2 * configuredProviders().length + 1 + 1 + 2 + 1 + functions + (functions - 1),
+    );
+  });
+
+  it('graphs the pending backlog and the table', () => {
+    // Assess
+    expect(dashboardBody).toContain('PendingEnrichments');
+    expect(dashboardBody).toContain('OldestPendingSeconds');
+    expect(dashboardBody).toContain('TransactionConflict');
   });
 
   it('graphs the outcomes of every configured provider from the Powertools ProviderOutcome metric', () => {

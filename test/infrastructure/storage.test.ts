@@ -61,10 +61,10 @@ describe('Construct: Storage', () => {
     });
   });
 
-  it('retains the table when the stack is deleted or the table replaced', () => {
+  it('retains the table when the stack is deleted or the table replaced, but not after a failed first create', () => {
     // Assess
     synthesized.template.hasResource('AWS::DynamoDB::GlobalTable', {
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
   });

@@ -146,7 +146,7 @@ describe('Construct: WebhookDelivery', () => {
     expect(visibility).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
   });
 
-  it('feeds the deliver function from the queue with partial batch failures', () => {
+  it('feeds the deliver function from the queue with partial batch failures and bounded concurrency', () => {
     // Assess
     builtIn.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: {
@@ -156,6 +156,7 @@ describe('Construct: WebhookDelivery', () => {
         ],
       },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 20 },
     });
   });
 
@@ -196,7 +197,7 @@ describe('Construct: WebhookDelivery', () => {
         Match.objectLike({
           MetricNamespace: 'ContactEnrichment',
           MetricName: 'WebhookAttempt',
-          Dimensions: [{ Key: 'outcome', Value: '$.kind' }],
+          Dimensions: [{ Key: 'outcome', Value: '$.result' }],
         }),
       ],
     });

@@ -1,3 +1,5 @@
 /** Quiet structured logs during tests; a failing test prints what it needs itself. */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// Tests that are not about the results cache ask providers every time, whoever they enrich; cache tests turn it on.
+process.env.RESULT_CACHE_DAYS ??= '0';

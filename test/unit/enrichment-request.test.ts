@@ -4,6 +4,7 @@ import {
   parseEnrichmentRequest,
 } from '../../functions/domain/enrichment-request';
 import { ValidationError } from '../../functions/domain/errors';
+import { isAllowedAddressClass } from '../../functions/domain/network-address';
 
 describe('Function: normaliseDomain', () => {
   it.each([
@@ -81,5 +82,37 @@ describe('Function: parseEnrichmentRequest', () => {
     expect(parseEnrichmentRequest(local, { allowPrivateTargets: true }).webhook_url).toBe(local.webhook_url);
     expect(() => parseEnrichmentRequest(local, { allowPrivateTargets: false })).toThrow(ValidationError);
     expect(() => parseEnrichmentRequest(metadata, { allowPrivateTargets: true })).toThrow(ValidationError);
+  });
+});
+
+describe('Function: isAllowedAddressClass', () => {
+  it('never allows loopback where loopback is refused, even with private targets allowed (inside Lambda)', () => {
+    // Prepare
+    const lambda = { allowPrivateTargets: true, allowLoopbackTargets: false };
+
+    // Act & Assess
+    expect(isAllowedAddressClass('private', lambda)).toBe(true);
+    expect(isAllowedAddressClass('loopback', lambda)).toBe(false);
+    expect(isAllowedAddressClass('link_local', lambda)).toBe(false);
+    expect(isAllowedAddressClass('loopback', { allowPrivateTargets: true, allowLoopbackTargets: true })).toBe(
+      true,
+    );
+    expect(isAllowedAddressClass('public', { allowPrivateTargets: false })).toBe(true);
+  });
+
+  it('refuses a loopback webhook_url at POST under the Lambda policy', () => {
+    // Act & Assess
+    expect(() =>
+      parseEnrichmentRequest(
+        {
+          firstname: 'Jane',
+          lastname: 'Doe',
+          domain: 'acme.com',
+          enrichment_type: ['email'],
+          webhook_url: 'https://127.0.0.1:9001/2018-06-01/runtime/invocation/next',
+        },
+        { allowPrivateTargets: true, allowLoopbackTargets: false },
+      ),
+    ).toThrow(ValidationError);
   });
 });

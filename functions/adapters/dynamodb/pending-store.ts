@@ -15,6 +15,36 @@ export class DynamoPendingEnrichments implements PendingEnrichments {
     return pages.flat().sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
+  async backlog(): Promise<{ count: number; oldestCreatedAt: string | null }> {
+    const shards = await Promise.all(
+      Array.from({ length: PENDING_INDEX.shards }, (_, shard) => this.shardBacklog(`PENDING#${shard}`)),
+    );
+    const oldest = shards
+      .map((shard) => shard.oldest)
+      .filter((at): at is string => at !== null)
+      .sort()[0];
+    return { count: shards.reduce((sum, shard) => sum + shard.count, 0), oldestCreatedAt: oldest ?? null };
+  }
+
+  private async shardBacklog(shard: string): Promise<{ count: number; oldest: string | null }> {
+    const byShard = {
+      TableName: this.tableName,
+      IndexName: PENDING_INDEX.name,
+      KeyConditionExpression: '#shard = :shard',
+      ExpressionAttributeNames: { '#shard': PENDING_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':shard': shard },
+    };
+    const first = await this.db.send(new QueryCommand({ ...byShard, Limit: 1, ScanIndexForward: true }));
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...byShard, Select: 'COUNT', ExclusiveStartKey }));
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { count, oldest: (first.Items?.[0]?.[PENDING_INDEX.sortKey] as string | undefined) ?? null };
+  }
+
   private async queryShard(shard: string, before: string): Promise<PendingReference[]> {
     const found: PendingReference[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/account-admin-store';
+import { DynamoProviderTraffic } from '../../../functions/adapters/dynamodb/provider-traffic-store';
 import { runAdmin, UsageError } from '../../../functions/admin/cli';
 import type { AdminTarget } from '../../../functions/admin/target';
 import { authenticate } from '../../../functions/domain/authenticate';
@@ -236,5 +237,47 @@ describe('Command: npm run admin', () => {
     });
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(JSON.parse((missing as { stderr: string }).stderr)).toEqual({ error: 'No account NOPE.' });
+  });
+});
+
+describe('Command: npm run admin -- providers', () => {
+  let table: TestTable;
+  let target: AdminTarget;
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    target = {
+      tableName: table.tableName,
+      dynamoEndpoint: table.endpoint,
+      redriveWebhooks: async () => ({}),
+      recoverEnrichments: async () => ({}),
+    } as unknown as AdminTarget;
+  });
+  afterAll(() => table.drop());
+
+  it("prints each provider's breaker, and closes one on reset", async () => {
+    // Prepare: hunter refused its key.
+    await new DynamoProviderTraffic(table.db, table.tableName, { rateLimits: {}, cooldownSeconds: 300 }).open(
+      'hunter',
+      'bad_key',
+      Date.now(),
+    );
+
+    // Act
+    const before = (await runAdmin(['providers', 'status'], target)) as {
+      providers: Array<Record<string, unknown>>;
+    };
+    const reset = await runAdmin(['providers', 'reset', 'hunter'], target);
+
+    // Assess
+    expect(before.providers.find((p) => p.provider === 'hunter')).toMatchObject({
+      state: 'open',
+      reason: 'API key rejected',
+    });
+    expect(before.providers.find((p) => p.provider === 'prospeo')).toMatchObject({ state: 'closed' });
+    expect(reset).toMatchObject({ provider: 'hunter', state: 'closed', reason: null });
+    await expect(runAdmin(['providers', 'reset', 'nobody-knows'], target)).rejects.toThrow(
+      /unknown provider/,
+    );
   });
 });

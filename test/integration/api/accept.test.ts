@@ -164,6 +164,18 @@ describe('Handler: accept enrichment', () => {
         { code: 'payload_too_large' },
       ],
       [
+        'body over 16 KiB that is not JSON either',
+        { body: `{"firstname": "${'x'.repeat(17_000)}` },
+        400,
+        { code: 'invalid_json' },
+      ],
+      [
+        'body of megabytes, refused before it is parsed',
+        { body: `{"firstname": "${'x'.repeat(2 * 1024 * 1024)}` },
+        413,
+        { code: 'payload_too_large' },
+      ],
+      [
         'form content type',
         { body: JSON.stringify(valid), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
         415,

@@ -20,6 +20,7 @@ function finished(overrides: Partial<ContactRecord> = {}): ContactRecord {
     enrichment_type: ['email'],
     phone_country_codes: null,
     custom_json: '{}',
+    use_cache: null,
     created_at: NOW.toISOString(),
     finished_at: NOW.toISOString(),
     results: { email: null },

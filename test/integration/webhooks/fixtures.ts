@@ -59,6 +59,7 @@ export async function finishedContact(
     enrichment_type: ['email'],
     phone_country_codes: null,
     custom_json: JSON.stringify({ crm_id: 'c-42', tags: ['webhook'] }),
+    use_cache: null,
     created_at: createdAt,
     finished_at: null,
     results: null,

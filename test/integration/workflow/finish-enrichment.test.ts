@@ -74,6 +74,7 @@ describe('Class: FinishEnrichment', () => {
       enrichment_type: ['email', 'phone'],
       phone_country_codes: null,
       custom_json: '{}',
+      use_cache: null,
       created_at: frozen.now().toISOString(),
       finished_at: null,
       results: null,
@@ -172,7 +173,13 @@ describe('Class: FinishEnrichment', () => {
       at: frozen.now().toISOString(),
       responseStatus: 200,
       status: 'delivered',
-      delivery: { attempt: 1, at: frozen.now().toISOString(), response_status: 200, duration_ms: 5, error: null },
+      delivery: {
+        attempt: 1,
+        at: frozen.now().toISOString(),
+        response_status: 200,
+        duration_ms: 5,
+        error: null,
+      },
     });
 
     // Act
@@ -400,6 +407,26 @@ describe('Class: SweepPending', () => {
         detail: 'stopped: the workflow ended without finishing it',
       }),
     ]);
+  });
+
+  it('measures the pending backlog: how many, and the age of the oldest', async () => {
+    // Prepare
+    await product.product.sweeper.execute({ olderThanSeconds: 0 });
+    offsetSeconds = 800;
+    await product.product.sweeper.execute({ olderThanSeconds: 0 });
+    offsetSeconds = 0;
+    const first = await acceptOnly();
+    await acceptOnly();
+    offsetSeconds = 120;
+
+    // Act
+    const backlog = await product.product.sweeper.backlog();
+
+    // Assess
+    expect(backlog.count).toBe(2);
+    expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(119);
+    expect(backlog.oldestAgeSeconds).toBeLessThan(180);
+    expect((await record(first)).status).toBe('pending');
   });
 
   it('lists pending enrichments from the sparse index only: finished ones are not in it', async () => {
