@@ -1,11 +1,15 @@
 /**
- * ContactOut People by LinkedIn profile: the phones or personal emails ContactOut holds for one public LinkedIn
- * profile. `include_phone` and `email_type` ask for only what the step needs, so credits go to that alone.
- * Docs: https://api.contactout.com/#from-linkedin-profile (authentication: `token` header, see
- * https://api.contactout.com/#authentication)
+ * ContactOut Contact Info from LinkedIn profile: the phones or personal emails ContactOut holds for one public
+ * LinkedIn profile. `include_phone` and `email_type` ask for only what the step needs, so credits go to that
+ * alone (1 email credit if an email is found, 1 phone credit if a phone is).
+ * Docs: https://api.contactout.com/#from-linkedin-profile (Contact Info API, single; empty result
+ * `{"status_code": 404, "message": "Not Found"}`), authentication and rate limits: #authentication, error codes:
+ * #errors (400 bad credentials, 401 bad request, 403 out of credits or no access to the endpoint, 429 with
+ * `retry-after`).
  */
 import * as z from 'zod/mini';
-import { callProvider, endpoint, readAnswer } from './http';
+import { callProvider, endpoint, readAnswer, type StatusMeanings } from './http';
+import { requireInputs, type ProviderInputs } from './inputs';
 import {
   PermanentProviderError,
   type Provider,
@@ -15,6 +19,16 @@ import {
 
 export const CONTACTOUT_BASE_URL = 'https://api.contactout.com';
 export const CONTACTOUT_TYPES = ['phone', 'personal_email'] as const;
+export const CONTACTOUT_INPUTS: ProviderInputs = {
+  phone: [['linkedin_url']],
+  personal_email: [['linkedin_url']],
+};
+
+/** ContactOut's documented codes, which swap the usual meanings of 400 and 401. */
+const STATUSES: StatusMeanings = {
+  400: { kind: 'permanent', reason: 'API key rejected', refusal: 'bad_key' },
+  401: { kind: 'permanent', reason: 'request refused' },
+};
 
 const Strings = z.pipe(
   z.nullish(z.array(z.unknown())),
@@ -23,9 +37,15 @@ const Strings = z.pipe(
   ),
 );
 
+const Profile = z.object({ personal_email: Strings, phone: Strings });
+
 const Match = z.object({
-  profile: z.nullish(z.object({ personal_email: Strings, phone: Strings })),
+  status_code: z.nullish(z.number()),
+  // An empty result may come as an empty list rather than an empty profile.
+  profile: z.nullish(z.union([Profile, z.array(z.unknown())])),
 });
+
+const Refused = z.object({ message: z.nullish(z.string()) });
 
 export function createContactOutProvider(settings: ProviderSettings): Provider {
   const baseUrl = settings.baseUrl ?? CONTACTOUT_BASE_URL;
@@ -33,10 +53,7 @@ export function createContactOutProvider(settings: ProviderSettings): Provider {
     name: 'contactout',
     types: CONTACTOUT_TYPES,
     async find(contact, type, { signal }): Promise<ProviderAnswer> {
-      if (type !== 'phone' && type !== 'personal_email') {
-        throw new PermanentProviderError(`contactout: does not search ${type}`);
-      }
-      if (!contact.linkedin_url) throw new PermanentProviderError('contactout: needs a LinkedIn profile URL');
+      requireInputs('contactout', CONTACTOUT_INPUTS, type, contact);
       const wantsPhone = type === 'phone';
       const response = await callProvider({
         provider: 'contactout',
@@ -47,11 +64,19 @@ export function createContactOutProvider(settings: ProviderSettings): Provider {
         }),
         headers: { authorization: 'basic', token: settings.apiKey },
         signal,
-        // ContactOut answers 404 for a profile it does not know.
-        answerStatuses: [404],
+        statusMeanings: STATUSES,
+        // 404: a profile ContactOut does not know. 403: out of credits or no access, told apart by the message.
+        answerStatuses: [403, 404],
       });
-      if (response.status === 404) return { kind: 'not_found', detail: 'profile not found' };
-      const { profile } = readAnswer('contactout', Match, response.body);
+      if (response.status === 403) {
+        const { message } = readAnswer('contactout', Refused, response.body ?? {});
+        throw /credit/i.test(message ?? '')
+          ? new PermanentProviderError('contactout: out of credits', 'out_of_credits')
+          : new PermanentProviderError('contactout: no access to this endpoint', 'bad_key');
+      }
+      const match = response.status === 404 ? undefined : readAnswer('contactout', Match, response.body);
+      if (!match || match.status_code === 404) return { kind: 'not_found', detail: 'profile not found' };
+      const profile = Array.isArray(match.profile) ? undefined : match.profile;
 
       if (wantsPhone) {
         const phones = profile?.phone ?? [];

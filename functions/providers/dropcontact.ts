@@ -2,11 +2,16 @@
  * Dropcontact enrichment (asynchronous): `find` submits the contact and returns the request id to poll;
  * `poll` reads the result once Dropcontact has processed it. Dropcontact qualifies every email it returns as
  * `<local part>@<domain>`: only a person's own (`nominative`) or catch-all address on a company domain (`pro`)
- * is a professional email, never `generic@pro` such as contact@.
- * Docs: https://developer.dropcontact.com/ (authentication, Enrich API POST and GET, email qualification)
+ * is a professional email, never `generic@pro` such as contact@. Pay on success: a credit is taken only when
+ * a verified email is returned.
+ * Docs: https://developer.dropcontact.com/en/quickstart/ (submit and fetch), email qualification:
+ * https://developer.dropcontact.com/ , errors: https://developer.dropcontact.com/en/errors/ (`success: false`
+ * while processing, `error: true` with a `reason` on failures, 403 when credits do not cover the request),
+ * credits: https://developer.dropcontact.com/en/credits/, rate limits: https://developer.dropcontact.com/en/rate-limits/
  */
 import * as z from 'zod/mini';
-import { callProvider, endpoint, readAnswer } from './http';
+import { callProvider, endpoint, readAnswer, type StatusMeanings } from './http';
+import { requireInputs, type ProviderInputs } from './inputs';
 import {
   PermanentProviderError,
   type EmailVerdict,
@@ -17,14 +22,26 @@ import {
 
 export const DROPCONTACT_BASE_URL = 'https://api.dropcontact.com';
 export const DROPCONTACT_TYPES = ['email'] as const;
+export const DROPCONTACT_INPUTS: ProviderInputs = { email: [['domain'], ['company_name'], ['linkedin_url']] };
 
 /** Dropcontact's docs ask for about half a minute before the first read. */
 const DEFAULT_WAIT_SECONDS = 30;
 
-const Submitted = z.object({ success: z.boolean(), request_id: z.nullish(z.string()) });
+/** "If you don't have enough credits for all the records of the request, the whole request is refused with a 403." */
+const STATUSES: StatusMeanings = {
+  403: { kind: 'permanent', reason: 'out of credits', refusal: 'out_of_credits' },
+};
+
+const Submitted = z.object({
+  success: z.boolean(),
+  error: z.nullish(z.boolean()),
+  reason: z.nullish(z.string()),
+  request_id: z.nullish(z.string()),
+});
 
 const Result = z.object({
   success: z.boolean(),
+  error: z.nullish(z.boolean()),
   reason: z.nullish(z.string()),
   data: z.nullish(
     z.array(
@@ -45,14 +62,11 @@ const VERDICTS: Readonly<Record<string, EmailVerdict>> = {
 export function createDropcontactProvider(settings: ProviderSettings): Provider {
   const baseUrl = settings.baseUrl ?? DROPCONTACT_BASE_URL;
   const headers = { 'x-access-token': settings.apiKey };
-  const checkType = (type: string) => {
-    if (type !== 'email') throw new PermanentProviderError(`dropcontact: does not search ${type}`);
-  };
   return {
     name: 'dropcontact',
     types: DROPCONTACT_TYPES,
     async find(contact, type, { signal }): Promise<ProviderAnswer> {
-      checkType(type);
+      requireInputs('dropcontact', DROPCONTACT_INPUTS, type, contact);
       const person = {
         first_name: contact.firstname,
         last_name: contact.lastname,
@@ -67,23 +81,31 @@ export function createDropcontactProvider(settings: ProviderSettings): Provider 
         headers,
         body: { data: [person], siren: false, language: 'en' },
         signal,
+        statusMeanings: STATUSES,
       });
       const submitted = readAnswer('dropcontact', Submitted, response.body);
       if (!submitted.success || !submitted.request_id) {
-        throw new PermanentProviderError('dropcontact: the search was not accepted');
+        // Its reasons are fixed sentences ("Not enough credits", "Missing data in JSON"), never contact data.
+        const noCredits = /credit/i.test(submitted.reason ?? '');
+        throw new PermanentProviderError(
+          `dropcontact: ${noCredits ? 'out of credits' : 'the search was not accepted'}`,
+          noCredits ? 'out_of_credits' : undefined,
+        );
       }
       return { kind: 'pending', token: submitted.request_id, afterSeconds: DEFAULT_WAIT_SECONDS };
     },
 
-    async poll(token, type, { signal }): Promise<ProviderAnswer> {
-      checkType(type);
+    async poll(token, _type, { signal }): Promise<ProviderAnswer> {
       const response = await callProvider({
         provider: 'dropcontact',
         url: endpoint(baseUrl, `/v1/enrich/all/${encodeURIComponent(token)}`),
         headers,
         signal,
+        statusMeanings: STATUSES,
       });
       const result = readAnswer('dropcontact', Result, response.body);
+      // A failed request never turns into a result: asking again would only repeat the failure.
+      if (result.error === true) throw new PermanentProviderError('dropcontact: the search failed');
       if (!result.success) {
         // "Request not ready yet, try again in 30 seconds": the wait is in the sentence.
         const seconds = Number(/(\d+)\s*sec/i.exec(result.reason ?? '')?.[1] ?? DEFAULT_WAIT_SECONDS);

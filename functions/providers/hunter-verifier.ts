@@ -1,10 +1,11 @@
 /**
  * Hunter Email Verifier: judges an email another provider found without verifying it.
  * Docs: https://hunter.io/api-documentation/v2#email-verifier (202 "verification in progress" and 222
- * "verification failed" are documented under #errors; both are worth asking again).
+ * "verification failed" are documented under #errors; both are worth asking again; 451 is a person Hunter was
+ * asked not to process, about whom it will say nothing), rate limits: #rate-limit.
  */
 import * as z from 'zod/mini';
-import { HUNTER_BASE_URL, HUNTER_STATUSES, hunterVerdict } from './hunter';
+import { HUNTER_BASE_URL, HUNTER_STATUSES, HUNTER_WITHHELD, hunterVerdict } from './hunter';
 import { callProvider, endpoint, readAnswer } from './http';
 import { TransientProviderError, type EmailVerifier, type ProviderSettings } from './provider';
 
@@ -23,7 +24,11 @@ export function createHunterVerifier(settings: ProviderSettings): EmailVerifier 
         headers: { 'x-api-key': settings.apiKey },
         signal,
         statusMeanings: HUNTER_STATUSES,
+        answerStatuses: [HUNTER_WITHHELD],
       });
+      if (response.status === HUNTER_WITHHELD) {
+        return { verdict: 'unknown', detail: 'hunter withholds this person (personal-data restriction)' };
+      }
       if (response.status === 202) throw new TransientProviderError('hunter: verification still in progress');
       if (response.status === 222) throw new TransientProviderError('hunter: the mail server did not answer');
       const { data } = readAnswer('hunter', VerifierAnswer, response.body);

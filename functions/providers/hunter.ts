@@ -1,21 +1,35 @@
 /**
  * Hunter Email Finder: the most likely professional email of a person at a domain (or company), with Hunter's
- * own verification status when it has one.
- * Docs: https://hunter.io/api-documentation/v2#email-finder (errors: #errors, statuses:
- * https://help.hunter.io/en/articles/6103281-what-are-the-possible-verification-statuses-for-an-email)
+ * own verification status when it has one. Hunter counts a request only when it finds an email.
+ * Docs: https://hunter.io/api-documentation/v2#email-finder (parameters `linkedin_handle`, `max_duration`;
+ * errors: #errors, where 403 is the rate limit, 429 the used-up monthly quota and 451 a person Hunter was asked
+ * not to process; rate limits: #rate-limit), verification statuses:
+ * https://help.hunter.io/en/articles/6103281-what-are-the-possible-verification-statuses-for-an-email,
+ * what counts as a request: https://help.hunter.io/en/articles/1911617-what-is-a-request-and-how-it-is-counted
  */
 import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer, type StatusMeanings } from './http';
-import { PermanentProviderError, type EmailVerdict, type Provider, type ProviderSettings } from './provider';
+import { requireInputs, type ProviderInputs } from './inputs';
+import type { EmailVerdict, Provider, ProviderSettings } from './provider';
 
 export const HUNTER_BASE_URL = 'https://api.hunter.io';
 export const HUNTER_TYPES = ['email'] as const;
+export const HUNTER_INPUTS: ProviderInputs = { email: [['domain'], ['company_name']] };
 
 /** Hunter's documented departures from HTTP: 403 is its rate limit, 429 its used-up monthly quota. */
 export const HUNTER_STATUSES: StatusMeanings = {
   403: { kind: 'transient', reason: 'rate limited' },
-  429: { kind: 'permanent', reason: 'monthly quota used up' },
+  429: { kind: 'permanent', reason: 'monthly quota used up', refusal: 'out_of_credits' },
 };
+
+/** 451: Hunter was asked not to process this person's data; the answer for them is "nothing", not a failure. */
+export const HUNTER_WITHHELD = 451;
+
+/**
+ * Seconds Hunter may search before answering (its range is 3 to 20, default 10): long enough to find more,
+ * short enough to answer inside the provider step's 20 s call budget (`functions/composition.ts`).
+ */
+const MAX_DURATION_SECONDS = 15;
 
 /** Hunter's statuses in the waterfall's words; `webmail` and `disposable` say what the address is, not
  * whether it delivers, so the SMTP check decides for webmail and a throwaway address counts as invalid. */
@@ -35,6 +49,12 @@ export function hunterVerdict(status: string, smtpCheck?: boolean | null): Email
   }
 }
 
+/** The slug Hunter calls a LinkedIn handle: `https://www.linkedin.com/in/jane-doe` → `jane-doe`. */
+export function linkedinHandle(linkedinUrl: string | null | undefined): string | undefined {
+  const slug = /\/in\/([^/?#]+)/.exec(linkedinUrl ?? '')?.[1];
+  return slug ? decodeURIComponent(slug) : undefined;
+}
+
 const FinderAnswer = z.object({
   data: z.object({
     email: z.nullish(z.string()),
@@ -48,10 +68,7 @@ export function createHunterProvider(settings: ProviderSettings): Provider {
     name: 'hunter',
     types: HUNTER_TYPES,
     async find(contact, type, { signal }) {
-      if (type !== 'email') throw new PermanentProviderError(`hunter: does not search ${type}`);
-      if (!contact.domain && !contact.company_name) {
-        throw new PermanentProviderError('hunter: needs a domain or a company name');
-      }
+      requireInputs('hunter', HUNTER_INPUTS, type, contact);
       const response = await callProvider({
         provider: 'hunter',
         url: endpoint(baseUrl, '/v2/email-finder', {
@@ -60,11 +77,18 @@ export function createHunterProvider(settings: ProviderSettings): Provider {
           company: contact.domain ? null : contact.company_name,
           first_name: contact.firstname,
           last_name: contact.lastname,
+          linkedin_handle: linkedinHandle(contact.linkedin_url),
+          max_duration: String(MAX_DURATION_SECONDS),
         }),
         headers: { 'x-api-key': settings.apiKey },
         signal,
         statusMeanings: HUNTER_STATUSES,
+        answerStatuses: [404, HUNTER_WITHHELD],
       });
+      if (response.status === HUNTER_WITHHELD) {
+        return { kind: 'not_found', detail: 'withheld by Hunter (personal-data restriction)' };
+      }
+      if (response.status === 404) return { kind: 'not_found', detail: 'no email found' };
       const { data } = readAnswer('hunter', FinderAnswer, response.body);
       if (!data.email) return { kind: 'not_found', detail: 'no email found' };
       const status = data.verification?.status;

@@ -10,6 +10,7 @@ import {
   TransientProviderError,
   type EmailVerdict,
   type EmailVerifier,
+  type ProviderRefusal,
   type ProviderSettings,
 } from './provider';
 
@@ -29,6 +30,13 @@ const VERDICTS: Readonly<Record<string, EmailVerdict>> = {
   unknown: 'unknown',
 };
 
+/** Its error sentences ("Invalid API key", "Insufficient credits") in the breaker's words. */
+function refusalOf(error: string): ProviderRefusal | undefined {
+  if (/api key/i.test(error)) return 'bad_key';
+  if (/credit/i.test(error)) return 'out_of_credits';
+  return undefined;
+}
+
 export function createMillionVerifierVerifier(settings: ProviderSettings): EmailVerifier {
   const baseUrl = settings.baseUrl ?? MILLIONVERIFIER_BASE_URL;
   return {
@@ -46,11 +54,11 @@ export function createMillionVerifierVerifier(settings: ProviderSettings): Email
       });
       const verification = readAnswer('millionverifier', Verification, response.body);
       if (verification.error) {
-        // Its own words are fixed sentences ("Invalid API key", "Insufficient credits"), never the email.
+        // Its own words are fixed sentences, never the email.
         const message = `millionverifier: ${verification.error}`;
         throw /internal/i.test(verification.error)
           ? new TransientProviderError(message)
-          : new PermanentProviderError(message);
+          : new PermanentProviderError(message, refusalOf(verification.error));
       }
       return {
         verdict: VERDICTS[verification.result] ?? 'unknown',
