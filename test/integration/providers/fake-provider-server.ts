@@ -2,15 +2,20 @@
  * A local stand-in for a provider's API on 127.0.0.1: it answers the replies a test queues, in order, and
  * records every request the adapter sent so the test can check path, query, method, headers and body.
  * Below it, the scaffolding every adapter test shares: `useFakeProvider` starts the server and builds the
- * adapter, and the `it…` helpers declare the tests all adapters pass alike (failure table, timeout, refusal).
+ * adapter, the `it…` helpers declare tests adapters pass alike (failure table, timeout, refusal), and the
+ * `…Double` types describe a provider's documented answers for the contract suite (`contract.test.ts`).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EnrichmentType } from '../../../functions/domain/enrichment-request';
 import {
   PermanentProviderError,
   TransientProviderError,
   type ContactQuery,
+  type EmailVerdict,
+  type ProviderAnswer,
   type ProviderCall,
+  type ProviderRefusal,
 } from '../../../functions/providers/provider';
 
 export interface RecordedRequest {
@@ -22,8 +27,11 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** An HTTP answer: a status, a JSON body or raw text, headers. */
+export type HttpReply = { status: number; json?: unknown; text?: string; headers?: Record<string, string> };
+
 export type Reply =
-  | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
+  | HttpReply
   /** Never answers: the adapter's AbortSignal has to end the call. */
   | 'hang';
 
@@ -245,4 +253,73 @@ export function itRefusesWithoutCalling(
     expect(error).toBeInstanceOf(PermanentProviderError);
     expect(server().requests).toHaveLength(0);
   });
+}
+
+/** What a provider's double answers, and what the adapter must make of it. */
+export interface Exchange<T> {
+  reply: Reply;
+  answer: T;
+}
+
+/** A documented failure: the reply, and for an asynchronous provider whether it comes on submit, poll or both. */
+export interface Refusal {
+  reply: Reply;
+  on?: 'submit' | 'poll';
+  /** The refusal the adapter must report; by default the kind of refusal it stands for. */
+  refusal?: ProviderRefusal;
+}
+
+/** What every adapter must do with a documented answer it does not share with the others. */
+export type Expectation<T> =
+  | { answer: T }
+  | { error: ProviderErrorClass; refusal?: ProviderRefusal; retryAfter?: number; message?: string };
+
+export interface DocumentedCase<T> {
+  case: string;
+  reply: Reply;
+  expect: Expectation<T>;
+  /** The type asked about (providers; the first type by default), and for asynchronous ones where it comes. */
+  type?: EnrichmentType;
+  on?: 'submit' | 'poll';
+}
+
+/** The answers of a provider's API as its docs show them, field for field, for the contract suite. */
+interface DoubleBase<T> {
+  /** The API key as the adapter sent it (header or query parameter): the suite checks it arrives. */
+  key(request: RecordedRequest): string | undefined;
+  refusals: { badKey: Refusal; noCredits: Refusal };
+  rateLimited: {
+    /** A rate-limit answer carrying the provider's wait, built when the test runs (some waits are dates). */
+    withWait(): Reply;
+    seconds: number;
+    withoutWait: Reply;
+  };
+  serverError: Reply;
+  /** Further documented answers worth a test of their own. */
+  cases?: DocumentedCase<T>[];
+}
+
+export interface ProviderDouble extends DoubleBase<ProviderAnswer> {
+  /** Per type the provider answers: a documented find and a documented miss. */
+  answers: Partial<
+    Record<
+      EnrichmentType,
+      { found: Exchange<ProviderAnswer>; notFound: Exchange<ProviderAnswer>; submitted?: Reply }
+    >
+  >;
+  /** Asynchronous providers: the search id, the answer to a submitted search and to a read while it runs. */
+  async?: { token: string; submitted: Reply; running: Reply };
+}
+
+export type Verification = { verdict: EmailVerdict; detail?: string };
+
+export interface VerifierDouble extends DoubleBase<Verification> {
+  /** Documented verdicts, at least one of them `valid`. */
+  verdicts: Exchange<Verification>[];
+}
+
+/** A provider catalog name's doubles (`doubles/<name>.ts`): the finder's, the verifier's, or both. */
+export interface Doubles {
+  provider?: ProviderDouble;
+  verifier?: VerifierDouble;
 }

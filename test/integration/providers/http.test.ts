@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callProvider, endpoint, readAnswer } from '../../../functions/providers/http';
+import { callProvider, endpoint, parseReset, readAnswer } from '../../../functions/providers/http';
 import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
 import {
   failureOf,
@@ -71,21 +71,71 @@ describe('Function: callProvider', () => {
   });
 
   it.each([
-    [401, 'API key rejected'],
-    [403, 'access refused'],
-    [402, 'out of credits'],
-    [400, 'request refused'],
-    [404, 'request refused'],
-  ])('throws a PermanentProviderError on %i', async (status, reason) => {
+    [401, 'API key rejected', 'bad_key'],
+    [403, 'access refused', 'bad_key'],
+    [402, 'out of credits', 'out_of_credits'],
+    [400, 'request refused', undefined],
+    [404, 'request refused', undefined],
+  ])(
+    'throws a PermanentProviderError on %i, naming the refusal for the breaker',
+    async (status, reason, refusal) => {
+      // Prepare
+      server.reply({ status, json: { message: 'no' } });
+
+      // Act
+      const error = await failureOf(call());
+
+      // Assess
+      expect(error).toBeInstanceOf(PermanentProviderError);
+      expect(error.message).toBe(`acme: ${reason} (HTTP ${status})`);
+      expect((error as PermanentProviderError).refusal).toBe(refusal);
+    },
+  );
+
+  it.each([
+    [
+      'with the refusal it documents',
+      { kind: 'permanent', reason: 'out of credits', refusal: 'out_of_credits' },
+      'out_of_credits',
+    ],
+    [
+      'without HTTP’s refusal when it documents none',
+      { kind: 'permanent', reason: 'request refused' },
+      undefined,
+    ],
+  ] as const)('throws on a status the provider documents %s', async (_case, meaning, refusal) => {
     // Prepare
-    server.reply({ status, json: { message: 'no' } });
+    server.reply({ status: 401, json: {} });
 
     // Act
-    const error = await failureOf(call());
+    const error = await failureOf(call({ statusMeanings: { 401: meaning } }));
 
     // Assess
     expect(error).toBeInstanceOf(PermanentProviderError);
-    expect(error.message).toBe(`acme: ${reason} (HTTP ${status})`);
+    expect((error as PermanentProviderError).refusal).toBe(refusal);
+  });
+
+  it('reads the wait from a provider’s own reset header when there is no Retry-After', async () => {
+    // Prepare
+    server.reply({ status: 429, json: {}, headers: { 'x-minute-reset-seconds': '17' } });
+
+    // Act
+    const error = await failureOf(call({ retryAfterHeaders: ['x-minute-reset-seconds'] }));
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientProviderError);
+    expect(error).toMatchObject({ retryAfterSeconds: 17 });
+  });
+
+  it('prefers Retry-After to a provider’s own reset header', async () => {
+    // Prepare
+    server.reply({ status: 429, json: {}, headers: { 'retry-after': '3', 'x-minute-reset-seconds': '17' } });
+
+    // Act
+    const error = await failureOf(call({ retryAfterHeaders: ['x-minute-reset-seconds'] }));
+
+    // Assess
+    expect(error).toMatchObject({ retryAfterSeconds: 3 });
   });
 
   it('throws a TransientProviderError carrying Retry-After seconds on 429', async () => {
@@ -213,6 +263,29 @@ describe('Function: callProvider', () => {
 
     // Assess
     expect(error.message).not.toMatch(/secret-key|jane|127\.0\.0\.1/);
+  });
+});
+
+describe('Function: parseReset', () => {
+  const now = Date.parse('2026-05-01T12:00:00Z');
+
+  it.each([
+    ['delay seconds', '17', 17],
+    ['fractional seconds, rounded up', '1.2', 2],
+    ['epoch seconds', String(now / 1000 + 30), 30],
+    ['epoch milliseconds', String(now + 30_000), 30],
+    ['a UTC date without a zone', '2026-05-01 12:00:45', 45],
+    ['an ISO date', '2026-05-01T12:01:00Z', 60],
+    ['an HTTP date', 'Fri, 01 May 2026 12:00:10 GMT', 10],
+    ['a moment that has passed', '2026-05-01T11:00:00Z', 0],
+  ])('reads %s', (_case, value, seconds) => {
+    // Act & Assess
+    expect(parseReset(value, now)).toBe(seconds);
+  });
+
+  it.each([null, '', 'soon', '-5', '2026-05-01'])('reads nothing in %p', (value) => {
+    // Act & Assess
+    expect(parseReset(value, now)).toBeUndefined();
   });
 });
 

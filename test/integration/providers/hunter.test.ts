@@ -1,34 +1,18 @@
-import { createHunterProvider } from '../../../functions/providers/hunter';
+/**
+ * What only Hunter does: the Email Finder's query, the mapping of its verification statuses, and the Email
+ * Verifier's. Failures, refusals and misses are in the contract suite (`contract.test.ts`, `doubles/hunter.ts`).
+ */
+import { createHunterProvider, linkedinHandle } from '../../../functions/providers/hunter';
 import { createHunterVerifier } from '../../../functions/providers/hunter-verifier';
-import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
-import {
-  aCall,
-  aContact,
-  failureOf,
-  itClassifiesFailures,
-  itTimesOut,
-  useFakeProvider,
-} from './fake-provider-server';
-
-/** An Email Finder answer as documented, trimmed to the fields that matter here. */
-const finderAnswer = (email: string | null, status: string | null) => ({
-  data: {
-    first_name: 'Jane',
-    last_name: 'Doe',
-    email,
-    score: email ? 97 : null,
-    domain: 'acme.com',
-    verification: { date: status ? '2024-05-01' : null, status },
-  },
-  meta: { params: {} },
-});
+import { finderAnswer, verification } from './doubles/hunter';
+import { aCall, aContact, useFakeProvider } from './fake-provider-server';
 
 describe('Function: createHunterProvider', () => {
   const { server, adapter: hunter } = useFakeProvider((baseUrl) =>
     createHunterProvider({ apiKey: 'hunter-key', baseUrl }),
   );
 
-  it('asks the Email Finder by domain and name and returns the email with its verdict', async () => {
+  it('asks the Email Finder by domain, name and LinkedIn handle, with a bounded search time', async () => {
     // Prepare
     server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
 
@@ -44,20 +28,24 @@ describe('Function: createHunterProvider', () => {
       domain: 'acme.com',
       first_name: 'Jane',
       last_name: 'Doe',
+      linkedin_handle: 'janedoe',
+      max_duration: '15',
     });
     expect(request?.headers['x-api-key']).toBe('hunter-key');
   });
 
-  it('asks by company name when the contact has no domain', async () => {
+  it('asks by company name when the contact has no domain, and without a handle when it has no profile', async () => {
     // Prepare
     server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
 
     // Act
-    await hunter().find(aContact({ domain: null }), 'email', aCall());
+    await hunter().find(aContact({ domain: null, linkedin_url: null }), 'email', aCall());
 
     // Assess
-    expect(server().requests[0]?.query.get('company')).toBe('Acme');
-    expect(server().requests[0]?.query.has('domain')).toBe(false);
+    const query = server().requests[0]?.query;
+    expect(query?.get('company')).toBe('Acme');
+    expect(query?.has('domain')).toBe(false);
+    expect(query?.has('linkedin_handle')).toBe(false);
   });
 
   it.each([
@@ -85,61 +73,16 @@ describe('Function: createHunterProvider', () => {
     // Assess
     expect(answer).toEqual({ kind: 'email', email: 'jane.doe@acme.com' });
   });
+});
 
-  it('returns not_found when Hunter finds no email', async () => {
-    // Prepare
-    server().reply({ status: 200, json: finderAnswer(null, null) });
-
-    // Act
-    const answer = await hunter().find(aContact(), 'email', aCall());
-
-    // Assess
-    expect(answer).toEqual({ kind: 'not_found', detail: 'no email found' });
-  });
-
-  itClassifiesFailures(
-    server,
-    [
-      {
-        case: '401 (bad key)',
-        reply: { status: 401, json: { errors: [{ id: 'authentication_failed' }] } },
-        error: PermanentProviderError,
-      },
-      { case: '402 (no credits)', reply: { status: 402, json: {} }, error: PermanentProviderError },
-      {
-        case: '403 (Hunter’s rate limit)',
-        reply: { status: 403, json: {}, headers: { 'retry-after': '2' } },
-        error: TransientProviderError,
-        retryAfter: 2,
-      },
-      {
-        case: '429 (Hunter’s used-up monthly quota)',
-        reply: { status: 429, json: {}, headers: { 'retry-after': '60' } },
-        error: PermanentProviderError,
-      },
-      { case: '500', reply: { status: 500, text: 'oops' }, error: TransientProviderError },
-      { case: 'malformed JSON', reply: { status: 200, text: '{"data":' }, error: PermanentProviderError },
-      {
-        case: 'an unexpected shape',
-        reply: { status: 200, json: { data: { email: 42 } } },
-        error: PermanentProviderError,
-      },
-    ],
-    () => hunter().find(aContact(), 'email', aCall()),
-  );
-
-  itTimesOut(server, 'Hunter', (call) => hunter().find(aContact(), 'email', call));
-
-  it('refuses a type it does not search without calling Hunter', async () => {
-    // Prepare
-    server().reply({ status: 200, json: finderAnswer('jane.doe@acme.com', 'valid') });
-
-    // Act
-    const error = await failureOf(hunter().find(aContact(), 'phone', aCall()));
-
-    // Assess
-    expect(error).toBeInstanceOf(PermanentProviderError);
-    expect(server().requests).toHaveLength(0);
+describe('Function: linkedinHandle', () => {
+  it.each([
+    ['https://www.linkedin.com/in/jane-doe', 'jane-doe'],
+    ['https://www.linkedin.com/in/fran%C3%A7ois-grante', 'françois-grante'],
+    [null, undefined],
+  ])('reads the handle of %s as %s', (url, handle) => {
+    // Act & Assess
+    expect(linkedinHandle(url)).toBe(handle);
   });
 });
 
@@ -147,11 +90,6 @@ describe('Function: createHunterVerifier', () => {
   const { server, adapter: verifier } = useFakeProvider((baseUrl) =>
     createHunterVerifier({ apiKey: 'hunter-key', baseUrl }),
   );
-
-  const verification = (status: string, smtpCheck: boolean) => ({
-    data: { status, result: 'deliverable', score: 90, email: 'jane.doe@acme.com', smtp_check: smtpCheck },
-    meta: { params: { email: 'jane.doe@acme.com' } },
-  });
 
   it('asks the Email Verifier about the email and returns its verdict', async () => {
     // Prepare
@@ -183,27 +121,5 @@ describe('Function: createHunterVerifier', () => {
 
     // Assess
     expect(result.verdict).toBe(verdict);
-  });
-
-  it.each([202, 222])('throws a TransientProviderError while Hunter cannot conclude (%i)', async (status) => {
-    // Prepare
-    server().reply({ status, json: {} });
-
-    // Act
-    const error = await failureOf(verifier().verify('jane.doe@acme.com', aCall()));
-
-    // Assess
-    expect(error).toBeInstanceOf(TransientProviderError);
-  });
-
-  it('throws a PermanentProviderError when the key is rejected', async () => {
-    // Prepare
-    server().reply({ status: 401, json: {} });
-
-    // Act
-    const error = await failureOf(verifier().verify('jane.doe@acme.com', aCall()));
-
-    // Assess
-    expect(error).toBeInstanceOf(PermanentProviderError);
   });
 });

@@ -1,40 +1,18 @@
+/**
+ * What only People Data Labs does: the Person Enrichment query (profile, `required`, `min_likelihood`) and
+ * which phone or email it returns. Failures, refusals, misses and plans without contact data are in the
+ * contract suite (`contract.test.ts`, `doubles/peopledatalabs.ts`).
+ */
 import { createPeopleDataLabsProvider } from '../../../functions/providers/people-data-labs';
-import { PermanentProviderError, TransientProviderError } from '../../../functions/providers/provider';
-import {
-  aCall,
-  aContact,
-  itClassifiesFailures,
-  itRefusesWithoutCalling,
-  itTimesOut,
-  useFakeProvider,
-} from './fake-provider-server';
-
-const { server, adapter: pdl } = useFakeProvider((baseUrl) =>
-  createPeopleDataLabsProvider({ apiKey: 'pdl-key', baseUrl }),
-);
-
-/** A Person Enrichment match as documented: status, likelihood and the profile, trimmed to contact fields. */
-const match = (data: Record<string, unknown>) => ({
-  status: 200,
-  likelihood: 9,
-  data: {
-    id: 'qEnOZ5Oh0poWnQ1luFBfVw_0000',
-    full_name: 'jane doe',
-    mobile_phone: null,
-    phone_numbers: [],
-    personal_emails: [],
-    recommended_personal_email: null,
-    ...data,
-  },
-});
-
-const notFound = {
-  status: 404,
-  error: { type: 'not_found', message: 'No records were found matching your request' },
-};
+import { match } from './doubles/peopledatalabs';
+import { aCall, aContact, useFakeProvider } from './fake-provider-server';
 
 describe('Function: createPeopleDataLabsProvider', () => {
-  it('enriches by LinkedIn profile, requires phone numbers and returns the mobile first', async () => {
+  const { server, adapter: pdl } = useFakeProvider((baseUrl) =>
+    createPeopleDataLabsProvider({ apiKey: 'pdl-key', baseUrl }),
+  );
+
+  it('enriches by LinkedIn profile, requires phone numbers and a likelihood of 6, and returns the mobile first', async () => {
     // Prepare
     server().reply({
       status: 200,
@@ -58,6 +36,7 @@ describe('Function: createPeopleDataLabsProvider', () => {
       last_name: 'Doe',
       company: 'acme.com',
       required: 'phone_numbers',
+      min_likelihood: '6',
     });
     expect(request?.headers['x-api-key']).toBe('pdl-key');
   });
@@ -81,75 +60,31 @@ describe('Function: createPeopleDataLabsProvider', () => {
     expect(server().requests[0]?.query.get('company')).toBe('Acme');
   });
 
-  it('returns not_found on a 404', async () => {
+  it('returns the first personal email when PDL recommends none', async () => {
     // Prepare
-    server().reply({ status: 404, json: notFound });
+    server().reply({ status: 200, json: match({ personal_emails: ['jd@yahoo.com'] }) });
 
     // Act
-    const answer = await pdl().find(aContact(), 'phone', aCall());
+    const answer = await pdl().find(aContact(), 'personal_email', aCall());
 
     // Assess
-    expect(answer).toEqual({ kind: 'not_found', detail: 'no matching profile' });
+    expect(answer).toEqual({ kind: 'email', email: 'jd@yahoo.com' });
   });
+});
 
-  it('counts the `true` placeholders of plans without contact data as nothing found', async () => {
+describe('Function: createPeopleDataLabsProvider, with a minimum likelihood set', () => {
+  const { server, adapter: pdl } = useFakeProvider((baseUrl) =>
+    createPeopleDataLabsProvider({ apiKey: 'pdl-key', baseUrl, minLikelihood: 8 }),
+  );
+
+  it('asks for matches at least that likely', async () => {
     // Prepare
-    server().reply({ status: 200, json: match({ mobile_phone: true, phone_numbers: [true] }) });
+    server().reply({ status: 200, json: match({ mobile_phone: '+14155550134' }) });
 
     // Act
-    const answer = await pdl().find(aContact(), 'phone', aCall());
+    await pdl().find(aContact(), 'phone', aCall());
 
     // Assess
-    expect(answer).toEqual({ kind: 'not_found', detail: 'no phone on the profile' });
+    expect(server().requests[0]?.query.get('min_likelihood')).toBe('8');
   });
-
-  itClassifiesFailures(
-    server,
-    [
-      {
-        case: '401 (bad key)',
-        reply: {
-          status: 401,
-          json: { status: 401, error: { type: 'authentication_error', message: 'Invalid API Key' } },
-        },
-        error: PermanentProviderError,
-      },
-      {
-        case: '402 (out of credits)',
-        reply: {
-          status: 402,
-          json: { status: 402, error: { type: 'payment_required', message: 'out of credits' } },
-        },
-        error: PermanentProviderError,
-      },
-      {
-        case: '429 with Retry-After',
-        reply: {
-          status: 429,
-          json: { status: 429, error: { type: 'rate_limit_error' } },
-          headers: { 'retry-after': '60' },
-        },
-        error: TransientProviderError,
-        retryAfter: 60,
-      },
-      { case: '500', reply: { status: 500, json: {} }, error: TransientProviderError },
-      {
-        case: 'malformed JSON',
-        reply: { status: 200, text: '{"status": 200, "data": {' },
-        error: PermanentProviderError,
-      },
-      {
-        case: 'a match without data',
-        reply: { status: 200, json: { status: 200 } },
-        error: PermanentProviderError,
-      },
-    ],
-    () => pdl().find(aContact(), 'phone', aCall()),
-  );
-
-  itTimesOut(server, 'PDL', (call) => pdl().find(aContact(), 'phone', call));
-
-  itRefusesWithoutCalling(server, 'the work email type', 'PDL', () =>
-    pdl().find(aContact(), 'email', aCall()),
-  );
 });
