@@ -44,6 +44,8 @@ export interface LocalApiOptions {
     getContact: ApiHandler;
     eraseContact: ApiHandler;
     credits: ApiHandler;
+    acceptBatch: ApiHandler;
+    getBatch: ApiHandler;
     ledger: ApiHandler;
     resendWebhook: ApiHandler;
     /** GET /openapi.json, GET /docs and GET /docs/assets/{asset}, without an API key. */
@@ -115,6 +117,18 @@ export class LocalApi {
         resource: '/account/credits',
         pattern: /^\/account\/credits$/,
         handler: options.routes.credits,
+      },
+      {
+        method: 'POST',
+        resource: '/contacts/enrich/bulk',
+        pattern: /^\/contacts\/enrich\/bulk$/,
+        handler: options.routes.acceptBatch,
+      },
+      {
+        method: 'GET',
+        resource: '/batches/{id}',
+        pattern: /^\/batches\/([^/]+)$/,
+        handler: options.routes.getBatch,
       },
       {
         method: 'GET',

@@ -6,7 +6,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { WebhookMessage, WebhookQueue } from '../functions/domain/ports';
+import { webhookMessageBody } from '../functions/domain/batch';
+import type { QueuedWebhook, WebhookQueue } from '../functions/domain/ports';
 import type { DeadLetterRedrive, DeliveryQueue } from '../functions/domain/ports';
 
 export type QueueConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -75,8 +76,8 @@ export class LocalQueue implements WebhookQueue, DeliveryQueue, DeadLetterRedriv
     this.releaseIdleWaiters();
   }
 
-  async enqueue(message: WebhookMessage): Promise<void> {
-    this.send(JSON.stringify({ account_id: message.account_id, enrichment_id: message.enrichment_id }));
+  async enqueue(message: QueuedWebhook): Promise<void> {
+    this.send(webhookMessageBody(message));
   }
 
   /** SendMessage, with an optional DelaySeconds. */

@@ -17,15 +17,25 @@ export async function resumeUndeliveredWebhooks(
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#type = :contact AND #status = :finished AND webhook.#status = :pending',
+        FilterExpression:
+          '#type IN (:contact, :batch) AND #status = :finished AND webhook.#status = :pending',
         ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-        ExpressionAttributeValues: { ':contact': 'contact', ':finished': 'finished', ':pending': 'pending' },
+        ExpressionAttributeValues: {
+          ':contact': 'contact',
+          ':batch': 'batch',
+          ':finished': 'finished',
+          ':pending': 'pending',
+        },
         ConsistentRead: true,
         ExclusiveStartKey,
       }),
     );
-    for (const item of (page.Items ?? []) as ContactRecord[]) {
-      await webhooks.enqueue({ account_id: item.account_id, enrichment_id: item.enrichment_id });
+    for (const item of (page.Items ?? []) as Array<ContactRecord & { type: string; batch_id?: string }>) {
+      await webhooks.enqueue(
+        item.type === 'batch'
+          ? { kind: 'batch', account_id: item.account_id, batch_id: item.batch_id! }
+          : { account_id: item.account_id, enrichment_id: item.enrichment_id },
+      );
       resumed += 1;
     }
     ExclusiveStartKey = page.LastEvaluatedKey;

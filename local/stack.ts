@@ -15,6 +15,7 @@ import { maxAttempts, retryScheduleFrom } from '../functions/domain/retry-schedu
 import type { Resolver } from '../functions/adapters/webhooks/target-guard';
 import { redriveWebhooks } from '../functions/domain/redrive-webhooks';
 import { ApiError } from '../functions/domain/errors';
+import { isBatchWebhook } from '../functions/domain/batch';
 import { LocalApi } from './api-gateway';
 import { composeLocalProduct, composeWebhookDelivery, type LocalProduct } from './compose';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -150,7 +151,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               ? ` (${outcome.responseStatus})`
               : '';
         const attempt = 'attempt' in outcome ? `attempt ${outcome.attempt} ` : '';
-        log(`${short(message.enrichment_id)} webhook ${attempt}${outcome.kind}${detail}`);
+        const about = isBatchWebhook(message)
+          ? `batch ${short(message.batch_id)}`
+          : short(message.enrichment_id);
+        log(`${about} webhook ${attempt}${outcome.kind}${detail}`);
       },
     });
     queue.start(delivery);
@@ -181,6 +185,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         getContact: product.handlers.getContact,
         eraseContact: product.handlers.eraseContact,
         credits: product.handlers.credits,
+        acceptBatch: product.handlers.acceptBatch,
+        getBatch: product.handlers.getBatch,
         ledger: product.handlers.ledger,
         resendWebhook: product.handlers.resendWebhook,
         apiReference: product.handlers.apiReference,
@@ -199,7 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           product.sweeper.execute({ olderThanSeconds: Number(url.searchParams.get('older_than') ?? 300) }),
       },
       onRequest: ({ method, path, status, ms }) => {
-        if (path.startsWith('/contacts') || path.startsWith('/account'))
+        if (path.startsWith('/contacts') || path.startsWith('/account') || path.startsWith('/batches'))
           log(`${method} ${path} ${status} ${ms} ms`);
       },
     });

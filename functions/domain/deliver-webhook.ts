@@ -18,12 +18,15 @@
  *  6. Record the attempt on the contact record: attempts, last attempt time and status, webhook status, and
  *     an entry in its delivery log (attempt number, time, response status, duration, error).
  */
+import { isBatchWebhook, toBatchWebhookBody } from './batch';
 import type { Clock } from './clock';
 import { toWebhookBody } from './contact';
 import type {
   AccountReader,
+  BatchWebhookMessage,
+  BatchWebhookRepository,
+  QueuedWebhook,
   SendOutcome,
-  WebhookMessage,
   WebhookRepository,
   WebhookTransport,
 } from './ports';
@@ -38,10 +41,12 @@ export interface DeliverWebhookDependencies {
   clock: Clock;
   schedule: RetrySchedule;
   random?: () => number;
+  /** Batches, for batch webhooks (`kind: "batch"` messages). */
+  batches?: BatchWebhookRepository;
 }
 
 export interface DeliveryCommand {
-  message: WebhookMessage;
+  message: QueuedWebhook;
   attempt: number;
 }
 
@@ -75,6 +80,7 @@ export class DeliverWebhook {
   constructor(private readonly deps: DeliverWebhookDependencies) {}
 
   async execute({ message, attempt }: DeliveryCommand): Promise<DeliveryOutcome> {
+    if (isBatchWebhook(message)) return this.deliverBatch(message, attempt);
     const { webhooks, accounts, sender, clock } = this.deps;
     const record = await webhooks.getContact(message.account_id, message.enrichment_id);
     if (!record) return { kind: 'skipped', reason: 'missing' };
@@ -106,6 +112,37 @@ export class DeliverWebhook {
         duration_ms: durationMs,
         error: sent.kind === 'response' ? null : describe(sent),
       },
+    });
+    return outcome;
+  }
+
+  /**
+   * A finished batch's webhook, as steps 1 to 6 for a contact: the body is GET /batches/{id} of the finished
+   * batch with each contact as at its finish, `webhook-id` is `msg_<batch_id>`, the attempt is recorded on the
+   * batch.
+   */
+  private async deliverBatch(message: BatchWebhookMessage, attempt: number): Promise<DeliveryOutcome> {
+    const { batches, accounts, sender, clock } = this.deps;
+    const batch = await batches?.getBatch(message.account_id, message.batch_id);
+    if (!batches || !batch) return { kind: 'skipped', reason: 'missing' };
+    const webhook = batch.webhook;
+    if (!webhook) return { kind: 'skipped', reason: 'no_webhook' };
+    if (batch.status !== 'finished') return { kind: 'skipped', reason: 'not_finished' };
+    if (webhook.status === 'delivered') return { kind: 'skipped', reason: 'already_delivered' };
+
+    const account = await accounts.getAccount(message.account_id);
+    if (!account) return { kind: 'skipped', reason: 'missing' };
+
+    const at = clock.now();
+    const body = toBatchWebhookBody(batch, await batches.getMembers(batch));
+    const signature = signWebhook(account.webhook_secret, message.batch_id, body, at);
+    const sent = await sender.send({ url: webhook.url, body, headers: { ...signature } });
+
+    const outcome = this.judge(sent, attempt, at);
+    await batches.recordBatchWebhookAttempt(message.account_id, message.batch_id, {
+      at: at.toISOString(),
+      responseStatus: sent.kind === 'response' ? sent.status : null,
+      status: outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'pending' : 'failed',
     });
     return outcome;
   }

@@ -15,6 +15,7 @@
  *     pending to finished, charge, release, append the ledger entries. A replay or a lost race changes nothing.
  *  5. Hand the webhook, when one was given, to the delivery queue (again on a replay whose first run may have
  *     stopped before it, as long as no delivery has been attempted).
+ *  6. A contact of a batch is ticked off its batch, which finishes with its last contact (FinishBatch).
  */
 import type { Clock } from './clock';
 import type { ContactRecord, Results, WaterfallStep } from './contact';
@@ -22,12 +23,15 @@ import { settle, type PriceList } from './credits';
 import type { EnrichmentType } from './enrichment-request';
 import type { FinishOutcome, FinishRepository, WebhookQueue } from './ports';
 import type { FinishCommand } from './waterfall-state';
+import type { FinishBatch } from './finish-batch';
 
 export interface FinishEnrichmentDependencies {
   finishes: FinishRepository;
   webhooks: WebhookQueue;
   clock: Clock;
   prices: PriceList;
+  /** Finishes the batch of a batch contact (POST /contacts/enrich/bulk). */
+  batches?: Pick<FinishBatch, 'contactFinished'>;
 }
 
 export interface FinishReport {
@@ -82,6 +86,7 @@ export class FinishEnrichment {
       });
     }
     await this.handOverWebhook(outcome);
+    await this.deps.batches?.contactFinished(outcome.record, { replay: record.status === 'finished' });
     return { status: outcome.kind, credits_used: outcome.record.credits_used };
   }
 

@@ -136,8 +136,6 @@ export interface BatchWebhookMessage {
   kind: 'batch';
   account_id: string;
   batch_id: string;
-  /** Never set: lets code that reads an enrichment's message read any message. */
-  enrichment_id?: never;
 }
 
 export type QueuedWebhook = WebhookMessage | BatchWebhookMessage;

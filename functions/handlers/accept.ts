@@ -10,7 +10,7 @@ import { logger } from './observability';
  * The path prefix the client used before the resource path: the stage (`/v1`) on the execute-api URL, nothing
  * behind a custom domain or the local stack. It keeps Location resolvable against the URL the client called.
  */
-function basePathOf(event: APIGatewayProxyEvent): string {
+export function basePathOf(event: APIGatewayProxyEvent): string {
   const full = event.requestContext?.path ?? event.path;
   return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
 }

@@ -8,6 +8,8 @@ export const HANDLER_FILES = [
   'get-contact',
   'erase-contact',
   'credits',
+  'accept-batch',
+  'get-batch',
   'ledger',
   'resend-webhook',
   'api-reference',

@@ -1,7 +1,8 @@
 /**
  * An AWS WAF web ACL in front of the API stage, for what API Gateway cannot do itself: REST APIs accept bodies
  * up to 10 MB, and their throttling is shared by all callers. Two rules, both answering with the contract's
- * error body: bodies over 16 KiB get 413, and one IP address sending too much gets 429.
+ * error body: bodies over 16 KiB get 413 (except on the bulk route, whose 1 MiB WAF cannot measure: its function
+ * checks it), and one IP address sending too much gets 429.
  */
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -13,6 +14,8 @@ export interface ApiFirewallProps {
   stage: Stage;
   /** Requests one IP address may send per five minutes. */
   rateLimitPerIp: number;
+  /** The route whose bodies may exceed 16 KiB (its function checks its own limit). */
+  largeBodyPath: string;
 }
 
 const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
@@ -51,12 +54,30 @@ export class ApiFirewall extends Construct {
           },
           visibilityConfig: visibility('BodyOverLimit'),
           statement: {
-            sizeConstraintStatement: {
-              // WAF inspects the first 16 KiB of an API Gateway body; a longer body is "oversize" and matches.
-              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
-              comparisonOperator: 'GT',
-              size: MAX_BODY_BYTES,
-              textTransformations: [{ priority: 0, type: 'NONE' }],
+            andStatement: {
+              statements: [
+                {
+                  sizeConstraintStatement: {
+                    // WAF inspects the first 16 KiB of an API Gateway body; a longer body is "oversize" and matches.
+                    fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+                    comparisonOperator: 'GT',
+                    size: MAX_BODY_BYTES,
+                    textTransformations: [{ priority: 0, type: 'NONE' }],
+                  },
+                },
+                {
+                  notStatement: {
+                    statement: {
+                      byteMatchStatement: {
+                        fieldToMatch: { uriPath: {} },
+                        positionalConstraint: 'ENDS_WITH',
+                        searchString: props.largeBodyPath,
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                  },
+                },
+              ],
             },
           },
         },

@@ -49,15 +49,26 @@ describe('Construct: ApiFirewall', () => {
     );
   });
 
-  it('answers a body over 16 KiB with 413 and the payload_too_large body', () => {
+  it('answers a body over 16 KiB with 413 and the payload_too_large body, except on the bulk route', () => {
     // Act
     const bodyRule = rule('BodyOverLimit');
 
     // Assess
-    expect(bodyRule.Statement.SizeConstraintStatement).toMatchObject({
+    const [size, notBulk] = bodyRule.Statement.AndStatement!.Statements as Array<Record<string, unknown>>;
+    expect(size!.SizeConstraintStatement).toMatchObject({
       FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
       ComparisonOperator: 'GT',
       Size: MAX_BODY_BYTES,
+    });
+    expect(notBulk!.NotStatement).toEqual({
+      Statement: {
+        ByteMatchStatement: {
+          FieldToMatch: { UriPath: {} },
+          PositionalConstraint: 'ENDS_WITH',
+          SearchString: '/contacts/enrich/bulk',
+          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+        },
+      },
     });
     expect(bodyRule.Action.Block.CustomResponse.ResponseCode).toBe(413);
     expect(blockedBody('BodyOverLimit').code).toBe('payload_too_large');

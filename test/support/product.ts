@@ -2,15 +2,24 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { newApiKey, newWebhookSecret, type Account } from '../../functions/domain/accounts';
 import { newId } from '../../functions/domain/ids';
-import type { WebhookMessage, WebhookQueue } from '../../functions/domain/ports';
+import { isBatchWebhook } from '../../functions/domain/batch';
+import type {
+  BatchWebhookMessage,
+  QueuedWebhook,
+  WebhookMessage,
+  WebhookQueue,
+} from '../../functions/domain/ports';
 import { composeLocalProduct, type LocalProduct, type LocalProductOptions } from '../../local/compose';
 import { apiEvent, lambdaContext } from './api-events';
 import { createTestTable, type TestTable } from './dynamo';
 
 export class RecordingWebhookQueue implements WebhookQueue {
   readonly messages: WebhookMessage[] = [];
-  async enqueue(message: WebhookMessage): Promise<void> {
-    this.messages.push(message);
+  /** Batch webhooks (`kind: "batch"`), apart from the enrichments' ones. */
+  readonly batchMessages: BatchWebhookMessage[] = [];
+  async enqueue(message: QueuedWebhook): Promise<void> {
+    if (isBatchWebhook(message)) this.batchMessages.push(message);
+    else this.messages.push(message);
   }
 }
 
@@ -29,6 +38,14 @@ export interface TestProduct {
   ): Promise<TestAccount>;
   post(accountId: string, body: unknown, headers?: Record<string, string>): Promise<APIGatewayProxyResult>;
   get(accountId: string, enrichmentId: string): Promise<APIGatewayProxyResult>;
+  /** POST /contacts/enrich/bulk. */
+  postBatch(
+    accountId: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<APIGatewayProxyResult>;
+  /** GET /batches/{id}. */
+  getBatch(accountId: string, batchId: string): Promise<APIGatewayProxyResult>;
   credits(accountId: string): Promise<{ balance: number; reserved: number; available: number }>;
   close(): Promise<void>;
 }
@@ -84,6 +101,31 @@ export async function createTestProduct(
           path: `/contacts/${enrichmentId}`,
           resource: '/contacts/{id}',
           pathParameters: { id: enrichmentId },
+          accountId,
+        }),
+        lambdaContext,
+      );
+    },
+    postBatch(accountId, body, headers = {}) {
+      return product.handlers.acceptBatch(
+        apiEvent({
+          method: 'POST',
+          path: '/contacts/enrich/bulk',
+          resource: '/contacts/enrich/bulk',
+          accountId,
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+        lambdaContext,
+      );
+    },
+    getBatch(accountId, batchId) {
+      return product.handlers.getBatch(
+        apiEvent({
+          method: 'GET',
+          path: `/batches/${batchId}`,
+          resource: '/batches/{id}',
+          pathParameters: { id: batchId },
           accountId,
         }),
         lambdaContext,

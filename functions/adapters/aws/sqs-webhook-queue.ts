@@ -10,7 +10,8 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { WebhookMessage, WebhookQueue } from '../../domain/ports';
+import { webhookMessageBody } from '../../domain/batch';
+import type { QueuedWebhook, WebhookQueue } from '../../domain/ports';
 import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports';
 
 /** SQS refuses a visibility timeout above 12 hours. */
@@ -25,10 +26,9 @@ export class SqsWebhookQueue implements WebhookQueue, DeliveryQueue, DeadLetterR
     private readonly deadLetterQueueUrl?: string,
   ) {}
 
-  async enqueue(message: WebhookMessage): Promise<void> {
-    const body: WebhookMessage = { account_id: message.account_id, enrichment_id: message.enrichment_id };
+  async enqueue(message: QueuedWebhook): Promise<void> {
     await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body) }),
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: webhookMessageBody(message) }),
     );
   }
 

@@ -11,6 +11,7 @@
  * | contact     | ACCOUNT#<account>  | CONTACT#<enrichment_id>     |
  * | ledger      | ACCOUNT#<account>  | LEDGER#<at>#<enrichment_id>#<kind> or LEDGER#<at>#GRANT#<id> |
  * | idempotency | ACCOUNT#<account>  | IDEMPOTENCY#<sha256(key)>   |
+ * | batch       | ACCOUNT#<account>  | BATCH#<batch_id>, BATCH#<batch_id>#SHARD#<n>, BATCH#<batch_id>#STAGED#<n> |
  */
 export const keys = {
   account: (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: '#ACCOUNT' }),
@@ -31,6 +32,16 @@ export const keys = {
   idempotency: (accountId: string, keyHash: string) => ({
     PK: `ACCOUNT#${accountId}`,
     SK: `IDEMPOTENCY#${keyHash}`,
+  }),
+  /** A batch; beside it its completion shards, and its staged contacts while it is being accepted. */
+  batch: (accountId: string, batchId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: `BATCH#${batchId}` }),
+  batchShard: (accountId: string, batchId: string, shard: number) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `BATCH#${batchId}#SHARD#${shard}`,
+  }),
+  batchStaged: (accountId: string, batchId: string, part: number) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `BATCH#${batchId}#STAGED#${part}`,
   }),
 };
 
@@ -61,4 +72,12 @@ export function pendingShardOf(enrichmentId: string): string {
   let hash = 0;
   for (const char of enrichmentId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return `PENDING#${hash % PENDING_INDEX.shards}`;
+}
+
+/**
+ * The pending index's shard of a batch: batches have shards of their own (`PENDING#BATCH#0…7`), so the
+ * enrichments' sweep and backlog never see them.
+ */
+export function pendingBatchShardOf(batchId: string): string {
+  return `PENDING#BATCH#${pendingShardOf(batchId).slice('PENDING#'.length)}`;
 }

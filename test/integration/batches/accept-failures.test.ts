@@ -1,0 +1,201 @@
+/**
+ * A batch accept that stops half-way, at each point of its course (README "Bulk enrichment"): before its commit
+ * nothing exists; from the commit on, the sweeper or an Idempotency-Key replay carries it out, so every planned
+ * contact is written once, run once and finished, the batch finishes with one webhook, and the ledger sums.
+ */
+import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
+import { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store';
+import { AcceptBatch } from '../../../functions/domain/accept-batch';
+import { PriceList } from '../../../functions/domain/credits';
+import type { BatchAcceptRepository, WorkflowStarter } from '../../../functions/domain/ports';
+import { itemsOfAccount } from '../../support/dynamo';
+import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
+
+class Stopped extends Error {
+  constructor(where: string) {
+    super(`the accept function stopped at ${where}`);
+  }
+}
+
+/** Where the accept stops: the `call`-th call of `method`, before or after it reached DynamoDB or Step Functions. */
+interface StopPoint {
+  method: keyof BatchAcceptRepository | 'start';
+  call: number;
+  when: 'before' | 'after';
+}
+
+const POINTS: Array<[string, StopPoint]> = [
+  ['the commit, after it was applied', { method: 'commitBatch', call: 1, when: 'after' }],
+  ['the first contact write', { method: 'putContact', call: 1, when: 'before' }],
+  ['the fourth contact write, three being written', { method: 'putContact', call: 4, when: 'before' }],
+  ['the last contact write, after it was applied', { method: 'putContact', call: 12, when: 'after' }],
+  ['the accepted mark', { method: 'markAccepted', call: 1, when: 'before' }],
+  ['the accepted mark, after it was applied', { method: 'markAccepted', call: 1, when: 'after' }],
+  ['the first workflow start', { method: 'start', call: 1, when: 'before' }],
+  ['the sixth workflow start, five being started', { method: 'start', call: 6, when: 'before' }],
+];
+
+const CONTACTS = 12;
+const body = {
+  contacts: Array.from({ length: CONTACTS }, (_, i) => ({
+    firstname: 'Jane',
+    lastname: i % 4 === 1 ? `Nobody${i}` : `Doe${i}`,
+    domain: 'acme.com',
+    enrichment_type: ['email'],
+    custom: { row: i },
+  })),
+  webhook_url: 'https://hooks.example.com/batch',
+  custom: { job: 'import' },
+};
+/** Contacts whose lastname starts with "nobody" find nothing: 9 of the 12 are charged a credit. */
+const CHARGED = 9;
+
+describe('Class: AcceptBatch stopping half-way', () => {
+  let product: TestProduct;
+
+  beforeAll(async () => {
+    product = await createTestProduct();
+  });
+  afterAll(() => product.close());
+
+  /** An accept whose function "dies" at `point`: the call there throws, and nothing after it runs. */
+  function acceptStoppingAt(point: StopPoint): AcceptBatch {
+    const { runtime, workflow } = product.product;
+    const calls: Record<string, number> = {};
+    let dead = false;
+    async function reach<T>(method: string, proceed: () => Promise<T>): Promise<T> {
+      // Once it has stopped, nothing more of it reaches anything (calls in flight included).
+      if (dead) throw new Stopped(method);
+      calls[method] = (calls[method] ?? 0) + 1;
+      const here = point.method === method && calls[method] === point.call;
+      if (here) dead = point.when === 'before';
+      if (dead) throw new Stopped(method);
+      const result = await proceed();
+      if (here) dead = true;
+      if (dead) throw new Stopped(method);
+      return result;
+    }
+    const store = new DynamoBatchStore(product.table.db, product.table.tableName, 90);
+    const batches = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          reach(String(name), () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      },
+    });
+    const starter: WorkflowStarter = { start: (input) => reach('start', () => workflow.start(input)) };
+    return new AcceptBatch({
+      accounts: new DynamoAccountStore(product.table.db, product.table.tableName),
+      batches,
+      workflow: starter,
+      clock: runtime.clock,
+      targetPolicy: { allowPrivateTargets: true },
+      prices: new PriceList(runtime.config.waterfall),
+    });
+  }
+
+  async function expectCarriedOut(account: TestAccount, batchId: string) {
+    const view = JSON.parse((await product.getBatch(account.accountId, batchId)).body) as {
+      status: string;
+      counts: Record<string, number>;
+      credits_used: number;
+      custom: unknown;
+      contacts: Array<{ lastname: string; status: string; custom: unknown; enrichment_id: string }>;
+    };
+    expect(view).toMatchObject({
+      status: 'finished',
+      counts: { total: CONTACTS, pending: 0, finished: CONTACTS },
+      credits_used: CHARGED,
+      custom: { job: 'import' },
+    });
+    // Every planned contact, in request order, each run exactly once.
+    expect(view.contacts.map((c) => c.lastname)).toEqual(body.contacts.map((c) => c.lastname));
+    expect(view.contacts.map((c) => c.custom)).toEqual(body.contacts.map((c) => c.custom));
+    for (const { enrichment_id: id } of view.contacts) {
+      expect(product.product.workflow.execution(id)?.status).toBe('succeeded');
+    }
+    const items = await itemsOfAccount(product.table, account.accountId);
+    expect(items.CONTACT).toHaveLength(CONTACTS);
+    expect((items.BATCH ?? []).filter((item) => item.type === 'batch_staged')).toHaveLength(0);
+    expect(await product.credits(account.accountId)).toEqual({
+      balance: 100 - CHARGED,
+      reserved: 0,
+      available: 100 - CHARGED,
+    });
+    const ledger = items.LEDGER ?? [];
+    expect(ledger.reduce((sum, entry) => sum + (entry.balance_delta as number), 0)).toBe(100 - CHARGED);
+    expect(ledger.reduce((sum, entry) => sum + (entry.reserved_delta as number), 0)).toBe(0);
+    expect(product.webhooks.batchMessages.filter((m) => m.batch_id === batchId)).toHaveLength(1);
+  }
+
+  const batchIdOf = async (account: TestAccount) => {
+    const batches = ((await itemsOfAccount(product.table, account.accountId)).BATCH ?? []).filter(
+      (item) => item.type === 'batch',
+    );
+    expect(batches).toHaveLength(1);
+    return batches[0]!.batch_id as string;
+  };
+
+  it('leaves nothing behind when it stops before its commit reached the table', async () => {
+    // Prepare
+    const account = await product.createAccount({ balance: 100 });
+    const accept = acceptStoppingAt({ method: 'commitBatch', call: 1, when: 'before' });
+
+    // Act
+    await expect(accept.execute({ accountId: account.accountId, body })).rejects.toThrow(Stopped);
+    await product.product.sweeper.execute({ olderThanSeconds: 0 });
+
+    // Assess
+    const items = await itemsOfAccount(product.table, account.accountId);
+    expect(items.CONTACT ?? []).toHaveLength(0);
+    expect(items.BATCH ?? []).toHaveLength(0);
+    expect((items.LEDGER ?? []).filter((entry) => entry.kind !== 'grant')).toHaveLength(0);
+    expect(await product.credits(account.accountId)).toEqual({ balance: 100, reserved: 0, available: 100 });
+  });
+
+  it.each(POINTS)('is carried out by the sweeper when it stops at %s', async (_where, point) => {
+    // Prepare
+    const account = await product.createAccount({ balance: 100 });
+    await acceptStoppingAt(point)
+      .execute({ accountId: account.accountId, body })
+      .catch((error: unknown) => {
+        if (!(error instanceof Stopped)) throw error;
+      });
+    const batchId = await batchIdOf(account);
+    await product.product.workflow.idle();
+
+    // Act
+    await product.product.sweeper.execute({ olderThanSeconds: 0 });
+    await product.product.workflow.idle();
+
+    // Assess
+    await expectCarriedOut(account, batchId);
+  });
+
+  it.each(POINTS)(
+    'is carried out by an Idempotency-Key replay when it stops at %s',
+    async (_where, point) => {
+      // Prepare
+      const account = await product.createAccount({ balance: 100 });
+      const key = { 'Idempotency-Key': `import-${point.method}-${point.call}-${point.when}` };
+      await acceptStoppingAt(point)
+        .execute({ accountId: account.accountId, body, idempotencyKey: key['Idempotency-Key'] })
+        .catch((error: unknown) => {
+          if (!(error instanceof Stopped)) throw error;
+        });
+      const batchId = await batchIdOf(account);
+
+      // Act
+      const replay = await product.postBatch(account.accountId, body, key);
+      await product.product.workflow.idle();
+
+      // Assess
+      expect(replay.statusCode).toBe(202);
+      const accepted = JSON.parse(replay.body) as { batch_id: string; contacts: Array<{ lastname: string }> };
+      expect(accepted.batch_id).toBe(batchId);
+      expect(accepted.contacts.map((c) => c.lastname)).toEqual(body.contacts.map((c) => c.lastname));
+      await expectCarriedOut(account, batchId);
+    },
+  );
+});
