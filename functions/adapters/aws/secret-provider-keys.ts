@@ -1,11 +1,21 @@
 /** Provider API keys from one Secrets Manager secret (`{ "<provider>": "<key>" }`), cached for five minutes. */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { getSecret, type SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { ProviderKeys } from '../../providers/directory';
 
 const CACHE_SECONDS = 300;
 
-export function keysFromSecret(secretId: string | undefined): ProviderKeys {
+export interface SecretKeysOptions {
+  /** How long a secret read is used before it is read again. */
+  maxAgeSeconds?: number;
+  /** Reads through this provider (its own client and cache) instead of Powertools' default one. */
+  provider?: Pick<SecretsProvider, 'get'>;
+}
+
+export function keysFromSecret(secretId: string | undefined, options: SecretKeysOptions = {}): ProviderKeys {
   if (!secretId) return async () => ({});
+  const read = { transform: 'json', maxAge: options.maxAgeSeconds ?? CACHE_SECONDS } as const;
   return async () =>
-    (await getSecret<Record<string, string>>(secretId, { transform: 'json', maxAge: CACHE_SECONDS })) ?? {};
+    (options.provider
+      ? await options.provider.get<Record<string, string>>(secretId, read)
+      : await getSecret<Record<string, string>>(secretId, read)) ?? {};
 }

@@ -13,9 +13,13 @@ import {
 import { webhookMessageBody } from '../../domain/batch';
 import type { QueuedWebhook, WebhookQueue } from '../../domain/ports';
 import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports';
+import { MAX_RETRY_DELAY_SECONDS } from '../../domain/retry-schedule';
 
-/** SQS refuses a visibility timeout above 12 hours. */
-const MAX_VISIBILITY_TIMEOUT_SECONDS = 12 * 60 * 60;
+/**
+ * SQS refuses a visibility timeout that would keep a message hidden beyond 12 hours after its receive (it does
+ * not cut it down), so a bare 12 hours is refused once any time has passed; the retry schedule's cap leaves room.
+ */
+const MAX_VISIBILITY_TIMEOUT_SECONDS = MAX_RETRY_DELAY_SECONDS;
 /** How long a message being redriven stays hidden in the dead-letter queue should its move fail midway. */
 const REDRIVE_VISIBILITY_TIMEOUT_SECONDS = 60;
 
