@@ -202,7 +202,10 @@ describe('Handler: erase contact (finished enrichments, results cache on)', () =
   });
 });
 
-/** A provider that answers only once the test opens it, so an erasure can land while it is being asked. */
+/**
+ * A provider that answers only once the test opens it, so an erasure can land while it is being asked; contacts
+ * whose last name starts with `Quick` are answered at once.
+ */
 class GateProvider implements Provider {
   readonly name = 'gate';
   readonly types = ['email'] as const;
@@ -222,10 +225,11 @@ class GateProvider implements Provider {
   }
 
   async find(contact: ContactQuery): Promise<ProviderAnswer> {
+    const email = `${contact.firstname}.${contact.lastname}@zq-erasure.com`.toLowerCase();
+    if (contact.lastname.startsWith('Quick')) return { kind: 'email', email, verdict: 'valid' };
     this.calls += 1;
     for (const resolve of this.askedListeners.splice(0)) resolve();
     if (!this.opened) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    const email = `${contact.firstname}.${contact.lastname}@zq-erasure.com`.toLowerCase();
     return { kind: 'email', email, verdict: 'valid' };
   }
 }
@@ -302,5 +306,45 @@ describe('Handler: erase contact (pending enrichments)', () => {
     // Assess
     expect(again.statusCode).toBe(404);
     expect(await product.credits(account.accountId)).toEqual({ balance: 100, reserved: 0, available: 100 });
+  });
+
+  it('finishes the batch of a cancelled contact without it, queuing the batch webhook once', async () => {
+    // Prepare
+    const response = await product.postBatch(account.accountId, {
+      contacts: [
+        { firstname: 'Jane', lastname: 'Quick', domain: 'acme.com', enrichment_type: ['email'] },
+        { ...PERSON, enrichment_type: ['email'] },
+      ],
+      webhook_url: 'https://hooks.example.com/batch',
+    });
+    expect(response.statusCode).toBe(202);
+    const batch = JSON.parse(response.body) as {
+      batch_id: string;
+      contacts: Array<{ enrichment_id: string }>;
+    };
+    const [quick, gated] = batch.contacts.map((contact) => contact.enrichment_id) as [string, string];
+    await gate.asked();
+    while (JSON.parse((await product.get(account.accountId, quick)).body).status !== 'finished') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    // Act
+    const erased = await erase(product, account.accountId, gated);
+    gate.open();
+    await product.product.workflow.idle();
+
+    // Assess
+    expect(erased.statusCode).toBe(204);
+    const view = JSON.parse((await product.getBatch(account.accountId, batch.batch_id)).body);
+    expect(view).toMatchObject({
+      status: 'finished',
+      counts: { total: 1, pending: 0, finished: 1 },
+      credits_used: 1,
+      contacts: [{ enrichment_id: quick }],
+    });
+    expect(product.webhooks.batchMessages).toEqual([
+      { kind: 'batch', account_id: account.accountId, batch_id: batch.batch_id },
+    ]);
+    expect(await product.credits(account.accountId)).toEqual({ balance: 99, reserved: 0, available: 99 });
   });
 });
