@@ -106,7 +106,6 @@ describe('Construct: Api', () => {
       { method: 'POST', path: 'async', fn: api.acceptFunction },
       { method: 'GET', path: '{id}', fn: api.getContactFunction },
       { method: 'DELETE', path: '{id}', fn: api.eraseContactFunction },
-      { method: 'DELETE', path: '{id}', fn: api.eraseContactFunction },
       { method: 'GET', path: 'credits', fn: api.creditsFunction },
       { method: 'POST', path: 'bulk', fn: api.acceptBatchFunction },
       { method: 'GET', path: '{id}', fn: api.getBatchFunction },

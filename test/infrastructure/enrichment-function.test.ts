@@ -149,7 +149,6 @@ describe('Construct: EnrichmentFunction', () => {
     ['authorizer', ['GetItem']],
     ['get-contact', ['GetItem']],
     ['erase-contact', ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem']],
-    ['erase-contact', ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem']],
     ['credits', ['GetItem']],
     ['accept', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
     ['provider-step', ['BatchWriteItem', 'GetItem', 'UpdateItem']],
