@@ -14,7 +14,10 @@ const swc = [
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|aws-local-stepfunctions)/)'],
+  transformIgnorePatterns: [
+    // ESM-only packages (openapi-backend's JSON Schema $ref parser and its YAML parser) are compiled too.
+    '/node_modules/(?!(@middy|aws-local-stepfunctions|@apidevtools/json-schema-ref-parser|js-yaml|argparse)/)',
+  ],
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };
 

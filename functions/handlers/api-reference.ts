@@ -33,6 +33,12 @@ const PAGE_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Redoc's side menu shows Redocly's logo from Redocly's CDN; the page loads nothing from elsewhere, so the served
+ * script points it nowhere, and Redoc hides an image that fails to load.
+ */
+const REDOCLY_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
+
 /** Relative URLs, so the page works at the root (local stack) and under the stage prefix (`/v1/docs`). */
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -40,6 +46,7 @@ const PAGE = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Contact enrichment API reference</title>
+    <link rel="icon" href="data:," />
   </head>
   <body>
     <redoc spec-url="openapi.json" hide-hostname="true"></redoc>
@@ -66,7 +73,7 @@ export function createApiReferenceHandler(assets: ApiReferenceAssets) {
           });
         default:
           if (event.pathParameters?.asset !== RENDERER_SCRIPT_NAME) throw new NotFoundError('No such asset.');
-          script ??= readFileSync(assets.rendererScriptPath, 'utf8');
+          script ??= readFileSync(assets.rendererScriptPath, 'utf8').replace(REDOCLY_LOGO, '');
           return answer(script, 'text/javascript; charset=utf-8', 'public, max-age=86400');
       }
     });

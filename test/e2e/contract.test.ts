@@ -379,6 +379,7 @@ describe('Local stack: the API contract over HTTP', () => {
         attempts: 0,
         last_attempt_at: null,
         last_response_status: null,
+        deliveries: [],
       });
     });
 

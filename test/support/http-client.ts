@@ -1,4 +1,9 @@
-/** A client of the local stack over real HTTP, as an integrating developer would call it. */
+/**
+ * A client of the local stack over real HTTP, as an integrating developer would call it. Every response is
+ * checked against the OpenAPI document the API serves: a test fails on any answer the document does not describe.
+ */
+import { assertConforms } from './openapi-conformance';
+
 export interface HttpAnswer<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
@@ -35,11 +40,20 @@ export class ApiClient {
       body,
     });
     const text = await response.text();
+    await assertConforms({
+      method,
+      path,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+    });
     return {
       status: response.status,
       headers: response.headers,
       text,
-      body: (text ? JSON.parse(text) : null) as T,
+      body: (text && response.headers.get('content-type')?.startsWith('application/json')
+        ? JSON.parse(text)
+        : null) as T,
     };
   }
 
@@ -54,6 +68,24 @@ export class ApiClient {
   /** DELETE /contacts/{id}: erases the enrichment (204, no body). */
   erase(id: string) {
     return this.request('DELETE', `/contacts/${id}`);
+  }
+
+  /** GET /account/ledger, one page. */
+  ledger(query: { limit?: number; cursor?: string } = {}) {
+    const search = new URLSearchParams(
+      Object.entries(query).flatMap(([key, value]): Array<[string, string]> =>
+        value === undefined ? [] : [[key, String(value)]],
+      ),
+    );
+    return this.request<{ entries: Array<Record<string, unknown>>; next_cursor: string | null }>(
+      'GET',
+      `/account/ledger${search.size ? `?${search}` : ''}`,
+    );
+  }
+
+  /** POST /contacts/{id}/webhook/resend. */
+  resendWebhook(id: string) {
+    return this.request('POST', `/contacts/${id}/webhook/resend`);
   }
 
   credits() {
