@@ -93,12 +93,9 @@ export function baseUrlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): R
   return fromEnvironment(env, 'BASE_URL');
 }
 
-/** Each real provider's documented rate limit, where its catalog entry gives one. */
+/** Each real provider's documented rate limit, from its catalog entry. */
 export function documentedRateLimits(): Record<string, { perSecond: number }> {
-  const limits: Record<string, { perSecond: number }> = {};
-  for (const [name, entry] of Object.entries(REAL_PROVIDERS)) {
-    const limit = (entry as { rateLimit?: { perSecond: number } }).rateLimit;
-    if (limit) limits[name] = { perSecond: limit.perSecond };
-  }
-  return limits;
+  return Object.fromEntries(
+    Object.entries(REAL_PROVIDERS).map(([name, entry]) => [name, { perSecond: entry.rateLimit.perSecond }]),
+  );
 }

@@ -103,6 +103,9 @@ describe('Provider traffic: deployment-wide rate limit', () => {
   }, 180_000);
 });
 
+/** Long enough for a few enrichments to run while the breaker is open, on a loaded machine. */
+const COOLDOWN_SECONDS = 4;
+
 describe('Provider traffic: circuit breaker', () => {
   let simulator: ProviderSimulator;
   let product: TestProduct;
@@ -110,7 +113,7 @@ describe('Provider traffic: circuit breaker', () => {
 
   beforeAll(async () => {
     simulator = await startProviderSimulator();
-    product = await simulatedProduct(simulator, { providerCooldownSeconds: 1 });
+    product = await simulatedProduct(simulator, { providerCooldownSeconds: COOLDOWN_SECONDS });
     account = await product.createAccount({ balance: 1000 });
   });
   afterAll(async () => {
@@ -130,7 +133,7 @@ describe('Provider traffic: circuit breaker', () => {
       skipped.push(await enrich(product, account, { lastname }));
     const callsWhileOpen = simulator.arrivals.length;
     simulator.mode = 'ok';
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_SECONDS * 1000 + 100));
     const trial = await enrich(product, account, { lastname: 'Five' });
     const after = await enrich(product, account, { lastname: 'Six' });
 
@@ -159,7 +162,7 @@ describe('Provider traffic: circuit breaker', () => {
     for (let i = 0; i < 10; i++) await enrich(product, account, { lastname: `Down${i}` });
     const callsBefore = simulator.arrivals.length;
     const skipped = await enrich(product, account, { lastname: 'Skipped' });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_SECONDS * 1000 + 100));
     const trial = await enrich(product, account, { lastname: 'Trial' });
     const reopened = await enrich(product, account, { lastname: 'Reopened' });
 
