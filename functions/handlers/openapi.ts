@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import type { Credits } from '../domain/accounts';
+import { MAX_BATCH_CONTACTS, type BatchAcceptedResponse, type BatchView } from '../domain/batch';
 import type { ContactView, WebhookView } from '../domain/contact';
 import { ENRICHMENT_TYPES, buildSchema } from '../domain/enrichment-request';
 import {
@@ -203,6 +204,8 @@ export type ResponseSchemasMatchTheirTypes = Assert<
     Same<z.output<typeof CreditsSchema>, Credits>,
     Same<z.output<typeof LedgerPageSchema>, LedgerPage>,
     Same<z.output<typeof ResentWebhookSchema>, ResentWebhook>,
+    Same<z.output<typeof BatchAcceptedSchema>, BatchAcceptedResponse>,
+    Same<z.output<typeof BatchSchema>, BatchView>,
     Same<z.output<typeof ErrorSchema>, ErrorBody>,
     Same<(typeof ERROR_CODES)[number], ErrorCode>,
   ] extends true[]
@@ -234,10 +237,11 @@ export const REQUEST_FIELD_DOCS: Record<string, string> = {
 
 function requestSchemas() {
   const single = buildSchema({ allowPrivateTargets: false });
+  // The bulk route checks each contact exactly as the single route, and the batch's own fields by its rules.
   const bulk = z.strictObject({
-    contacts: z.array(single).check(z.minLength(1), z.maxLength(100)),
-    webhook_url: z.nullish(z.string().check(z.maxLength(2048))),
-    custom: z.nullish(z.record(z.string(), z.unknown())),
+    contacts: z.array(single).check(z.minLength(1), z.maxLength(MAX_BATCH_CONTACTS)),
+    webhook_url: single.shape.webhook_url,
+    custom: single.shape.custom,
   });
   return { single, bulk };
 }
