@@ -262,9 +262,12 @@ export class ProviderStep {
     }
     update.steps.push(this.step(cursor, name, judged, started));
     if (judged.found) {
-      update.found = judged.found;
-      await this.remember(cursor, record, judged.found);
-      return this.record({ ...cursor, poll: null }, update, 'done');
+      const found = judged.found;
+      update.found = found;
+      // Cached only once it is on the record: a record erased meanwhile leaves no copy of the person behind.
+      return this.record({ ...cursor, poll: null }, update, 'done', () =>
+        this.remember(cursor, record, found),
+      );
     }
     this.nextProvider(cursor);
     return this.record(cursor, update);
@@ -309,12 +312,14 @@ export class ProviderStep {
     cursor: SteppedCursor,
     update: ProgressUpdate,
     next: 'call' | 'done' = 'call',
+    afterWrite?: () => Promise<void>,
   ): Promise<SteppedCursor> {
     const exhausted =
       next === 'call' && this.deps.providers.order(cursor.type)[cursor.provider_index] === undefined;
     if (exhausted) update.close = true;
     const closes = exhausted || update.found !== undefined;
     const written = await this.deps.progress.recordProgress(cursor.account_id, cursor.enrichment_id, update);
+    if (written) await afterWrite?.();
     return { ...cursor, next: closes || !written ? 'done' : 'call' };
   }
 
