@@ -176,6 +176,11 @@ describe('Command: npm run admin', () => {
       'webhooks redrive',
       'webhooks resend <account_id> <enrichment_id>',
       'enrichments recover',
+      'providers status',
+      'providers reset <provider>',
+      'suppressions add',
+      'suppressions remove',
+      'suppressions list',
     ]) {
       expect(help.stdout).toContain(command);
     }
