@@ -1,130 +1,176 @@
 /**
- * What the product adds on top of the providers' own latency: POST → `finished` with providers that answer
- * instantly, one enrichment at a time, for the two scenarios of scenarios.ts. Finish is detected inside the
- * process (record-result's handler returning), not by polling, so no polling interval inflates the figure.
+ * POST → finished on the local stack.
  *
- * The same run times every Lambda handler invocation (product-probe.ts) and counts the state transitions of
- * every execution; the cost model prices those.
+ * Overhead: what the product adds to the providers' own latency. Providers answer at once, the state machine's
+ * pauses last 1 ms, and enrichments run one at a time (the next POST leaves once the last webhook has arrived),
+ * each for a new person so that the results cache never answers. The same run counts, per enrichment, what the
+ * bill is made of (cost.ts): state transitions, ProviderStep invocations, DynamoDB calls, log bytes.
+ *
+ * Parallel types: a `flaky` contact (the first sandbox provider fails transiently on every attempt, the second
+ * finds), three types against one, with the state machine's real retry pauses. Each enrichment runs on a stack
+ * and table of its own, so the provider's circuit breaker starts closed every time; all run at once.
  */
-import { dynamoDbLocalPid, processCpuMs } from './machine';
-import type { FunctionName } from './product-probe';
-import { SCENARIOS, startBenchStack, runOneByOne, type Scenario } from './scenarios';
-import { distribution, round, since, sum, type Distribution } from './stats';
+import type { Provider } from '../functions/providers/provider';
+import { logBytes } from './lambda-logs';
+import { BenchStack } from './local';
+import { percentile, round, spread, sum, type Spread } from './stats';
 
-export interface EndToEndOptions {
-  dynamoEndpoint: string;
-  /** Measured enrichments per scenario. */
-  count: number;
-  /** Enrichments run first and thrown away (JIT, connection pools, DynamoDB Local's own warm-up). */
-  warmup: number;
-}
+export type ScenarioId = 'a' | 'b';
 
-export interface InvocationFigures {
-  perEnrichment: number;
-  meanMs: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-export interface ScenarioFigures {
-  id: Scenario['id'];
+interface Scenario {
+  id: ScenarioId;
   title: string;
-  enrichments: number;
-  finishMs: Distribution;
-  acceptMs: Distribution;
-  /** process.cpuUsage() of the bench process (stack + HTTP client) over the run, per enrichment; nothing subtracted. */
-  cpuMsPerEnrichment: number;
-  /** DynamoDB Local's CPU (a separate Java process) over the same run, per enrichment; null off Linux. */
-  dynamoDbLocalCpuMsPerEnrichment: number | null;
-  stateTransitions: { min: number; max: number; mean: number };
-  invocations: Partial<Record<FunctionName, InvocationFigures>>;
-  wallSeconds: number;
+  types: string[];
+  /** The providers every type asks, in order. */
+  order: string[];
+  /** Phones and personal emails need the LinkedIn URL; the email alone does not. */
+  linkedIn: boolean;
 }
 
-export interface EndToEndResult {
-  method: string;
-  scenarios: ScenarioFigures[];
+export const SCENARIOS: Scenario[] = [
+  {
+    id: 'a',
+    title: 'one type (email), found at the first provider',
+    types: ['email'],
+    order: ['sandbox-primary'],
+    linkedIn: false,
+  },
+  {
+    id: 'b',
+    title: 'three types, two instant misses each, then a hit',
+    types: ['email', 'phone', 'personal_email'],
+    order: ['bench-miss-1', 'bench-miss-2', 'sandbox-primary'],
+    linkedIn: true,
+  },
+];
+
+const miss = (name: string): Provider => ({
+  name,
+  types: ['email', 'phone', 'personal_email'],
+  find: async () => ({ kind: 'not_found' }),
+});
+
+export interface OverheadFigures {
+  id: ScenarioId;
+  title: string;
+  finishMs: Spread;
+  webhookMs: Spread;
+  /** Per enrichment, means over the measured run. */
+  stateTransitions: number;
+  providerSteps: number;
+  logBytes: number;
+  dynamoDbCalls: Record<string, number>;
+  /** Largest item of each kind in the table after the run (bytes, as DynamoDB sizes them). */
+  itemBytes: Record<string, number>;
 }
 
-export function invocationFigures(
-  durations: Map<FunctionName, number[]>,
-  enrichments: number,
-): Partial<Record<FunctionName, InvocationFigures>> {
-  const figures: Partial<Record<FunctionName, InvocationFigures>> = {};
-  for (const [name, list] of durations) {
-    const spread = distribution(list);
-    figures[name] = {
-      perEnrichment: round(list.length / enrichments, 3),
-      meanMs: round(sum(list) / list.length),
-      p50Ms: spread.p50,
-      p99Ms: spread.p99,
-    };
-  }
-  return figures;
-}
-
-async function measureScenario(scenario: Scenario, options: EndToEndOptions): Promise<ScenarioFigures> {
-  const bench = await startBenchStack({
-    dynamoEndpoint: options.dynamoEndpoint,
-    tableName: `bench-e2e-${scenario.id}-${Date.now()}`,
-    waterfall: scenario.waterfall,
+export async function measureOverhead(
+  dynamoEndpoint: string,
+  scenario: Scenario,
+  count: number,
+  warmup: number,
+): Promise<OverheadFigures> {
+  const bench = await BenchStack.start({
+    dynamoEndpoint,
+    waterfall: {
+      order: { email: scenario.order, phone: scenario.order, personal_email: scenario.order },
+      prices: {},
+      verifier: null,
+    },
+    extraProviders: { 'bench-miss-1': miss('bench-miss-1'), 'bench-miss-2': miss('bench-miss-2') },
+    fastWaitsMs: 1,
   });
   try {
-    await runOneByOne(bench, scenario.body, options.warmup);
-    await bench.stack.idle();
-    bench.probe.reset();
-
-    const javaPid = dynamoDbLocalPid(Number(new URL(options.dynamoEndpoint).port));
-    const javaBefore = processCpuMs(javaPid);
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    const timings = await runOneByOne(bench, scenario.body, options.count);
-    await bench.stack.idle();
-    const wallMs = since(started);
-    const cpu = process.cpuUsage(cpuBefore);
-    const javaAfter = processCpuMs(javaPid);
-
-    const transitions = timings.map(
-      (t) => bench.stack.product.workflow.execution(t.id)?.stateTransitions ?? 0,
-    );
+    let person = 0;
+    const run = async (n: number) => {
+      const timings: Array<{ id: string; finish: number; webhook: number }> = [];
+      for (let i = 0; i < n; i++) {
+        person += 1;
+        const { id, sentAt } = await bench.enrich({
+          firstname: 'Jane',
+          lastname: `Doe${person}`,
+          domain: 'acme.com',
+          linkedin_url: scenario.linkedIn ? `linkedin.com/in/jane-doe-${person}` : null,
+          enrichment_type: scenario.types,
+          webhook_url: bench.webhookUrl,
+        });
+        const finishedAt = await bench.finished(id, 30_000);
+        const deliveredAt = await bench.webhook(id, 30_000);
+        timings.push({ id, finish: finishedAt - sentAt, webhook: deliveredAt - sentAt });
+      }
+      await bench.stack.idle();
+      return timings;
+    };
+    await run(warmup);
+    bench.resetCalls();
+    const logsBefore = logBytes();
+    const timings = await run(count);
+    const executions = timings.map((t) => bench.stack.product.workflow.execution(t.id)!);
+    const mean = (values: number[]) => round(sum(values) / values.length, 2);
     return {
       id: scenario.id,
       title: scenario.title,
-      enrichments: timings.length,
-      finishMs: distribution(timings.map((t) => t.finishMs)),
-      acceptMs: distribution(timings.map((t) => t.acceptMs)),
-      cpuMsPerEnrichment: round((cpu.user + cpu.system) / 1000 / timings.length),
-      dynamoDbLocalCpuMsPerEnrichment:
-        javaBefore !== undefined && javaAfter !== undefined
-          ? round((javaAfter - javaBefore) / timings.length)
-          : null,
-      stateTransitions: {
-        min: Math.min(...transitions),
-        max: Math.max(...transitions),
-        mean: round(sum(transitions) / transitions.length),
-      },
-      invocations: invocationFigures(bench.probe.durations, timings.length),
-      wallSeconds: round(wallMs / 1000, 1),
+      finishMs: spread(timings.map((t) => t.finish)),
+      webhookMs: spread(timings.map((t) => t.webhook)),
+      stateTransitions: mean(executions.map((e) => e.stateTransitions)),
+      providerSteps: mean(
+        executions.map(
+          (e) => e.events.filter((v) => v.type === 'StateEntered' && v.state?.name === 'ProviderStep').length,
+        ),
+      ),
+      logBytes: Math.round((logBytes() - logsBefore) / count),
+      dynamoDbCalls: Object.fromEntries(
+        Object.entries(bench.calls).map(([call, n]) => [call, round(n / count, 2)]),
+      ),
+      itemBytes: await bench.largestItems(),
     };
   } finally {
     await bench.stop();
   }
 }
 
-export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEndResult> {
-  const scenarios: ScenarioFigures[] = [];
-  for (const scenario of SCENARIOS) scenarios.push(await measureScenario(scenario, options));
+export interface ParallelTypesFigures {
+  oneTypeSeconds: number[];
+  threeTypesSeconds: number[];
+  /** Three-type median / one-type median. */
+  ratio: number;
+  /** Three-type enrichments in which the breaker opened and skipped the first provider for some type. */
+  breakerSkips: number;
+}
+
+async function flakySeconds(dynamoEndpoint: string, types: string[], n: number) {
+  const bench = await BenchStack.start({ dynamoEndpoint });
+  try {
+    const { id, sentAt } = await bench.enrich({
+      firstname: 'Jane',
+      lastname: `flaky${n}`,
+      domain: 'acme.com',
+      linkedin_url: `linkedin.com/in/jane-flaky-${n}`,
+      enrichment_type: types,
+    });
+    const seconds = round(((await bench.finished(id, 120_000)) - sentAt) / 1000);
+    const record = (await bench.contact(id)) as { waterfall: Array<{ detail?: string }> };
+    return { seconds, skipped: record.waterfall.some((step) => step.detail?.startsWith('skipped')) };
+  } finally {
+    await bench.stop();
+  }
+}
+
+export async function measureParallelTypes(
+  dynamoEndpoint: string,
+  samples: number,
+): Promise<ParallelTypesFigures> {
+  const range = Array.from({ length: samples }, (_, i) => i);
+  const [one, three] = await Promise.all([
+    Promise.all(range.map((i) => flakySeconds(dynamoEndpoint, ['email'], i))),
+    Promise.all(range.map((i) => flakySeconds(dynamoEndpoint, ['email', 'phone', 'personal_email'], i))),
+  ]);
+  const oneTypeSeconds = one.map((r) => r.seconds);
+  const threeTypesSeconds = three.map((r) => r.seconds);
   return {
-    method:
-      `Local stack in the bench process on DynamoDB Local; sandbox/bench providers answer instantly; ` +
-      `fastWaitsMs 1. ${options.warmup} warm-up enrichments, then ${options.count} measured, one at a time ` +
-      `(the next POST leaves when record-result has finished the previous one). finishMs: POST sent → ` +
-      `record-result handler returned (the record is finished in DynamoDB); acceptMs: POST sent → 202 ` +
-      `received; both over HTTP on 127.0.0.1. CPU: process.cpuUsage() delta of the bench process over the ` +
-      `measured run / enrichments — the stack and the HTTP client share that process and nothing is ` +
-      `subtracted; the functions log at INFO as deployed (to a counting sink, not the terminal). DynamoDB ` +
-      `Local's CPU is read from /proc apart. Lambda durations: middy middleware timing each handler ` +
-      `invocation.`,
-    scenarios,
+    oneTypeSeconds,
+    threeTypesSeconds,
+    ratio: round(percentile(threeTypesSeconds, 50) / percentile(oneTypeSeconds, 50)),
+    breakerSkips: three.filter((r) => r.skipped).length,
   };
 }

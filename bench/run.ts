@@ -1,118 +1,114 @@
 /**
- * `npm run bench`: cold start, accept path, end-to-end overhead and cost per enrichment, one after another
- * on this machine, then bench/results.json, bench/RESULTS.md and a summary table. Everything it starts
- * (DynamoDB Local, local stacks, the load generator, webhook receiver) is stopped before it exits, also on
- * Ctrl-C and when the time budget runs out.
+ * `npm run bench`: cold start, accept path, end-to-end overhead with the bill it implies, and three-type against
+ * one-type enrichments, one after another on one DynamoDB Local; then bench/RESULTS.md and bench/results.json.
+ * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
- * BENCH_QUICK=1 shortens every phase (a smoke run while editing the benchmarks; its figures mean little).
+ * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
  */
 import './lambda-logs';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
 import { measureAcceptPath } from './accept-path';
 import { measureColdStarts } from './cold-start';
-import { measureCost } from './cost-model';
-import { readDeployment } from './deployment';
-import { measureEndToEnd } from './end-to-end';
-import { describeMachine, loadAverage } from './machine';
-import { evaluateTargets, renderMarkdown, summaryTable, type PhaseRecord, type Results } from './report';
+import { bill } from './cost';
+import { measureOverhead, measureParallelTypes, SCENARIOS } from './end-to-end';
+import { renderMarkdown, summary, type Results } from './report';
 import { round, since } from './stats';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const SETTINGS = {
+  coldStartRuns: QUICK ? 2 : 10,
+  acceptSeconds: QUICK ? 2 : 10,
+  acceptWarmupSeconds: QUICK ? 2 : 5,
+  enrichments: QUICK ? 20 : 200,
+  warmup: QUICK ? 5 : 20,
+  flakySamples: QUICK ? 2 : 8,
+};
+/** A run that takes longer than this is stuck, not slow. */
+const TIME_LIMIT_MS = 8 * 60_000;
 
-const SETTINGS = QUICK
-  ? {
-      coldStartRuns: 3,
-      accept: { connections: 32, durationSeconds: 4, warmupSeconds: 2, singleConnectionSeconds: 2 },
-      endToEnd: { count: 20, warmup: 5 },
-      cost: { count: 10, polls: 5 },
-    }
-  : {
-      coldStartRuns: 15,
-      accept: { connections: 32, durationSeconds: 20, warmupSeconds: 5, singleConnectionSeconds: 10 },
-      endToEnd: { count: 200, warmup: 20 },
-      cost: { count: 50, polls: 20 },
-    };
-
-/** The task allows 10 minutes from a fresh clone; stop well before rather than run on. */
-const TIME_BUDGET_MS = 9 * 60 * 1000;
-
-const BENCH_DIR = __dirname;
 let dynamo: DynamoDbLocal | undefined;
 
-async function cleanUp(): Promise<void> {
-  const running = dynamo;
-  dynamo = undefined;
-  await running?.stop();
+function exit(reason: string, code: number): void {
+  console.error(`bench: ${reason}; stopping what it started.`);
+  void (dynamo?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
 }
 
-function exitOn(reason: string, code: number): void {
-  console.error(`\nbench: ${reason}; stopping what it started.`);
-  void cleanUp().finally(() => process.exit(code));
-}
-
-async function phase<T>(phases: PhaseRecord[], name: string, run: () => Promise<T>): Promise<T> {
-  const loadBefore = loadAverage()[0]!;
-  const started = performance.now();
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${name}…`);
-  const result = await run();
-  phases.push({ name, seconds: round(since(started) / 1000, 1), loadBefore, loadAfter: loadAverage()[0]! });
-  return result;
+  return run();
+}
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const machine = describeMachine();
-  const phases: PhaseRecord[] = [];
-  console.log(
-    `bench: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
-      `load ${machine.loadAverageAtStart.join(' ')}, commit ${machine.gitCommit.slice(0, 12)}` +
-      (QUICK ? ' (BENCH_QUICK: shortened phases)' : ''),
+  const loadAverage = loadavg().map((value) => round(value));
+  const coldStart = await phase('cold start', () =>
+    measureColdStarts(join(__dirname, '.tmp', 'bundles'), SETTINGS.coldStartRuns),
   );
+  dynamo = await startDynamoDbLocal();
+  const endpoint = dynamo.endpoint;
+  const acceptPath = await phase('accept path', () =>
+    measureAcceptPath(
+      endpoint,
+      [1, 32].map((connections) => ({ connections, seconds: SETTINGS.acceptSeconds })),
+      SETTINGS.acceptWarmupSeconds,
+    ),
+  );
+  const overhead = [];
+  for (const scenario of SCENARIOS) {
+    overhead.push(
+      await phase(`end to end (${scenario.id})`, () =>
+        measureOverhead(endpoint, scenario, SETTINGS.enrichments, SETTINGS.warmup),
+      ),
+    );
+  }
+  const parallelTypes = await phase('three-type vs one-type flaky', () =>
+    measureParallelTypes(endpoint, SETTINGS.flakySamples),
+  );
+  await dynamo.stop();
+  dynamo = undefined;
 
-  const coldStart = await phase(phases, 'cold start', () =>
-    measureColdStarts({ outDir: join(BENCH_DIR, '.tmp', 'bundles'), runs: SETTINGS.coldStartRuns }),
-  );
-
-  dynamo = await phase(phases, 'DynamoDB Local start', () => startDynamoDbLocal());
-  const dynamoEndpoint = dynamo.endpoint;
-  const acceptPath = await phase(phases, 'accept path', () =>
-    measureAcceptPath({ dynamoEndpoint, ...SETTINGS.accept }),
-  );
-  const endToEnd = await phase(phases, 'end to end', () =>
-    measureEndToEnd({ dynamoEndpoint, ...SETTINGS.endToEnd }),
-  );
-  const cost = await phase(phases, 'cost model', async () =>
-    measureCost({ dynamoEndpoint, ...SETTINGS.cost, deployment: await readDeployment() }),
-  );
-  await cleanUp();
-
+  const status = git('status', '--porcelain');
   const results: Results = {
-    command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
+    quick: QUICK,
+    date: new Date().toISOString(),
+    commit: git('rev-parse', 'HEAD'),
+    uncommittedFiles: status ? status.split('\n').length : 0,
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
+    loadAverage,
     wallSeconds: round(since(started) / 1000, 1),
-    machine,
-    phases,
     coldStart,
     acceptPath,
-    endToEnd,
-    cost,
-    targets: evaluateTargets(coldStart, acceptPath, endToEnd, cost),
+    overhead,
+    parallelTypes,
+    bills: overhead.map(bill),
   };
-  writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(BENCH_DIR, 'RESULTS.md'), renderMarkdown(results));
-  console.log(`\n${summaryTable(results)}`);
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(__dirname, 'RESULTS.md'), renderMarkdown(results));
+  console.log(
+    `\n${summary(results)
+      .map(([figure, result]) => `${figure}: ${result}`)
+      .join('\n')}`,
+  );
+  console.log(`\nbench/RESULTS.md written${QUICK ? ' (quick run)' : ''} in ${results.wallSeconds} s.`);
 }
 
-process.once('SIGINT', () => exitOn('interrupted', 130));
-process.once('SIGTERM', () => exitOn('terminated', 143));
-setTimeout(() => exitOn(`over the ${TIME_BUDGET_MS / 60_000}-minute budget`, 1), TIME_BUDGET_MS).unref();
+process.once('SIGINT', () => exit('interrupted', 130));
+process.once('SIGTERM', () => exit('terminated', 143));
+setTimeout(() => exit(`still running after ${TIME_LIMIT_MS / 60_000} minutes`, 1), TIME_LIMIT_MS).unref();
 
 main().then(
-  // Aborted workflow executions may still hold timers; the results are written, nothing else is pending.
+  // Executions aborted when their stack stopped may still hold timers; everything is written.
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);
-    exitOn('failed', 1);
+    exit('failed', 1);
   },
 );
