@@ -70,7 +70,7 @@ describe('State machine definition: statemachines/waterfall.asl.json', () => {
       MaxAttempts: 3,
       BackoffRate: 2,
       MaxDelaySeconds: 30,
-      JitterStrategy: 'FULL',
+      JitterStrategy: 'NONE',
     });
     expect(ownRetry).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 8, JitterStrategy: 'FULL' });
     // A provider that kept failing moves the type to its next provider; our own failure ends the type.
