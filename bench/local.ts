@@ -25,6 +25,25 @@ export interface BenchStackOptions {
   extraProviders?: Record<string, Provider>;
   /** Wait states and retry pauses shortened to this many ms; the state machine's own waits when absent. */
   fastWaitsMs?: number;
+  /**
+   * Environment variables the stack reads when it starts (`RATE_LIMITS`, `HUNTER_BASE_URL`, …): set for the
+   * start only, then restored, so the next stack starts from the environment as it was.
+   */
+  environment?: Record<string, string>;
+}
+
+/** Runs `start` with `variables` in process.env, then puts back what was there. */
+async function withEnvironment<T>(variables: Record<string, string>, start: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  try {
+    return await start();
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 }
 
 /** `performance.now()` of an event by id, whether it happens before or after it is asked for. */
@@ -110,23 +129,28 @@ export class BenchStack {
   static async start(options: BenchStackOptions): Promise<BenchStack> {
     const finishes = new Moments();
     const webhooks = new Moments();
-    const stack = await startLocalStack({
-      ...options,
-      port: 0,
-      tableName: `bench-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
-      log: (line) => {
-        const finished = /^(\S+) finished,/.exec(line);
-        if (finished) finishes.mark(finished[1]!);
-      },
-    });
+    const { environment = {}, ...stackOptions } = options;
+    const stack = await withEnvironment(environment, () =>
+      startLocalStack({
+        ...stackOptions,
+        port: 0,
+        tableName: `bench-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+        log: (line) => {
+          const finished = /^(\S+) finished,/.exec(line);
+          if (finished) finishes.mark(finished[1]!);
+        },
+      }),
+    );
     const receiver = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         response.writeHead(204).end();
-        webhooks.mark(
-          (JSON.parse(Buffer.concat(chunks).toString()) as { enrichment_id: string }).enrichment_id,
-        );
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+          enrichment_id?: string;
+          batch_id?: string;
+        };
+        webhooks.mark(body.enrichment_id ?? body.batch_id ?? '');
       });
     });
     const db = createDocumentClient({ endpoint: options.dynamoEndpoint });
@@ -150,17 +174,38 @@ export class BenchStack {
     this.calls = {};
   }
 
-  /** POST /contacts/enrich/async: the enrichment id and when the POST left. */
-  async enrich(body: Record<string, unknown>): Promise<{ id: string; sentAt: number }> {
+  /** A POST answered 202: its body, when the POST left and when its answer was read. */
+  private async post<T>(
+    path: string,
+    body: unknown,
+  ): Promise<{ answer: T; sentAt: number; acceptedAt: number }> {
     const sentAt = performance.now();
-    const response = await fetch(`${this.stack.apiUrl}/contacts/enrich/async`, {
+    const response = await fetch(`${this.stack.apiUrl}${path}`, {
       method: 'POST',
       headers: { authorization: this.authorization, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     const text = await response.text();
-    if (response.status !== 202) throw new Error(`POST answered ${response.status}: ${text}`);
-    return { id: (JSON.parse(text) as { enrichment_id: string }).enrichment_id, sentAt };
+    const acceptedAt = performance.now();
+    if (response.status !== 202) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
+    return { answer: JSON.parse(text) as T, sentAt, acceptedAt };
+  }
+
+  /** POST /contacts/enrich/async: the enrichment id, when the POST left and when it was accepted. */
+  async enrich(body: Record<string, unknown>): Promise<{ id: string; sentAt: number; acceptedAt: number }> {
+    const { answer, ...times } = await this.post<{ enrichment_id: string }>('/contacts/enrich/async', body);
+    return { id: answer.enrichment_id, ...times };
+  }
+
+  /** POST /contacts/enrich/bulk: the batch id, its enrichment ids in request order, and the same times. */
+  async enrichBulk(
+    body: Record<string, unknown>,
+  ): Promise<{ batchId: string; ids: string[]; sentAt: number; acceptedAt: number }> {
+    const { answer, ...times } = await this.post<{
+      batch_id: string;
+      contacts: Array<{ enrichment_id: string }>;
+    }>('/contacts/enrich/bulk', body);
+    return { batchId: answer.batch_id, ids: answer.contacts.map((c) => c.enrichment_id), ...times };
   }
 
   /** GET /contacts/{id}. */
@@ -176,7 +221,7 @@ export class BenchStack {
     return this.finishes.when(id.slice(-8), 'finished', timeoutMs);
   }
 
-  /** `performance.now()` when its webhook arrived. */
+  /** `performance.now()` when the webhook of this enrichment (or batch) arrived. */
   webhook(id: string, timeoutMs: number): Promise<number> {
     return this.webhooks.when(id, 'delivered', timeoutMs);
   }

@@ -21,3 +21,16 @@ export const PRICES = {
   /** Standard log class. */
   cloudWatchLogsPerGbIngested: { usd: 0.5, source: 'https://aws.amazon.com/cloudwatch/pricing/' },
 } as const;
+
+/**
+ * Hunter's list price per email found (it counts a request only when it finds one: 1 credit). Growth plan,
+ * monthly: $149 for 10,000 credits (Starter $49 for 2,000, $0.0245 a credit; Scale $299 for 25,000, $0.01196;
+ * yearly billing 30% less). Looked up 2026-11-29 in a transcription of https://hunter.io/pricing
+ * (api-evangelist/hunter, plans/hunter-plans-pricing.yml, re-verified there against the page on 2026-08-13).
+ */
+export const HUNTER_PRICE = {
+  usdPerFind: 149 / 10_000,
+  plan: 'Growth plan, monthly: $149 for 10,000 credits',
+  source: 'https://hunter.io/pricing, as transcribed by api-evangelist/hunter (verified 2026-08-13)',
+  checked: '2026-11-29',
+} as const;

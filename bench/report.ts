@@ -1,9 +1,11 @@
 /** bench/RESULTS.md: every figure with its method in a line, then the per-function and per-line detail. */
 import type { Comparison } from './accept-path';
+import { BATCH_SIZE, type BulkFigures } from './bulk';
 import type { ColdStartResult } from './cold-start';
 import { ASSUMED, type Bill } from './cost';
 import type { OverheadFigures, ParallelTypesFigures } from './end-to-end';
-import { PRICES } from './prices';
+import { HUNTER_PRICE, PRICES } from './prices';
+import { PROVIDER_PER_SECOND, type PassFigures, type TrafficRun } from './traffic';
 
 export interface Results {
   quick: boolean;
@@ -16,11 +18,22 @@ export interface Results {
   coldStart: ColdStartResult;
   acceptPath: Comparison[];
   overhead: OverheadFigures[];
+  bulk: BulkFigures;
   parallelTypes: ParallelTypesFigures;
+  traffic: TrafficRun[];
   bills: Bill[];
 }
 
 const range = (values: number[]) => `${Math.min(...values)}–${Math.max(...values)}`;
+const target = (met: boolean) => (met ? 'met' : '**missed**');
+const usd = (value: number) => `$${value.toFixed(2)}`;
+
+/** Today's run and the traffic-controlled one, first and second pass each. */
+function trafficPasses(r: Results): { today: PassFigures[]; controlled: PassFigures[]; count: number } {
+  const today = r.traffic.find((t) => t.label === 'today')!.passes;
+  const controlled = r.traffic.find((t) => t.label === 'traffic control')!.passes;
+  return { today, controlled, count: today[0]!.finishMs.count };
+}
 
 /** The summary rows: figure, result, method. */
 export function summary(r: Results): string[][] {
@@ -58,6 +71,8 @@ export function summary(r: Results): string[][] {
       `ratio of medians; real retry pauses; each enrichment on its own stack, all at once; breaker skipped the ` +
         `first provider in ${r.parallelTypes.breakerSkips} of ${r.parallelTypes.threeTypesSeconds.length} three-type runs`,
     ],
+    ...bulkRows(r),
+    ...trafficRows(r),
     ...r.bills.map((b) => [
       `AWS bill per 1,000 enrichments, (${b.id})`,
       `**$${b.usdPer1000}**`,
@@ -67,6 +82,128 @@ export function summary(r: Results): string[][] {
           : ''),
     ]),
   ];
+}
+
+function bulkRows(r: Results): string[][] {
+  const b = r.bulk;
+  return [
+    [
+      `Batch accept, ${BATCH_SIZE} contacts`,
+      `p50 **${b.batchAcceptMs.p50} ms**, **×${b.ratio}** one single accept (p50 ${b.singleAcceptMs.p50} ms); ` +
+        `target ≤ 20×: ${target(b.ratio <= 20)}`,
+      `${b.batchAcceptMs.count} batches and ${b.singleAcceptMs.count} single POSTs of one-type contacts, one ` +
+        `request at a time, new people each, the next once the last finished; their workflows run in the same ` +
+        `process (bulk.ts)`,
+    ],
+    [
+      `POST → batch finished, ${BATCH_SIZE} contacts`,
+      `all finished p50 ${b.allFinishedMs.p50} ms; batch webhook received p50 **${b.batchWebhookMs.p50} ms**, ` +
+        `slowest ${b.worstBatchWebhookMs} ms; target ≤ 5 s: ${target(b.worstBatchWebhookMs <= 5000)}`,
+      `the same batches; instant sandbox providers, default settings, 1 ms state machine pauses; finished = ` +
+        `each contact's RecordResult progress line, webhook = its arrival on 127.0.0.1`,
+    ],
+  ];
+}
+
+function trafficRows(r: Results): string[][] {
+  const { today, controlled, count } = trafficPasses(r);
+  const method =
+    `${count} one-type email enrichments posted at once to a stack whose waterfall asks \`hunter\`, pointed at ` +
+    `the provider simulator (refuses over ${PROVIDER_PER_SECOND} requests in any second; latency p50 1.5 s, ` +
+    `p99 8 s), then \`sandbox-secondary\`; real state machine waits; today = no rate limit, cache off`;
+  const [first, second] = [0, 1];
+  return [
+    [
+      'Provider refusals (simulator over its rate)',
+      `today ${today[first]!.refusals}; with a ${PROVIDER_PER_SECOND}/s limit **${controlled[first]!.refusals}**; ` +
+        `target 0: ${target(controlled[first]!.refusals === 0)}`,
+      method,
+    ],
+    [
+      'Provider calls per enrichment',
+      `today ${today[first]!.callsPerEnrichment}; with the limit **${controlled[first]!.callsPerEnrichment}**`,
+      'requests the simulator received / enrichments (refused ones included)',
+    ],
+    [
+      'POST → finished against the simulator',
+      `today p50 ${today[first]!.finishMs.p50} ms, p99 ${today[first]!.finishMs.p99} ms; with the limit p50 ` +
+        `**${controlled[first]!.finishMs.p50} ms**, p99 ${controlled[first]!.finishMs.p99} ms`,
+      'each POST to its RecordResult progress line',
+    ],
+    [
+      'Second pass, the same people: provider calls',
+      `today ${today[second]!.providerCalls} (cache off${
+        today[second]!.breakerSkips
+          ? `; hunter skipped by the breaker its first pass opened in ${today[second]!.breakerSkips} of ${count}`
+          : ''
+      }); with the results cache **${controlled[second]!.providerCalls}**; ` +
+        `target 0: ${target(controlled[second]!.providerCalls === 0)}; Hunter fees saved ` +
+        `**${usd(controlled[second]!.feesSavedUsd)}** (${usd((controlled[second]!.feesSavedUsd / count) * 1000)} per 1,000)`,
+      `the same ${count} enrichments again on the same stacks; fees at $${HUNTER_PRICE.usdPerFind} per email ` +
+        `Hunter found (${HUNTER_PRICE.plan})`,
+    ],
+  ];
+}
+
+function trafficSection(r: Results): string {
+  const { today, controlled, count } = trafficPasses(r);
+  const columns: Array<[string, PassFigures]> = [
+    ['today, 1st pass', today[0]!],
+    ['today, 2nd pass', today[1]!],
+    ['limit + cache, 1st pass', controlled[0]!],
+    ['limit + cache, 2nd pass', controlled[1]!],
+  ];
+  const counts = (record: Record<string, number>) =>
+    Object.entries(record)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ') || '–';
+  const rows: Array<[string, (p: PassFigures) => string | number]> = [
+    ['refusals received', (p) => p.refusals],
+    ['provider calls (per enrichment)', (p) => `${p.providerCalls} (${p.callsPerEnrichment})`],
+    ['most calls within one second', (p) => p.maxCallsInAnySecond],
+    ['POST → finished p50 / p99 ms', (p) => `${p.finishMs.p50} / ${p.finishMs.p99}`],
+    ['email found by', (p) => counts(p.foundBy)],
+    ["hunter's errors, by detail", (p) => counts(p.hunterErrors)],
+    ['enrichments where the breaker skipped hunter', (p) => p.breakerSkips],
+    ['Hunter fees paid / saved by the cache', (p) => `${usd(p.hunterFeesUsd)} / ${usd(p.feesSavedUsd)}`],
+  ];
+  const quota = columns.some(([, p]) => Object.keys(p.hunterErrors).some((d) => d.includes('HTTP 429')));
+  return `## Provider traffic control
+
+${count} people (one type, email) enriched at once, then the same people again, on two stacks: **today**, no
+rate limit for hunter (RATE_LIMITS gives it 10,000/s, the setting's maximum; unset, the catalog's documented
+15/s would apply) and no results cache (RESULT_CACHE_DAYS=0); **limit + cache**, RATE_LIMITS
+\`{"hunter":{"perSecond":${PROVIDER_PER_SECOND}}}\` and the results cache at its defaults (30 days, account scope). Each
+stack has its own table and its own simulator (test/support/provider-simulator.ts, Hunter's email finder on
+127.0.0.1), which refuses what goes over ${PROVIDER_PER_SECOND} requests in any rolling second. The breaker
+cool-down is the default 300 s, so a breaker opened in the first pass is still open in the second.
+
+${table(
+  ['', ...columns.map(([name]) => name)],
+  rows.map(([name, value]) => [name, ...columns.map(([, p]) => value(p))]),
+)}
+${
+  controlled[0]!.refusals
+    ? `
+The limiter lets a provider have up to twice its limit within one second (half a second's calls at once, then the
+steady rate; README "Provider traffic control"), and a slot's wait in the state machine lasts whole seconds, so
+calls bunch; the simulator counts any rolling second, so a limit equal to its own still meets refusals (the
+integration test sets 5/s against the simulator's 10).
+`
+    : ''
+}${
+    quota
+      ? `
+The simulator refuses with 429, which Hunter documents as its used-up monthly quota (its rate limit is 403;
+functions/providers/hunter.ts): the adapter reads it as "out of credits" and opens hunter's breaker at once, so
+the enrichments that come later skip hunter and get their email from \`sandbox-secondary\`.
+`
+      : ''
+  }
+Hunter's price: $${HUNTER_PRICE.usdPerFind} per email found (${HUNTER_PRICE.plan}; Hunter counts a request only
+when it finds an email; Starter costs $0.0245 a credit, Scale $0.012, yearly billing 30% less). Source:
+${HUNTER_PRICE.source}, looked up ${HUNTER_PRICE.checked}.
+`;
 }
 
 const table = (header: string[], rows: Array<Array<string | number>>) =>
@@ -95,15 +232,15 @@ Written by \`npm run bench\` (bench/run.ts); do not edit. ${r.date}, commit \`${
     `${r.uncommittedFiles ? ` with ${r.uncommittedFiles} uncommitted file(s)` : ''}, ${r.machine}, load average ` +
     `${r.loadAverage.join(' ')} at start (above the core count, other work shared the machine and every latency ` +
     `is inflated), ${r.wallSeconds} s. Everything runs on 127.0.0.1: DynamoDB Local, the local stack ` +
-    `(\`startLocalStack\`), sandbox providers; nothing calls AWS. Raw figures: bench/results.json (not in git).
+    `(\`startLocalStack\`), sandbox providers, the provider simulator; nothing calls AWS or a provider. Raw figures: bench/results.json (not in git).
 ${quick}
 ${table(['Figure', 'Result', 'Method'], summary(r))}
 
-The \`flaky\` ratio: each type waits through three retry pauses with full jitter (0–2, 0–4, 0–8 s), and three
-types in parallel end with the slowest of three, so even perfectly parallel types give a ratio of medians of
-about 1.34 (9.4 s against 7.0 s of pauses); one after another they would give about 3. Once the first provider
-has failed on most of ten calls within a minute, its circuit breaker skips it for the remaining attempts.
+The \`flaky\` ratio: each type waits through three retry pauses of 2, 4 and 8 s (no jitter), so types that run
+in parallel end together and give a ratio of about 1; one after another they would give about 3. Once the first
+provider has failed on most of ten calls within a minute, its circuit breaker skips it for the remaining attempts.
 
+${trafficSection(r)}
 ## Cold start by function
 
 Lambda adds what this machine cannot show: fetching the code, starting the runtime, and a CPU share

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: cold start, accept path, end-to-end overhead with the bill it implies, and three-type against
- * one-type enrichments, one after another on one DynamoDB Local; then bench/RESULTS.md and bench/results.json.
+ * `npm run bench`: cold start, accept path, end-to-end overhead with the bill it implies, bulk enrichment,
+ * three-type against one-type enrichments, and provider traffic control against the provider simulator, one
+ * after another on one DynamoDB Local; then bench/RESULTS.md and bench/results.json.
  * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
  * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
@@ -12,11 +13,13 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
 import { measureAcceptPath } from './accept-path';
+import { measureBulk } from './bulk';
 import { measureColdStarts } from './cold-start';
 import { bill } from './cost';
 import { measureOverhead, measureParallelTypes, SCENARIOS } from './end-to-end';
 import { renderMarkdown, summary, type Results } from './report';
 import { round, since } from './stats';
+import { measureTrafficControl } from './traffic';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SETTINGS = {
@@ -26,9 +29,12 @@ const SETTINGS = {
   enrichments: QUICK ? 20 : 200,
   warmup: QUICK ? 5 : 20,
   flakySamples: QUICK ? 2 : 8,
+  batches: QUICK ? 2 : 5,
+  singleAccepts: QUICK ? 5 : 20,
+  trafficEnrichments: QUICK ? 40 : 200,
 };
 /** A run that takes longer than this is stuck, not slow. */
-const TIME_LIMIT_MS = 8 * 60_000;
+const TIME_LIMIT_MS = 12 * 60_000;
 
 let dynamo: DynamoDbLocal | undefined;
 
@@ -69,8 +75,14 @@ async function main(): Promise<void> {
       ),
     );
   }
+  const bulk = await phase('bulk enrichment', () =>
+    measureBulk(endpoint, SETTINGS.batches, SETTINGS.singleAccepts),
+  );
   const parallelTypes = await phase('three-type vs one-type flaky', () =>
     measureParallelTypes(endpoint, SETTINGS.flakySamples),
+  );
+  const traffic = await phase('provider traffic control', () =>
+    measureTrafficControl(endpoint, SETTINGS.trafficEnrichments),
   );
   await dynamo.stop();
   dynamo = undefined;
@@ -87,7 +99,9 @@ async function main(): Promise<void> {
     coldStart,
     acceptPath,
     overhead,
+    bulk,
     parallelTypes,
+    traffic,
     bills: overhead.map(bill),
   };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
