@@ -5,7 +5,7 @@ import type { ColdStartResult } from './cold-start';
 import { ASSUMED, type Bill } from './cost';
 import type { OverheadFigures, ParallelTypesFigures } from './end-to-end';
 import { HUNTER_PRICE, PRICES } from './prices';
-import { PROVIDER_PER_SECOND, type PassFigures, type TrafficRun } from './traffic';
+import { PROVIDER_PER_SECOND, PROVIDER_REFUSES_ABOVE, type PassFigures, type TrafficRun } from './traffic';
 
 export interface Results {
   quick: boolean;
@@ -109,7 +109,7 @@ function trafficRows(r: Results): string[][] {
   const { today, controlled, count } = trafficPasses(r);
   const method =
     `${count} one-type email enrichments posted at once to a stack whose waterfall asks \`hunter\`, pointed at ` +
-    `the provider simulator (refuses over ${PROVIDER_PER_SECOND} requests in any second; latency p50 1.5 s, ` +
+    `the provider simulator (refuses over ${PROVIDER_REFUSES_ABOVE} requests in any second; latency p50 1.5 s, ` +
     `p99 8 s), then \`sandbox-secondary\`; real state machine waits; today = no rate limit, cache off`;
   const [first, second] = [0, 1];
   return [
@@ -175,7 +175,7 @@ rate limit for hunter (RATE_LIMITS gives it 10,000/s, the setting's maximum; uns
 15/s would apply) and no results cache (RESULT_CACHE_DAYS=0); **limit + cache**, RATE_LIMITS
 \`{"hunter":{"perSecond":${PROVIDER_PER_SECOND}}}\` and the results cache at its defaults (30 days, account scope). Each
 stack has its own table and its own simulator (test/support/provider-simulator.ts, Hunter's email finder on
-127.0.0.1), which refuses what goes over ${PROVIDER_PER_SECOND} requests in any rolling second. The breaker
+127.0.0.1), which refuses (403, as Hunter does) what goes over ${PROVIDER_REFUSES_ABOVE} requests in any rolling second. The breaker
 cool-down is the default 300 s, so a breaker opened in the first pass is still open in the second.
 
 ${table(

@@ -354,6 +354,8 @@ export type CallOutcome =
 export interface ProviderTraffic {
   /** Asks to call `provider` at `now` (epoch ms): deployment-wide rate limit and circuit breaker. */
   acquire(provider: string, now: number): Promise<TrafficDecision>;
+  /** Whether the breaker lets a call through now, for a caller that already holds a rate-limit slot. */
+  admit(provider: string, now: number): Promise<TrafficDecision>;
   /** Counts a call's outcome: failures and refusals open the breaker; a Retry-After holds the provider back. */
   report(provider: string, outcome: CallOutcome, now: number): Promise<void>;
 }

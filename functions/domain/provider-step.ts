@@ -382,7 +382,8 @@ export class ProviderStep {
       const slotAt = cursor.slot_at;
       cursor.slot_at = null;
       // Come: call. Long gone (the step ran late): calling now could bunch up with later slots; ask again.
-      if (now >= slotAt && now - slotAt <= LATE_SLOT_MS) return { kind: 'go' };
+      // The breaker may have opened while this step waited for its slot.
+      if (now >= slotAt && now - slotAt <= LATE_SLOT_MS) return this.deps.traffic.admit(provider, now);
       if (now < slotAt) return { kind: 'wait', slotAt, reserved: true };
       return this.deps.traffic.acquire(provider, now);
     }

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 export type SimulatorMode = 'ok' | 'not_found' | 'down' | 'out_of_credits' | 'bad_key';
 
 export interface SimulatorOptions {
-  /** Requests per second above which it answers 429 (rolling one-second window). */
+  /** Requests per second above which it refuses with Hunter's rate-limit answer (rolling one-second window). */
   maxPerSecond?: number;
   /** Answer latency in ms: a function so a test or benchmark can draw it from a distribution. */
   latencyMs?: () => number;
@@ -61,8 +61,8 @@ export async function startProviderSimulator(options: SimulatorOptions = {}): Pr
     if (options.maxPerSecond !== undefined && recent > options.maxPerSecond) {
       throttled += 1;
       return answer(
-        429,
-        { errors: [{ id: 'too_many_requests', code: 429, details: 'Slow down' }] },
+        403,
+        { errors: [{ id: 'too_many_requests', code: 403, details: 'Rate limit reached' }] },
         {
           'retry-after': '1',
         },

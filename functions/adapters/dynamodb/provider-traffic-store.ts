@@ -101,6 +101,13 @@ export class DynamoProviderTraffic implements ProviderTraffic {
     return slotAt <= at ? { kind: 'go' } : { kind: 'wait', slotAt: Math.ceil(slotAt), reserved: true };
   }
 
+  async admit(provider: string, now: number): Promise<TrafficDecision> {
+    const item = await this.read(provider);
+    const gate = await this.breakerGate(provider, item, now);
+    if (gate === 'raced') return this.unavailable(item);
+    return gate ?? { kind: 'go' };
+  }
+
   private unavailable(item: TrafficItem): TrafficDecision {
     return {
       kind: 'skip',
