@@ -54,8 +54,8 @@ import type {
 } from './ports';
 import { workflowInputOf } from './waterfall-state';
 
-/** Writes and starts in flight at once: quick for 100 contacts, gentle on the table and StartExecution. */
-const PARALLEL_CALLS = 10;
+/** Writes and starts in flight at once: four rounds for 100 contacts, well within the SDK's 50 sockets and StartExecution's burst. */
+const PARALLEL_CALLS = 25;
 
 export interface AcceptBatchDependencies {
   accounts: AccountReader;
