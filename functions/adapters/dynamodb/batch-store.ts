@@ -10,7 +10,6 @@ import {
   type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -30,6 +29,7 @@ import type {
   WebhookAttempt,
 } from '../../domain/ports';
 import { toRecord } from './contact-records';
+import { queryPendingShard } from './pending-store';
 import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from './keys';
 import { cancellationReasons, transactWrite } from './transactions';
 
@@ -395,32 +395,11 @@ export class DynamoBatchStore
   }
 
   private async queryShard(shard: string, before: string): Promise<PendingBatchReference[]> {
-    const found: PendingBatchReference[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: PENDING_INDEX.name,
-          KeyConditionExpression: '#shard = :shard AND #created < :before',
-          ExpressionAttributeNames: {
-            '#shard': PENDING_INDEX.partitionKey,
-            '#created': PENDING_INDEX.sortKey,
-          },
-          ExpressionAttributeValues: { ':shard': shard, ':before': before },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        found.push({
-          account_id: item.account_id as string,
-          batch_id: String(item.SK).slice('BATCH#'.length),
-          created_at: item.created_at as string,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return found;
+    return (await queryPendingShard(this.db, this.tableName, shard, before)).map((item) => ({
+      account_id: item.account_id as string,
+      batch_id: String(item.SK).slice('BATCH#'.length),
+      created_at: item.created_at as string,
+    }));
   }
 
   // Webhook -----------------------------------------------------------------------------------------------

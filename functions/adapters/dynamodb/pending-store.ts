@@ -46,32 +46,37 @@ export class DynamoPendingEnrichments implements PendingEnrichments {
   }
 
   private async queryShard(shard: string, before: string): Promise<PendingReference[]> {
-    const found: PendingReference[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: PENDING_INDEX.name,
-          KeyConditionExpression: '#shard = :shard AND #created < :before',
-          ExpressionAttributeNames: {
-            '#shard': PENDING_INDEX.partitionKey,
-            '#created': PENDING_INDEX.sortKey,
-          },
-          ExpressionAttributeValues: { ':shard': shard, ':before': before },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        found.push({
-          account_id: item.account_id as string,
-          enrichment_id: item.enrichment_id as string,
-          enrichment_type: item.enrichment_type as PendingReference['enrichment_type'],
-          created_at: item.created_at as string,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return found;
+    return (await queryPendingShard(this.db, this.tableName, shard, before)).map((item) => ({
+      account_id: item.account_id as string,
+      enrichment_id: item.enrichment_id as string,
+      enrichment_type: item.enrichment_type as PendingReference['enrichment_type'],
+      created_at: item.created_at as string,
+    }));
   }
+}
+
+/** Every item of one shard of the sparse pending index created before `before` (ISO time), all pages. */
+export async function queryPendingShard(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  shard: string,
+  before: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: PENDING_INDEX.name,
+        KeyConditionExpression: '#shard = :shard AND #created < :before',
+        ExpressionAttributeNames: { '#shard': PENDING_INDEX.partitionKey, '#created': PENDING_INDEX.sortKey },
+        ExpressionAttributeValues: { ':shard': shard, ':before': before },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 }
