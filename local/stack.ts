@@ -17,7 +17,12 @@ import { redriveWebhooks } from '../functions/domain/redrive-webhooks';
 import { ApiError } from '../functions/domain/errors';
 import { isBatchWebhook } from '../functions/domain/batch';
 import { LocalApi } from './api-gateway';
-import { composeLocalProduct, composeWebhookDelivery, type LocalProduct } from './compose';
+import {
+  composeLocalProduct,
+  composeWebhookDelivery,
+  type LocalProduct,
+  type LocalRuntimeOptions,
+} from './compose';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalQueue } from './local-queue';
 import { resumeUndeliveredWebhooks } from './resume';
@@ -44,6 +49,8 @@ export interface LocalStackOptions {
   fastWaitsMs?: number;
   /** Overrides `MAX_ENRICHMENT_SECONDS`. */
   maxEnrichmentSeconds?: number;
+  /** Overrides of the provider traffic and results cache settings (`RESULT_CACHE_DAYS`, …). */
+  traffic?: LocalRuntimeOptions['traffic'];
   authorizerCacheSeconds?: number;
   resolve?: Resolver;
   /** Readable progress lines (accepted, each provider step, finished, webhook attempts). */
@@ -126,6 +133,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       allowPrivateWebhookTargets: true,
       fastWaitsMs: options.fastWaitsMs,
       maxEnrichmentSeconds: options.maxEnrichmentSeconds,
+      traffic: options.traffic,
       onStep: (enrichmentId, step) =>
         log(`${short(enrichmentId)} ${step.type}: ${step.provider} ${step.outcome} (${step.duration_ms} ms)`),
       onTaskResult: (task, input, output) => {

@@ -34,7 +34,7 @@ import type {
   SuppressionCheck,
   TrafficDecision,
 } from './ports';
-import { cacheIdentities, cacheOwner, type CacheSettings } from './result-cache';
+import { cacheIdentities, cacheOwner, type CachedResult, type CacheSettings } from './result-cache';
 import { initialise, type SteppedCursor, type TypeCursor } from './waterfall-state';
 import {
   PermanentProviderError,
@@ -256,10 +256,7 @@ export class ProviderStep {
     judged: Judged,
     started: number,
   ): Promise<SteppedCursor> {
-    const found = judged.found;
-    if (found && !Array.isArray(found) && (await this.deps.suppressions?.emailSuppressed(found.value))) {
-      judged = { outcome: 'rejected', detail: 'suppressed' };
-    }
+    judged = await this.screen(judged);
     update.steps.push(this.step(cursor, name, judged, started));
     if (judged.found) {
       const found = judged.found;
@@ -347,14 +344,26 @@ export class ProviderStep {
       new Date(now - cache.settings.days * 86_400_000),
     );
     if (!cached) return undefined;
-    const result = Array.isArray(cached.result)
-      ? cached.result.map((phone) => ({ ...phone, cached: true }))
-      : { ...cached.result, cached: true };
-    if (!Array.isArray(result) && (await this.deps.suppressions?.emailSuppressed(result.value)))
+    // A cached find is judged as a provider's answer is, against this request: countries, suppression, …
+    const judged = await this.screen(this.judge(cursor, record, CACHE_STEP, answerOf(cached.result)));
+    if (!judged.found) {
+      // Not used: the providers are asked, as if nothing had been cached.
+      const detail = judged.detail ?? 'not usable for this request';
+      update.steps.push(this.step(cursor, CACHE_STEP, { outcome: 'rejected', detail }));
       return undefined;
+    }
     update.steps.push(this.step(cursor, CACHE_STEP, { outcome: 'found', detail: null }));
-    update.found = result;
+    update.found = asCached(judged.found, cached.result);
     return this.record(cursor, update, 'done');
+  }
+
+  /** The checks every find passes after its provider's answer is judged: a suppressed email is dropped. */
+  private async screen(judged: Judged): Promise<Judged> {
+    const found = judged.found;
+    if (found && !Array.isArray(found) && (await this.deps.suppressions?.emailSuppressed(found.value))) {
+      return { outcome: 'rejected', detail: 'suppressed' };
+    }
+    return judged;
   }
 
   /** Keeps a verified find for later enrichments of the same person. */
@@ -456,6 +465,30 @@ function contactOf(record: ContactRecord): ContactQuery {
     linkedin_url: record.linkedin_url,
     phone_country_codes: record.phone_country_codes,
   };
+}
+
+/** A cached find as the answer a provider would give, so that it is judged by the very same rules. */
+function answerOf(result: CachedResult['result']): Exclude<ProviderAnswer, { kind: 'pending' }> {
+  return Array.isArray(result)
+    ? { kind: 'phones', phones: result.map(({ number, type, country }) => ({ number, type, country })) }
+    : { kind: 'email', email: result.value, verdict: result.status };
+}
+
+/** The judged cached find, with each result's original provider and marked as reused. */
+function asCached(
+  found: NonNullable<ProgressUpdate['found']>,
+  original: CachedResult['result'],
+): NonNullable<ProgressUpdate['found']> {
+  if (!Array.isArray(found)) {
+    const provider = Array.isArray(original) ? found.provider : original.provider;
+    return { ...found, provider, cached: true };
+  }
+  const phones = Array.isArray(original) ? original : [];
+  return found.map((phone) => ({
+    ...phone,
+    provider: phones.find((kept) => kept.number === phone.number)?.provider ?? phone.provider,
+    cached: true,
+  }));
 }
 
 /** The trace of a provider (or verifier) that kept failing until the state machine gave up on it. */

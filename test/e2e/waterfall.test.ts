@@ -101,3 +101,54 @@ describe('Local stack: the waterfall over HTTP', () => {
     });
   });
 });
+
+describe('Local stack: results from the cache over HTTP', () => {
+  let stack: LocalStack;
+  let db: ReturnType<typeof createDocumentClient>;
+  let cached: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      port: 0,
+      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+      tableName: `e2e-cache-${Date.now()}`,
+      fastWaitsMs: 5,
+      traffic: { resultCache: { days: 30, scope: 'account' } },
+    });
+    db = createDocumentClient({ endpoint: stack.dynamoEndpoint });
+    const account = await new AccountAdministration(
+      new DynamoAccountAdminStore(db, stack.tableName),
+      systemClock,
+    ).create({ name: 'E2E cache', credits: 100, personalEmailConsent: false, phoneCountryCodes: null });
+    cached = new ApiClient(stack.apiUrl, account.api_key);
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+    db.destroy();
+  });
+
+  it('never answers a cached number outside the countries a later request allows', async () => {
+    // Prepare: a US number found and cached for this person.
+    const person = { firstname: 'Jean', lastname: 'Dupont', linkedin_url: 'linkedin.com/in/jean-dupont' };
+    const first = await cached.enrich({ ...person, enrichment_type: ['phone'], phone_country_codes: ['US'] });
+    await cached.untilFinished(String(first.body.enrichment_id));
+
+    // Act
+    const second = await cached.enrich({
+      ...person,
+      enrichment_type: ['phone'],
+      phone_country_codes: ['FR'],
+    });
+    const { finished } = await cached.untilFinished(String(second.body.enrichment_id));
+
+    // Assess
+    const record = finished.body as unknown as ContactView;
+    expect(record.results?.phones).toEqual([expect.objectContaining({ country: 'FR' })]);
+    expect(record.waterfall.map((s) => [s.provider, s.outcome, s.detail])).toEqual([
+      ['cache', 'rejected', 'outside allowed countries'],
+      ['sandbox-primary', 'found', null],
+    ]);
+    expect(record.credits_used).toBe(10);
+  });
+});

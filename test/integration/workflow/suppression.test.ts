@@ -147,7 +147,9 @@ describe('ProviderStep: the suppression list', () => {
     // Assess
     expect(byProfile.waterfall).toEqual([expect.objectContaining({ type: 'email', ...SUPPRESSED_STEP })]);
     expect(byProfile.results).toEqual({ email: null });
+    // The cached find is judged as a provider's answer: refused, traced, and the providers asked.
     expect(byEmail.waterfall.map((step) => [step.provider, step.outcome, step.detail])).toEqual([
+      ['cache', 'rejected', 'suppressed'],
       ['sandbox-primary', 'rejected', 'suppressed'],
       ['sandbox-secondary', 'rejected', 'suppressed'],
     ]);
