@@ -1,5 +1,5 @@
 /**
- * Cold start, as far as this machine can tell: each Lambda entry of `functions/lambda/` bundled with the options
+ * Cold start, as far as this machine can tell: each Lambda entry of `functions/manifest/` bundled with the options
  * of the CDK function construct (lib/constructs/enrichment-function.ts), its minified size and the AWS SDK's
  * share of it, and how long a fresh Node process takes to `require` it (module scope: SDK clients, Powertools,
  * configuration), beside a bare `node -e 0`. What Lambda adds (fetching the code, starting the runtime, a CPU
@@ -10,7 +10,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { ENV } from '../functions/config';
-import { HANDLER_FILES, type HandlerFile } from '../functions/handlers/handler-files';
+import { FUNCTION_NAMES as HANDLER_FILES, type FunctionName as HandlerFile } from '../functions/manifest';
 import { percentile, round, since } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -53,7 +53,7 @@ async function bundle(handler: HandlerFile, outDir: string): Promise<{ file: str
   const file = join(outDir, handler, 'index.js');
   const { metafile } = await build({
     absWorkingDir: ROOT,
-    entryPoints: [join(ROOT, 'functions', 'lambda', `${handler}.ts`)],
+    entryPoints: [join(ROOT, 'functions', 'manifest', `${handler}.ts`)],
     outfile: file,
     bundle: true,
     platform: 'node',

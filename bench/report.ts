@@ -45,7 +45,7 @@ export function summary(r: Results): string[][] {
     [
       'Bundle size, minified',
       `${sizes} KiB, AWS SDK ${sdk} KiB of it`,
-      `each entry of functions/lambda/ bundled with the CDK construct's esbuild options (SDK bundled)`,
+      `each entry of functions/manifest/ bundled with the CDK construct's esbuild options (SDK bundled)`,
     ],
     [
       'Module import (cold start)',

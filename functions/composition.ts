@@ -1,6 +1,6 @@
 /**
  * The one composition root: every handler the product runs, built from the configuration and the
- * infrastructure it runs on. The Lambda entry files (`functions/lambda/`) call it with AWS adapters; the local
+ * infrastructure it runs on. The manifest entries (`functions/manifest/`) call it, with AWS adapters in Lambda; the local
  * stack (`local/`) calls it with DynamoDB Local and its own workflow runner and queue. Each builder is a
  * separate function, so a Lambda bundle carries only what its own handler uses.
  */

@@ -6,7 +6,8 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENRICHMENT_TYPES } from '../functions/domain/enrichment-request';
 import { Api } from './constructs/api';
-import type { FunctionDefaults } from './constructs/enrichment-function';
+import type { EnrichmentFunction, FunctionDefaults, Wiring } from './constructs/enrichment-function';
+import { FUNCTION_NAMES, type FunctionName } from '../functions/manifest';
 import { Monitoring } from './constructs/monitoring';
 import { Recovery } from './constructs/recovery';
 import { Storage } from './constructs/storage';
@@ -25,6 +26,15 @@ export class EnrichmentStack extends Stack {
   readonly recovery: Recovery;
   readonly api: Api;
   readonly monitoring: Monitoring;
+  /** Every function of the manifest, deployed. */
+  readonly functions: EnrichmentFunction[];
+
+  /** The deployed function of one manifest entry. */
+  functionNamed(name: FunctionName): EnrichmentFunction {
+    const fn = this.functions.find((candidate) => candidate.spec.name === name);
+    if (!fn) throw new Error(`No function named ${name}.`);
+    return fn;
+  }
 
   constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
     super(scope, id, {
@@ -35,50 +45,37 @@ export class EnrichmentStack extends Stack {
     const { settings } = props;
     const functionDefaults: FunctionDefaults = { logRetention: settings.logRetention };
 
-    this.storage = new Storage(this, 'Storage', { retentionDays: settings.retentionDays });
+    this.storage = new Storage(this, 'Storage');
+    const wiring: Wiring = { storage: this.storage, defaults: functionDefaults, settings: settings.values };
 
-    this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', {
-      storage: this.storage,
-      functionDefaults,
-      retrySchedule: settings.webhookRetrySchedule,
-      allowPrivateTargets: settings.allowPrivateWebhookTargets,
-    });
+    this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { wiring });
+    const withQueue: Wiring = { ...wiring, webhooks: this.webhooks.queue };
 
     this.workflow = new Workflow(this, 'Workflow', {
-      storage: this.storage,
-      functionDefaults,
-      waterfall: settings.waterfall,
-      webhookQueue: this.webhooks.queue.queue,
+      wiring: withQueue,
       maxEnrichmentSeconds: settings.maxEnrichmentSeconds,
-      traffic: {
-        rateLimits: settings.rateLimits,
-        providerCooldownSeconds: settings.providerCooldownSeconds,
-        resultCacheDays: settings.resultCacheDays,
-        resultCacheScope: settings.resultCacheScope,
-      },
     });
+    const withWorkflow: Wiring = { ...withQueue, stateMachine: this.workflow.stateMachine };
 
-    this.recovery = new Recovery(this, 'Recovery', {
-      storage: this.storage,
-      functionDefaults,
-      waterfall: settings.waterfall,
-      stateMachine: this.workflow.stateMachine,
-      webhookQueue: this.webhooks.queue.queue,
-      maxEnrichmentSeconds: settings.maxEnrichmentSeconds,
-    });
+    this.recovery = new Recovery(this, 'Recovery', { wiring: withWorkflow });
 
     this.api = new Api(this, 'Api', {
-      storage: this.storage,
-      functionDefaults,
-      stateMachine: this.workflow.stateMachine,
-      waterfall: settings.waterfall,
-      allowPrivateWebhookTargets: settings.allowPrivateWebhookTargets,
+      wiring: withWorkflow,
       throttling: settings.apiThrottling,
       authorizerCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
       manageAccountLogRole: settings.apiGatewayCloudWatchRole,
       webAcl: settings.webAcl ? { rateLimitPerIp: settings.webAclRateLimitPerIp } : undefined,
-      webhookQueue: this.webhooks.queue.queue,
     });
+
+    this.functions = [
+      ...this.api.functions,
+      ...this.workflow.functions,
+      ...this.recovery.functions,
+      this.webhooks.deliverFunction,
+    ];
+    const deployed = new Set(this.functions.map((fn) => fn.spec.name));
+    const missing = FUNCTION_NAMES.filter((name) => !deployed.has(name));
+    if (missing.length) throw new Error(`No construct deploys ${missing.join(', ')}.`);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       restApi: this.api.restApi,
@@ -87,15 +84,8 @@ export class EnrichmentStack extends Stack {
       table: this.storage.table,
       authorizer: this.api.authorizerFunction,
       maxEnrichmentSeconds: settings.maxEnrichmentSeconds,
-      functions: [
-        ...this.api.functions,
-        this.workflow.providerStep,
-        this.workflow.recordResult,
-        this.recovery.recoverFunction,
-        this.recovery.sweepFunction,
-        this.webhooks.deliverFunction,
-      ],
-      retryingFunctions: [this.workflow.providerStep],
+      functions: this.functions,
+      retryingFunctions: this.functions.filter((fn) => fn.spec.retried),
       providers: [...new Set(ENRICHMENT_TYPES.flatMap((type) => settings.waterfall.order[type]))],
       alarmEmail: settings.alarmEmail,
     });

@@ -1,22 +1,17 @@
 /**
- * The deployment's settings, read from CDK context: `cdk.json` holds the defaults, `cdk deploy -c key=value`
- * overrides one. Values given with `-c` arrive as strings, so every setting also accepts its string form
+ * The deployment's settings, read from CDK context (`cdk.json`, `cdk deploy -c key=value`) over the defaults of
+ * the one settings schema, `functions/settings.ts`. Values given with `-c` arrive as strings, so every setting also accepts its string form
  * (`true`, `30`, a JSON object, comma-separated seconds). Invalid settings stop the synthesis with a message
  * naming the key, before anything reaches CloudFormation.
  */
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { z } from 'zod';
 import type { CacheScope } from '../functions/domain/result-cache';
-import {
-  rateLimitsProblems,
-  waterfallSettingsProblems,
-  type WaterfallSettings,
-} from '../functions/domain/waterfall-settings';
+import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
+import { parseSettings, type Settings } from '../functions/settings';
 import { ENRICHMENT_TYPES, type EnrichmentType } from '../functions/domain/enrichment-request';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from '../functions/providers/catalog';
 import { SANDBOX_PROVIDERS } from '../functions/providers/sandbox';
-import { MAX_RETRY_DELAY_SECONDS } from '../functions/domain/retry-schedule';
 
 export interface ApiThrottling {
   /** Steady requests per second for the whole stage. */
@@ -62,106 +57,9 @@ export interface EnrichmentSettings {
   apiGatewayCloudWatchRole: boolean;
   /** Where alarm notifications are emailed; without it, subscribe to the alarm topic yourself. */
   alarmEmail: string | undefined;
+  /** Every setting by its name in the one schema: what the functions' environments are made from. */
+  values: Settings;
 }
-
-/** Context keys read by this app; anything else in `cdk.json` context belongs to the CDK itself. */
-export const SETTING_KEYS = [
-  'stackName',
-  'waterfall',
-  'retentionDays',
-  'maxEnrichmentSeconds',
-  'rateLimits',
-  'providerCooldownSeconds',
-  'resultCacheDays',
-  'resultCacheScope',
-  'logRetentionDays',
-  'webhookRetrySchedule',
-  'allowPrivateWebhookTargets',
-  'apiRateLimit',
-  'apiBurstLimit',
-  'acceptRateLimit',
-  'acceptBurstLimit',
-  'bulkRateLimit',
-  'bulkBurstLimit',
-  'authorizerCacheSeconds',
-  'webAcl',
-  'webAclRateLimitPerIp',
-  'apiGatewayCloudWatchRole',
-  'alarmEmail',
-] as const;
-
-const fromJsonString = (value: unknown) => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-};
-
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-const flag = z.preprocess(
-  (value) => (value === 'true' ? true : value === 'false' ? false : value),
-  z.boolean(),
-);
-
-/** The same schema the functions validate `WATERFALL_CONFIG` with (functions/domain/waterfall-settings.ts). */
-const waterfall = z.preprocess(
-  fromJsonString,
-  z.custom<WaterfallSettings>().superRefine((value, ctx) => {
-    for (const problem of waterfallSettingsProblems(value))
-      ctx.addIssue({ code: 'custom', message: problem });
-  }),
-);
-
-const retrySchedule = z.preprocess(
-  (value) =>
-    typeof value === 'string' ? value.split(',').filter((part) => part.trim() !== '') : (value ?? undefined),
-  z.array(z.coerce.number().int().min(0).max(MAX_RETRY_DELAY_SECONDS)).min(1).optional(),
-);
-
-const logRetention = z.coerce
-  .number()
-  .refine((days) => (Object.values(RetentionDays) as unknown[]).includes(days), {
-    message: 'must be one of the retention periods CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, …)',
-  })
-  .transform((days) => days as RetentionDays);
-
-const email = z.preprocess(
-  (value) => (value === '' || value === null ? undefined : value),
-  z.email().optional(),
-);
-
-const schema = z.object({
-  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/),
-  waterfall,
-  retentionDays: integer(1, 3650),
-  maxEnrichmentSeconds: integer(60, 86_400),
-  rateLimits: z.preprocess(
-    fromJsonString,
-    z.custom<Record<string, { perSecond: number }>>().superRefine((value, ctx) => {
-      for (const problem of rateLimitsProblems(value)) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-  ),
-  providerCooldownSeconds: integer(1, 86_400),
-  resultCacheDays: integer(0, 3650),
-  resultCacheScope: z.enum(['account', 'deployment']),
-  logRetentionDays: logRetention,
-  webhookRetrySchedule: retrySchedule,
-  allowPrivateWebhookTargets: flag,
-  apiRateLimit: integer(1, 10_000),
-  apiBurstLimit: integer(1, 5_000),
-  acceptRateLimit: integer(1, 10_000),
-  acceptBurstLimit: integer(1, 5_000),
-  bulkRateLimit: integer(1, 1_000),
-  bulkBurstLimit: integer(1, 500),
-  authorizerCacheSeconds: integer(0, 3600),
-  webAcl: flag,
-  webAclRateLimitPerIp: integer(10, 2_000_000_000),
-  apiGatewayCloudWatchRole: flag,
-  alarmEmail: email,
-});
 
 /** Names the waterfall can use for `type`: sandbox providers answer every type, real ones what they offer. */
 function providersOffering(type: EnrichmentType): Set<string> {
@@ -198,16 +96,13 @@ export class InvalidSettingsError extends Error {
   }
 }
 
-/** Reads and checks every setting from the context of `node` (normally the app's). */
+/**
+ * Reads and checks every setting from the context of `node` (normally the app's) with the one settings schema
+ * (`functions/settings.ts`): a setting absent from the context takes the schema's default.
+ */
 export function settingsFromContext(node: Node): EnrichmentSettings {
-  const raw = Object.fromEntries(SETTING_KEYS.map((key) => [key, node.tryGetContext(key) as unknown]));
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new InvalidSettingsError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
-  }
-  const value = parsed.data;
+  const { settings: value, problems } = parseSettings((name) => node.tryGetContext(name) as unknown);
+  if (problems.length) throw new InvalidSettingsError(problems);
   const waterfallProblems = checkWaterfall(value.waterfall);
   if (waterfallProblems.length) throw new InvalidSettingsError(waterfallProblems);
   return {
@@ -219,7 +114,7 @@ export function settingsFromContext(node: Node): EnrichmentSettings {
     providerCooldownSeconds: value.providerCooldownSeconds,
     resultCacheDays: value.resultCacheDays,
     resultCacheScope: value.resultCacheScope,
-    logRetention: value.logRetentionDays,
+    logRetention: value.logRetentionDays as RetentionDays,
     webhookRetrySchedule: value.webhookRetrySchedule,
     allowPrivateWebhookTargets: value.allowPrivateWebhookTargets,
     apiThrottling: {
@@ -235,5 +130,6 @@ export function settingsFromContext(node: Node): EnrichmentSettings {
     webAclRateLimitPerIp: value.webAclRateLimitPerIp,
     apiGatewayCloudWatchRole: value.apiGatewayCloudWatchRole,
     alarmEmail: value.alarmEmail,
+    values: value,
   };
 }

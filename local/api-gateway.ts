@@ -13,6 +13,8 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import { ROUTES, type FunctionName } from '../functions/manifest';
+import type { HttpMethod } from '../functions/manifest/define';
 import { lambdaContext } from './lambda-context';
 import {
   GATEWAY_ERRORS,
@@ -27,30 +29,36 @@ type AuthorizerHandler = (
 ) => Promise<APIGatewayAuthorizerResult>;
 
 interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: HttpMethod;
+  /** The route's path as the manifest (and API Gateway's `resource`) writes it: `/contacts/{id}`. */
   resource: string;
   pattern: RegExp;
   handler: ApiHandler;
-  /** The name of the path parameter the pattern captures (`id` unless said). */
-  parameter?: string;
+  /** The names of the path parameters the pattern captures, in order. */
+  parameters: string[];
   /** Answered without an API key (the API reference). */
   public?: boolean;
 }
 
+/** A matcher for a route's path: each `{name}` segment captures one segment of the request path. */
+function patternOf(path: string): { pattern: RegExp; parameters: string[] } {
+  const parameters: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (parameter === undefined) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      parameters.push(parameter);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}$`), parameters };
+}
+
 export interface LocalApiOptions {
   authorizer: AuthorizerHandler;
-  routes: {
-    accept: ApiHandler;
-    getContact: ApiHandler;
-    eraseContact: ApiHandler;
-    credits: ApiHandler;
-    acceptBatch: ApiHandler;
-    getBatch: ApiHandler;
-    ledger: ApiHandler;
-    resendWebhook: ApiHandler;
-    /** GET /openapi.json, GET /docs and GET /docs/assets/{asset}, without an API key. */
-    apiReference: ApiHandler;
-  };
+  /** The handler of each function the routes of the manifest name. */
+  handlers: Record<FunctionName, ApiHandler>;
   /** Authorizer result cache, as configured on the deployed authorizer. */
   authorizerCacheSeconds: number;
   /** Extra loopback-only routes of the local stack (operator actions), by `METHOD /path`. */
@@ -93,78 +101,13 @@ export class LocalApi {
   private server: Server | undefined;
 
   constructor(private readonly options: LocalApiOptions) {
-    this.routes = [
-      {
-        method: 'POST',
-        resource: '/contacts/enrich/async',
-        pattern: /^\/contacts\/enrich\/async$/,
-        handler: options.routes.accept,
-      },
-      {
-        method: 'GET',
-        resource: '/contacts/{id}',
-        pattern: /^\/contacts\/([^/]+)$/,
-        handler: options.routes.getContact,
-      },
-      {
-        method: 'DELETE',
-        resource: '/contacts/{id}',
-        pattern: /^\/contacts\/([^/]+)$/,
-        handler: options.routes.eraseContact,
-      },
-      {
-        method: 'GET',
-        resource: '/account/credits',
-        pattern: /^\/account\/credits$/,
-        handler: options.routes.credits,
-      },
-      {
-        method: 'POST',
-        resource: '/contacts/enrich/bulk',
-        pattern: /^\/contacts\/enrich\/bulk$/,
-        handler: options.routes.acceptBatch,
-      },
-      {
-        method: 'GET',
-        resource: '/batches/{id}',
-        pattern: /^\/batches\/([^/]+)$/,
-        handler: options.routes.getBatch,
-      },
-      {
-        method: 'GET',
-        resource: '/account/ledger',
-        pattern: /^\/account\/ledger$/,
-        handler: options.routes.ledger,
-      },
-      {
-        method: 'POST',
-        resource: '/contacts/{id}/webhook/resend',
-        pattern: /^\/contacts\/([^/]+)\/webhook\/resend$/,
-        handler: options.routes.resendWebhook,
-      },
-      {
-        method: 'GET',
-        resource: '/openapi.json',
-        pattern: /^\/openapi\.json$/,
-        handler: options.routes.apiReference,
-        public: true,
-      },
-      {
-        method: 'GET',
-        resource: '/docs',
-        pattern: /^\/docs$/,
-        handler: options.routes.apiReference,
-        public: true,
-      },
-      {
-        method: 'GET',
-        resource: '/docs/assets/{asset}',
-        pattern: /^\/docs\/assets\/([^/]+)$/,
-        handler: options.routes.apiReference,
-        parameter: 'asset',
-        public: true,
-      },
-    ];
+    this.routes = ROUTES.map((route) => ({
+      method: route.method,
+      resource: route.path,
+      ...patternOf(route.path),
+      handler: options.handlers[route.function],
+      public: route.public,
+    }));
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<Server> {
@@ -287,12 +230,14 @@ export class LocalApi {
       (multiValueHeaders[name] ??= []).push(value);
     }
     const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : null;
-    const id = route.pattern.exec(url.pathname)?.[1];
+    const values = route.pattern.exec(url.pathname)?.slice(1) ?? [];
     return {
       httpMethod: method,
       path: url.pathname,
       resource: route.resource,
-      pathParameters: id !== undefined ? { [route.parameter ?? 'id']: decodeURIComponent(id) } : null,
+      pathParameters: route.parameters.length
+        ? Object.fromEntries(route.parameters.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]))
+        : null,
       queryStringParameters: query,
       multiValueQueryStringParameters: query
         ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]))

@@ -6,23 +6,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountAdminStore } from '../functions/adapters/dynamodb/account-admin-store';
 import {
-  acceptBatchHandler,
-  acceptHandler,
-  authorizerHandler,
-  creditsHandler,
-  deliverWebhookHandler,
-  getBatchHandler,
-  getContactHandler,
-  eraseContactHandler,
-  apiReferenceHandler,
-  ledgerHandler,
-  resendWebhook,
-  resendWebhookHandler,
-  providerStepHandler,
   providerTraffic,
-  recordResultHandler,
-  recoverEnrichmentHandler,
+  resendWebhook,
   sweepPending,
+  type deliverWebhookHandler,
   type ProviderStepOptions,
   type Runtime,
   type WebhookSending,
@@ -32,6 +19,8 @@ import { systemClock, type Clock } from '../functions/domain/clock';
 import type { DeliverWebhook, DeliveryOutcome } from '../functions/domain/deliver-webhook';
 import type { DeliveryQueue, QueuedWebhook, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
 import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
+import { FUNCTION_SPECS, specsTriggeredBy, type FunctionName } from '../functions/manifest';
+import type { FunctionSpec, Handler, Platform, WorkflowTask } from '../functions/manifest/define';
 import {
   baseUrlsFromEnvironment,
   keysFromEnvironment,
@@ -39,7 +28,6 @@ import {
 } from '../functions/providers/directory';
 import type { EmailVerifier, Provider } from '../functions/providers/provider';
 import { LocalWorkflow, type LocalWorkflowOptions, type TaskHandler } from './local-workflow';
-
 export interface LocalRuntimeOptions {
   db: DynamoDBDocumentClient;
   tableName: string;
@@ -58,12 +46,12 @@ export interface LocalRuntimeOptions {
 
 /** The configuration of the local product: the environment's, with the local table and overrides. */
 export function localRuntime(options: LocalRuntimeOptions): Runtime {
-  const environment = loadConfig();
+  const environment = loadConfig(process.env, { local: true });
   const config: Config = {
     ...environment,
     tableName: options.tableName,
     waterfall: options.waterfall ?? environment.waterfall,
-    allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? true,
+    allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? environment.allowPrivateWebhookTargets,
     webhookRetrySchedule: options.webhookRetrySchedule ?? environment.webhookRetrySchedule,
     maxEnrichmentSeconds: options.maxEnrichmentSeconds ?? environment.maxEnrichmentSeconds,
     ...options.traffic,
@@ -82,7 +70,7 @@ export interface LocalProductOptions extends LocalRuntimeOptions {
   providerBaseUrls?: Record<string, string>;
   extraProviders?: Record<string, Provider | EmailVerifier>;
   /** Wraps a Task's handler (tests inject failures here). */
-  wrapTask?: (task: 'ProviderStep' | 'RecordResult', handler: TaskHandler) => TaskHandler;
+  wrapTask?: (task: WorkflowTask, handler: TaskHandler) => TaskHandler;
   /** Wraps the workflow starter (tests inject failures here). */
   wrapWorkflow?: (workflow: WorkflowStarter) => WorkflowStarter;
   fastWaitsMs?: number;
@@ -93,22 +81,44 @@ export interface LocalProductOptions extends LocalRuntimeOptions {
   onStep?: ProviderStepOptions['onStep'];
 }
 
+/** Builds a manifest entry's handler with what it asks for from the local platform. */
+function buildLocal(spec: FunctionSpec, runtime: Runtime, platform: Partial<Platform>): Handler {
+  const given = Object.fromEntries(
+    spec.needs.map((need) => {
+      const part = platform[need];
+      if (part === undefined) throw new Error(`The local stack gives ${spec.name} no ${need}.`);
+      return [need, part];
+    }),
+  );
+  return spec.build(runtime, given as unknown as Platform);
+}
+
 export function composeLocalProduct(options: LocalProductOptions) {
   const runtime = localRuntime(options);
-  const providerStep = providerStepHandler(runtime, {
-    keys: options.providerKeys ?? keysFromEnvironment(),
-    baseUrls: options.providerBaseUrls ?? baseUrlsFromEnvironment(),
-    extra: options.extraProviders,
-    tuning: options.providerCallTimeoutMs ? { callTimeoutMs: options.providerCallTimeoutMs } : {},
-    onStep: options.onStep,
-  });
-  const recordResult = recordResultHandler(runtime, options.webhookQueue);
-  const workflow = new LocalWorkflow({
-    tasks: {
-      ProviderStep: options.wrapTask?.('ProviderStep', providerStep) ?? providerStep,
-      RecordResult: options.wrapTask?.('RecordResult', recordResult) ?? recordResult,
+  const base: Partial<Platform> = {
+    webhooks: options.webhookQueue,
+    providers: {
+      keys: options.providerKeys ?? keysFromEnvironment(),
+      baseUrls: options.providerBaseUrls ?? baseUrlsFromEnvironment(),
+      extra: options.extraProviders,
+      tuning: options.providerCallTimeoutMs ? { callTimeoutMs: options.providerCallTimeoutMs } : {},
+      onStep: options.onStep,
     },
-    recover: recoverEnrichmentHandler(runtime, options.webhookQueue),
+    reference: { rendererScriptPath: require.resolve('redoc/bundles/redoc.standalone.js') },
+  };
+
+  // The Task states' functions first: the local workflow runs them, as Step Functions invokes them in AWS.
+  const tasks = Object.fromEntries(
+    specsTriggeredBy('task').map((spec) => {
+      const state = spec.trigger.kind === 'task' ? spec.trigger.state : ('' as WorkflowTask);
+      const handler = buildLocal(spec, runtime, base) as TaskHandler;
+      return [state, options.wrapTask?.(state, handler) ?? handler];
+    }),
+  ) as Record<WorkflowTask, TaskHandler>;
+  const [recover] = specsTriggeredBy('execution-ended').map((spec) => buildLocal(spec, runtime, base));
+  const workflow = new LocalWorkflow({
+    tasks,
+    recover: recover as TaskHandler | undefined,
     maxEnrichmentSeconds: runtime.config.maxEnrichmentSeconds,
     fastWaitsMs: options.fastWaitsMs,
     keepHistory: options.keepHistory,
@@ -116,6 +126,14 @@ export function composeLocalProduct(options: LocalProductOptions) {
     onTaskResult: options.onTaskResult,
   });
   const starter = options.wrapWorkflow ? options.wrapWorkflow(workflow) : workflow;
+  const platform: Partial<Platform> = { ...base, workflow: starter, executions: workflow };
+
+  // Every function the API Gateway invokes (the authorizer and each route's), by its manifest name.
+  const handlers = Object.fromEntries(
+    FUNCTION_SPECS.filter((spec) => spec.trigger.kind === 'http' || spec.trigger.kind === 'authorizer').map(
+      (spec) => [spec.name, buildLocal(spec, runtime, platform)],
+    ),
+  ) as Record<FunctionName, Handler>;
 
   return {
     runtime,
@@ -128,22 +146,9 @@ export function composeLocalProduct(options: LocalProductOptions) {
     webhookResend: resendWebhook(runtime, options.webhookQueue),
     /** The sweeper (`enrichments recover`), over the local runner. */
     sweeper: sweepPending(runtime, workflow, options.webhookQueue),
-    handlers: {
-      authorizer: authorizerHandler(runtime),
-      accept: acceptHandler(runtime, starter),
-      getContact: getContactHandler(runtime),
-      eraseContact: eraseContactHandler(runtime, options.webhookQueue),
-      credits: creditsHandler(runtime),
-      acceptBatch: acceptBatchHandler(runtime, starter),
-      getBatch: getBatchHandler(runtime),
-      ledger: ledgerHandler(runtime),
-      resendWebhook: resendWebhookHandler(runtime, options.webhookQueue),
-      apiReference: apiReferenceHandler({
-        rendererScriptPath: require.resolve('redoc/bundles/redoc.standalone.js'),
-      }),
-      providerStep,
-      recordResult,
-    },
+    /** The API's handlers by manifest name, and the workflow's by Task state. */
+    handlers,
+    tasks,
   };
 }
 
@@ -163,10 +168,10 @@ export function composeWebhookDelivery(options: LocalDeliveryOptions) {
       return outcome;
     },
   });
-  return deliverWebhookHandler(
-    localRuntime(options),
-    options.queue,
-    { resolve: options.resolve, timeoutMs: options.timeoutMs },
-    observe,
-  );
+  const [consumer] = specsTriggeredBy('queue');
+  if (!consumer) throw new Error('The manifest declares no webhook queue consumer.');
+  return buildLocal(consumer, localRuntime(options), {
+    deliveries: options.queue,
+    sending: { resolve: options.resolve, timeoutMs: options.timeoutMs, observe },
+  }) as ReturnType<typeof deliverWebhookHandler>;
 }

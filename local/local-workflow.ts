@@ -10,20 +10,24 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../functions/domain/ports';
 import type { WorkflowInput } from '../functions/domain/waterfall-state';
 import type { ExecutionStatusEvent } from '../functions/handlers/recover-enrichment';
-import { TASK_PLACEHOLDERS, waterfallDefinition } from '../statemachines/waterfall';
+import { specsTriggeredBy } from '../functions/manifest';
+import type { WorkflowTask } from '../functions/manifest/define';
+import { taskPlaceholder, waterfallDefinition } from '../statemachines/waterfall';
 import { lambdaContext } from './lambda-context';
 
 /** Local function ARNs for the definition's placeholders, as CDK's `definitionSubstitutions` fills them. */
-export const TASK_SUBSTITUTIONS: Record<(typeof TASK_PLACEHOLDERS)[number], string> = {
-  ProviderStepFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:provider-step',
-  RecordResultFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:record-result',
-};
+export const TASK_SUBSTITUTIONS: Record<string, string> = Object.fromEntries(
+  specsTriggeredBy('task').map((spec) => [
+    taskPlaceholder(spec),
+    `arn:aws:lambda:us-east-1:000000000000:function:${spec.name}`,
+  ]),
+);
 
 export function loadDefinition(maxEnrichmentSeconds = 3600): StateMachineDefinition {
   const text = waterfallDefinition(maxEnrichmentSeconds).replace(
     /\$\{(\w+)\}/g,
     (placeholder, name: string) => {
-      const value = (TASK_SUBSTITUTIONS as Record<string, string>)[name];
+      const value = TASK_SUBSTITUTIONS[name];
       if (value === undefined)
         throw new Error(`No substitution for ${placeholder} in the waterfall definition`);
       return value;
@@ -33,7 +37,7 @@ export function loadDefinition(maxEnrichmentSeconds = 3600): StateMachineDefinit
 }
 
 export type TaskHandler = (event: never, context: Context) => Promise<unknown>;
-type Task = 'ProviderStep' | 'RecordResult';
+type Task = WorkflowTask;
 
 export interface LocalWorkflowOptions {
   /** The Lambda handlers of the Task states, by state name. */
@@ -104,14 +108,18 @@ export class LocalWorkflow implements WorkflowStarter, WorkflowInspector {
     const execution = this.machine.run(JSON.parse(JSON.stringify(input)) as Json, {
       noThrowOnAbort: true,
       overrides: {
-        taskResourceLocalHandlers: {
-          ProviderStep: (state) => this.invoke('ProviderStep', state),
-          RecordResult: (state) => this.invoke('RecordResult', state),
-        },
+        taskResourceLocalHandlers: Object.fromEntries(
+          (Object.keys(this.options.tasks) as Task[]).map((task) => [
+            task,
+            (state: Json) => this.invoke(task, state),
+          ]),
+        ),
         ...(fast !== undefined
           ? {
               waitTimeOverrides: { WaitForProvider: fast },
-              retryIntervalOverrides: { ProviderStep: fast, RecordResult: fast },
+              retryIntervalOverrides: Object.fromEntries(
+                Object.keys(this.options.tasks).map((task) => [task, fast]),
+              ),
             }
           : {}),
       },

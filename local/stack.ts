@@ -104,7 +104,7 @@ async function assertPortFree(port: number): Promise<void> {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   if (options.port !== 0) await assertPortFree(options.port);
-  const config = loadConfig();
+  const config = loadConfig(process.env, { local: true });
   const dynamo: DynamoDbLocal | undefined = options.dynamoEndpoint
     ? undefined
     : await startDynamoDbLocal({ dataDir: options.dataDir });
@@ -188,17 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const api = new LocalApi({
       authorizer: product.handlers.authorizer,
-      routes: {
-        accept: product.handlers.accept,
-        getContact: product.handlers.getContact,
-        eraseContact: product.handlers.eraseContact,
-        credits: product.handlers.credits,
-        acceptBatch: product.handlers.acceptBatch,
-        getBatch: product.handlers.getBatch,
-        ledger: product.handlers.ledger,
-        resendWebhook: product.handlers.resendWebhook,
-        apiReference: product.handlers.apiReference,
-      },
+      handlers: product.handlers,
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? 60,
       operatorRoutes: {
         'POST /_local/webhooks/redrive': () => redriveWebhooks(queue),

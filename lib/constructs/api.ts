@@ -1,6 +1,6 @@
 /**
  * The public REST API (README "API"): a TOKEN authorizer turning `Authorization: Bearer <api_key>` into an
- * account, the three routes, throttling, access logs, and gateway responses so that errors API Gateway
+ * account, the routes of the manifest (`functions/manifest/`), throttling, access logs, and gateway responses so that errors API Gateway
  * answers itself have the contract's error body too.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -12,38 +12,30 @@ import {
   IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
+  type Method,
   MethodLoggingLevel,
   ResponseType,
   RestApi,
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ENV } from '../../functions/config';
-import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
+import { routesOf } from '../../functions/manifest/define';
+import { ROUTES, specsTriggeredBy } from '../../functions/manifest';
 import {
   GATEWAY_ERRORS,
   type GatewayError,
   type GatewayErrorName,
 } from '../../functions/handlers/gateway-errors';
-import { RENDERER_SCRIPT_NAME } from '../../functions/handlers/openapi';
 import type { ApiThrottling } from '../settings';
 import { ApiFirewall } from './api-firewall';
-import { EnrichmentFunction, type EnrichmentTable, type FunctionDefaults } from './enrichment-function';
+import { EnrichmentFunction, type Wiring } from './enrichment-function';
 
 export const STAGE_NAME = 'v1';
-export const ACCEPT_ROUTE = { path: '/contacts/enrich/async', method: 'POST' } as const;
-export const BULK_ROUTE = { path: '/contacts/enrich/bulk', method: 'POST' } as const;
 
 export interface ApiProps {
-  storage: EnrichmentTable;
-  functionDefaults: FunctionDefaults;
-  /** The waterfall accept starts; execution name = enrichment id. */
-  stateMachine: IStateMachine;
-  waterfall: WaterfallSettings;
-  allowPrivateWebhookTargets: boolean;
+  /** What the API's functions are wired to (the state machine the accept routes start included). */
+  wiring: Wiring;
   throttling: ApiThrottling;
   /** How long API Gateway reuses the authorizer's answer for one Authorization header value. */
   authorizerCacheTtl: Duration;
@@ -51,12 +43,7 @@ export interface ApiProps {
   manageAccountLogRole: boolean;
   /** An AWS WAF web ACL in front of the stage, or none. */
   webAcl?: { rateLimitPerIp: number };
-  /** The webhook delivery queue a resend puts its new round on. */
-  webhookQueue: IQueue;
 }
-
-/** Handlers answer well within this; API Gateway itself gives up at 29 s. */
-const API_FUNCTION_TIMEOUT = Duration.seconds(10);
 
 const JSON_CONTENT_TYPE = "'application/json; charset=utf-8'";
 
@@ -88,138 +75,21 @@ const GATEWAY_RESPONSES: ReadonlyArray<{
 export class Api extends Construct {
   readonly restApi: RestApi;
   readonly authorizerFunction: EnrichmentFunction;
-  readonly acceptFunction: EnrichmentFunction;
-  readonly getContactFunction: EnrichmentFunction;
-  readonly eraseContactFunction: EnrichmentFunction;
-  readonly creditsFunction: EnrichmentFunction;
-  readonly acceptBatchFunction: EnrichmentFunction;
-  readonly getBatchFunction: EnrichmentFunction;
-  readonly ledgerFunction: EnrichmentFunction;
-  readonly resendWebhookFunction: EnrichmentFunction;
-  readonly apiReferenceFunction: EnrichmentFunction;
+  /** The functions behind the routes of the manifest, and the authorizer. */
+  readonly functions: EnrichmentFunction[];
   readonly firewall: ApiFirewall | undefined;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-
-    this.authorizerFunction = new EnrichmentFunction(this, 'Authorizer', {
-      ...props.functionDefaults,
-      handlerFile: 'authorizer',
-      description: 'API Gateway TOKEN authorizer: API key to account',
-      timeout: API_FUNCTION_TIMEOUT,
-    });
-    this.authorizerFunction.bindTable(props.storage, ['GetItem']);
-
-    this.acceptFunction = new EnrichmentFunction(this, 'Accept', {
-      ...props.functionDefaults,
-      handlerFile: 'accept',
-      description: 'POST /contacts/enrich/async: validate, reserve credits, start the waterfall',
-      timeout: API_FUNCTION_TIMEOUT,
-      environment: {
-        [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
-        [ENV.waterfall]: JSON.stringify(props.waterfall),
-        [ENV.allowPrivateWebhookTargets]: String(props.allowPrivateWebhookTargets),
-      },
-    });
-    // The accept transaction (account, contact, ledger, idempotency) and its rollback.
-    this.acceptFunction.bindTable(props.storage, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
-    props.stateMachine.grantStartExecution(this.acceptFunction);
-
-    this.getContactFunction = new EnrichmentFunction(this, 'GetContact', {
-      ...props.functionDefaults,
-      handlerFile: 'get-contact',
-      description: 'GET /contacts/{id}: one enrichment of the calling account',
-      timeout: API_FUNCTION_TIMEOUT,
-    });
-    this.getContactFunction.bindTable(props.storage, ['GetItem']);
-
-    this.eraseContactFunction = new EnrichmentFunction(this, 'EraseContact', {
-      ...props.functionDefaults,
-      handlerFile: 'erase-contact',
-      description: 'DELETE /contacts/{id}: erase an enrichment and its cached results; cancel it if pending',
-      timeout: API_FUNCTION_TIMEOUT,
-      environment: { [ENV.webhookQueueUrl]: props.webhookQueue.queueUrl },
-    });
-    // Reads the record; forgets the cached results (Query, BatchWriteItem); deletes the record and the
-    // idempotency record; a cancellation's account update and ledger entry; a cancelled batch contact's tick-off.
-    this.eraseContactFunction.bindTable(props.storage, [
-      'GetItem',
-      'Query',
-      'BatchWriteItem',
-      'DeleteItem',
-      'UpdateItem',
-      'PutItem',
-    ]);
-    // The webhook of a batch whose last pending contact is the one erased.
-    props.webhookQueue.grantSendMessages(this.eraseContactFunction);
-
-    this.creditsFunction = new EnrichmentFunction(this, 'Credits', {
-      ...props.functionDefaults,
-      handlerFile: 'credits',
-      description: 'GET /account/credits: balance, reserved and available credits',
-      timeout: API_FUNCTION_TIMEOUT,
-    });
-    this.creditsFunction.bindTable(props.storage, ['GetItem']);
-
-    this.ledgerFunction = new EnrichmentFunction(this, 'Ledger', {
-      ...props.functionDefaults,
-      handlerFile: 'ledger',
-      description: 'GET /account/ledger: the credit movements of the calling account, newest first',
-      timeout: API_FUNCTION_TIMEOUT,
-    });
-    this.ledgerFunction.bindTable(props.storage, ['Query']);
-
-    this.resendWebhookFunction = new EnrichmentFunction(this, 'ResendWebhook', {
-      ...props.functionDefaults,
-      handlerFile: 'resend-webhook',
-      description: 'POST /contacts/{id}/webhook/resend: a new delivery round of a finished webhook',
-      timeout: API_FUNCTION_TIMEOUT,
-      environment: { [ENV.webhookQueueUrl]: props.webhookQueue.queueUrl },
-    });
-    this.resendWebhookFunction.bindTable(props.storage, ['GetItem', 'UpdateItem']);
-    props.webhookQueue.grantSendMessages(this.resendWebhookFunction);
-
-    this.apiReferenceFunction = new EnrichmentFunction(this, 'ApiReference', {
-      ...props.functionDefaults,
-      handlerFile: 'api-reference',
-      description: 'GET /openapi.json, GET /docs and its script: the API reference, no API key',
-      timeout: API_FUNCTION_TIMEOUT,
-      copyFiles: [`node_modules/redoc/bundles/${RENDERER_SCRIPT_NAME}`],
-    });
-
-    this.acceptBatchFunction = new EnrichmentFunction(this, 'AcceptBatch', {
-      ...props.functionDefaults,
-      handlerFile: 'accept-batch',
-      description: 'POST /contacts/enrich/bulk: validate, reserve credits, record and start each contact',
-      // Up to 100 contact writes and 100 StartExecution calls, ten at a time, inside API Gateway's 29 s.
-      timeout: Duration.seconds(25),
-      environment: {
-        [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
-        [ENV.waterfall]: JSON.stringify(props.waterfall),
-        [ENV.allowPrivateWebhookTargets]: String(props.allowPrivateWebhookTargets),
-      },
-    });
-    // The commit transaction, the contacts' writes, the accepted mark (deleting the staged contacts), and an
-    // Idempotency-Key replay's read of the contacts.
-    this.acceptBatchFunction.bindTable(props.storage, [
-      'GetItem',
-      'PutItem',
-      'UpdateItem',
-      'DeleteItem',
-      'BatchGetItem',
-    ]);
-    props.stateMachine.grantStartExecution(this.acceptBatchFunction);
-
-    this.getBatchFunction = new EnrichmentFunction(this, 'GetBatch', {
-      ...props.functionDefaults,
-      handlerFile: 'get-batch',
-      description: 'GET /batches/{id}: one batch of the calling account with its contacts',
-      timeout: API_FUNCTION_TIMEOUT,
-    });
-    this.getBatchFunction.bindTable(props.storage, ['GetItem', 'BatchGetItem']);
+    const { wiring } = props;
+    const authorizers = specsTriggeredBy('authorizer');
+    if (authorizers.length !== 1) throw new Error('The manifest must declare exactly one authorizer.');
+    this.authorizerFunction = new EnrichmentFunction(this, authorizers[0]!, wiring);
+    const routed = specsTriggeredBy('http').map((spec) => new EnrichmentFunction(this, spec, wiring));
+    this.functions = [this.authorizerFunction, ...routed];
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.functionDefaults.logRetention,
+      retention: props.wiring.defaults.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -240,16 +110,20 @@ export class Api extends Construct {
         dataTraceEnabled: false,
         throttlingRateLimit: props.throttling.rateLimit,
         throttlingBurstLimit: props.throttling.burstLimit,
-        methodOptions: {
-          [`${ACCEPT_ROUTE.path}/${ACCEPT_ROUTE.method}`]: {
-            throttlingRateLimit: props.throttling.acceptRateLimit,
-            throttlingBurstLimit: props.throttling.acceptBurstLimit,
-          },
-          [`${BULK_ROUTE.path}/${BULK_ROUTE.method}`]: {
-            throttlingRateLimit: props.throttling.bulkRateLimit,
-            throttlingBurstLimit: props.throttling.bulkBurstLimit,
-          },
-        },
+        methodOptions: Object.fromEntries(
+          ROUTES.filter((route) => route.throttle).map((route) => [
+            `${route.path}/${route.method}`,
+            route.throttle === 'accept'
+              ? {
+                  throttlingRateLimit: props.throttling.acceptRateLimit,
+                  throttlingBurstLimit: props.throttling.acceptBurstLimit,
+                }
+              : {
+                  throttlingRateLimit: props.throttling.bulkRateLimit,
+                  throttlingBurstLimit: props.throttling.bulkBurstLimit,
+                },
+          ]),
+        ),
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         // Who called what, and why API Gateway refused it; never a body (bodies carry personal data).
         accessLogFormat: AccessLogFormat.custom(
@@ -284,47 +158,15 @@ export class Api extends Construct {
     // No test-invoke permission: the console's "Test" button is not worth a second grant per route.
     const integrate = (fn: EnrichmentFunction) => new LambdaIntegration(fn, { allowTestInvoke: false });
 
-    const contacts = this.restApi.root.addResource('contacts');
-    const enrich = contacts.addResource('enrich');
-    enrich.addResource('async').addMethod(ACCEPT_ROUTE.method, integrate(this.acceptFunction), authorized);
-    // API Gateway takes bodies up to 10 MB; the function refuses those over the route's 1 MiB with 413.
-    enrich.addResource('bulk').addMethod(BULK_ROUTE.method, integrate(this.acceptBatchFunction), authorized);
-    this.restApi.root
-      .addResource('batches')
-      .addResource('{id}')
-      .addMethod('GET', integrate(this.getBatchFunction), authorized);
-    const contact = contacts.addResource('{id}');
-    contact.addMethod('GET', integrate(this.getContactFunction), authorized);
-    contact.addMethod('DELETE', integrate(this.eraseContactFunction), authorized);
-    contact
-      .addResource('webhook')
-      .addResource('resend')
-      .addMethod('POST', integrate(this.resendWebhookFunction), authorized);
-    const account = this.restApi.root.addResource('account');
-    account.addResource('credits').addMethod('GET', integrate(this.creditsFunction), authorized);
-    account.addResource('ledger').addMethod('GET', integrate(this.ledgerFunction), authorized);
-
-    // The API reference answers without an API key: it describes the API, and holds no account's data.
-    const reference = integrate(this.apiReferenceFunction);
-    const docs = this.restApi.root.addResource('docs');
-    const publicMethods = [
-      this.restApi.root.addResource('openapi.json').addMethod('GET', reference),
-      docs.addMethod('GET', reference),
-      docs.addResource('assets').addResource('{asset}').addMethod('GET', reference),
-    ];
-    for (const method of publicMethods) {
-      Validations.of(method).acknowledge(
-        {
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'The API reference (OpenAPI document, page and its script) is public on purpose: it describes the ' +
-            'API and reads no data; every other route takes the API key authorizer.',
-        },
-        {
-          id: 'AwsSolutions-COG4',
-          reason: 'The API reference is public on purpose; the data routes use the API key authorizer.',
-        },
-      );
+    // Every route of the manifest, on the function its entry names; the API reference alone is public.
+    for (const fn of routed) {
+      const integration = integrate(fn);
+      for (const route of routesOf(fn.spec)) {
+        const method = this.restApi.root
+          .resourceForPath(route.path)
+          .addMethod(route.method, integration, route.public ? {} : authorized);
+        if (route.public) acknowledgePublic(method);
+      }
     }
 
     for (const { id, type, error, keepStatus } of GATEWAY_RESPONSES) {
@@ -338,11 +180,13 @@ export class Api extends Construct {
       });
     }
 
+    const bulkRoute = ROUTES.find((route) => route.throttle === 'bulk');
+    if (!bulkRoute) throw new Error('The manifest declares no bulk route.');
     this.firewall = props.webAcl
       ? new ApiFirewall(this, 'Firewall', {
           stage: this.restApi.deploymentStage,
           rateLimitPerIp: props.webAcl.rateLimitPerIp,
-          largeBodyPath: BULK_ROUTE.path,
+          largeBodyPath: bulkRoute.path,
         })
       : undefined;
 
@@ -387,19 +231,20 @@ export class Api extends Construct {
       });
     }
   }
+}
 
-  get functions(): EnrichmentFunction[] {
-    return [
-      this.authorizerFunction,
-      this.acceptFunction,
-      this.getContactFunction,
-      this.eraseContactFunction,
-      this.creditsFunction,
-      this.acceptBatchFunction,
-      this.getBatchFunction,
-      this.ledgerFunction,
-      this.resendWebhookFunction,
-      this.apiReferenceFunction,
-    ];
-  }
+/** The API reference (document, page and script) answers without an API key. */
+function acknowledgePublic(method: Method): void {
+  Validations.of(method).acknowledge(
+    {
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The API reference (OpenAPI document, page and its script) is public on purpose: it describes the ' +
+        'API and reads no data; every other route takes the API key authorizer.',
+    },
+    {
+      id: 'AwsSolutions-COG4',
+      reason: 'The API reference is public on purpose; the data routes use the API key authorizer.',
+    },
+  );
 }

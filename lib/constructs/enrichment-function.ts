@@ -1,9 +1,11 @@
 /**
- * The one Lambda shape of the product. Every entry in `functions/lambda/` is deployed through this class,
- * so runtime, architecture, bundling, tracing, logging and Powertools settings are decided here once.
+ * The one Lambda shape of the product. Every entry of the manifest (`functions/manifest/`) is deployed through
+ * this class, so runtime, architecture, bundling, tracing, logging and Powertools settings are decided here once.
  */
 import * as path from 'node:path';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -14,10 +16,12 @@ import type { Construct } from 'constructs';
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 import { ENV } from '../../functions/config';
-import type { HandlerFile } from '../../functions/handlers/handler-files';
+import type { FunctionSpec, TableAction } from '../../functions/manifest/define';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/handlers/observability';
+import { environmentValue, envNameOf, type Settings } from '../../functions/settings';
+import type { ResilientQueue } from './resilient-queue';
 
-export { METRICS_NAMESPACE, SERVICE_NAME, type HandlerFile };
+export { METRICS_NAMESPACE, SERVICE_NAME, type TableAction };
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -28,46 +32,40 @@ export interface FunctionDefaults {
   logLevel?: LogLevel;
 }
 
-export interface EnrichmentFunctionProps extends FunctionDefaults {
-  handlerFile: HandlerFile;
-  description: string;
-  timeout: Duration;
-  /** MB; on arm64 CPU grows with memory, and 512 MB keeps cold starts of the bundled SDK short. */
-  memorySize?: number;
-  environment?: Record<string, string>;
-  /** Files (paths from the project root) copied beside the bundle, for a handler that reads them at run time. */
-  copyFiles?: readonly string[];
+/** The data table as a function sees it: where it is, and the index of pending records. */
+export interface EnrichmentTable {
+  readonly table: ITableV2;
+  readonly pendingIndexName: string;
 }
 
 /**
- * Item-level table actions a function may be granted: each function gets exactly those its code calls (no Scan,
- * no table management). TransactWriteItems is not an IAM action of its own: it is authorised by the Put, Update,
- * Delete and ConditionCheck actions it contains.
+ * What the functions are wired to, filled in as the stack builds its parts: a function asking for something not
+ * built yet fails the synthesis, naming it.
  */
-export type TableAction =
-  | 'GetItem'
-  | 'Query'
-  | 'PutItem'
-  | 'UpdateItem'
-  | 'DeleteItem'
-  | 'BatchGetItem'
-  | 'BatchWriteItem'
-  | 'ConditionCheckItem';
-
-/** The data table as a function sees it: where it is, and how long its records live. */
-export interface EnrichmentTable {
-  readonly table: ITableV2;
-  readonly retentionDays: number;
+export interface Wiring {
+  storage: EnrichmentTable;
+  defaults: FunctionDefaults;
+  /** The deployment's settings; each function's environment carries those its manifest entry declares. */
+  settings: Settings;
+  stateMachine?: StateMachine;
+  webhooks?: ResilientQueue;
+  providerSecret?: ISecret;
 }
 
-/** What finishing an enrichment needs: read the record, one transaction of updates and ledger puts. */
-export const FINISH_ACTIONS: readonly TableAction[] = ['GetItem', 'UpdateItem', 'PutItem'];
+const pascal = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_match, _dash, letter: string) => letter.toUpperCase());
 
+/**
+ * One manifest entry (`functions/manifest/`) deployed: its code, memory and timeout, exactly the table actions,
+ * settings and resources the entry declares, and nothing else.
+ */
 export class EnrichmentFunction extends NodejsFunction {
-  /** The entry file this function runs, which also names it in alarms and graphs. */
-  readonly handlerFile: HandlerFile;
+  /** The manifest entry this function deploys; its name also names it in alarms and graphs. */
+  readonly spec: FunctionSpec;
 
-  constructor(scope: Construct, id: string, props: EnrichmentFunctionProps) {
+  constructor(scope: Construct, spec: FunctionSpec, wiring: Wiring) {
+    const id = pascal(spec.name);
+    const props = { ...wiring.defaults, copyFiles: spec.copyFiles };
     // The log group and role are the function's own, but its props need them before it exists, so they are
     // created beside it. A role of our own (instead of AWSLambdaBasicExecutionRole) lets the function write
     // to its log group only, rather than to every log group of the account.
@@ -78,18 +76,18 @@ export class EnrichmentFunction extends NodejsFunction {
     });
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${props.handlerFile} function`,
+      description: `Runs the ${spec.name} function`,
     });
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: path.join(PROJECT_ROOT, 'functions', 'lambda', `${props.handlerFile}.ts`),
+      entry: path.join(PROJECT_ROOT, 'functions', 'manifest', `${spec.name}.ts`),
       handler: 'handler',
-      description: props.description,
+      description: spec.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout,
+      memorySize: spec.memoryMb ?? 512,
+      timeout: Duration.seconds(spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       role,
       logGroup,
@@ -100,7 +98,9 @@ export class EnrichmentFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
+        ...Object.fromEntries(
+          spec.settings.map((name) => [envNameOf(name), environmentValue(name, wiring.settings[name])]),
+        ),
       },
       bundling: {
         // Local esbuild from node_modules: synthesis needs no Docker engine.
@@ -136,7 +136,7 @@ export class EnrichmentFunction extends NodejsFunction {
       },
     });
 
-    this.handlerFile = props.handlerFile;
+    this.spec = spec;
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -150,29 +150,105 @@ export class EnrichmentFunction extends NodejsFunction {
         'nodejs22.x is the runtime the product is built and tested on (package.json engines, CI); moving to a ' +
         'newer runtime is a deliberate upgrade, not a side effect of a CDK release.',
     });
+    this.wire(wiring);
   }
 
-  /**
-   * Grants exactly `actions` on the table itself (not its indexes) and tells the function where the table is.
-   */
-  bindTable(table: EnrichmentTable, actions: readonly TableAction[]): void {
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: [...new Set(actions)].sort().map((action) => `dynamodb:${action}`),
-        resources: [table.table.tableArn],
-      }),
-    );
-    this.addEnvironment(ENV.tableName, table.table.tableName);
-    this.addEnvironment(ENV.retentionDays, String(table.retentionDays));
+  /** Grants what the entry declares, and tells the function where each thing is. */
+  private wire(wiring: Wiring): void {
+    const { spec } = this;
+    const { table } = wiring.storage;
+    if (spec.table.length) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...new Set(spec.table)].sort().map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+        }),
+      );
+      this.addEnvironment(ENV.tableName, table.tableName);
+    }
+    if (spec.pendingIndex) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${table.tableArn}/index/${wiring.storage.pendingIndexName}`],
+        }),
+      );
+    }
+    const needed = <T>(what: T | undefined, name: string): T => {
+      if (what === undefined) throw new Error(`${spec.name} needs ${name}, which is not built yet.`);
+      return what;
+    };
+    for (const need of spec.needs) {
+      switch (need) {
+        case 'workflow':
+        case 'executions': {
+          const stateMachine = needed(wiring.stateMachine, 'the state machine');
+          stateMachine.grantStartExecution(this);
+          this.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+          if (need === 'executions') this.allowDescribeExecutions(stateMachine);
+          break;
+        }
+        case 'webhooks': {
+          const webhooks = needed(wiring.webhooks, 'the webhook queue');
+          webhooks.queue.grantSendMessages(this);
+          this.addEnvironment(ENV.webhookQueueUrl, webhooks.queue.queueUrl);
+          break;
+        }
+        case 'deliveries': {
+          // The queue drives the function (its trigger); a delivery that can never succeed (410 Gone, a refused
+          // target) is dead-lettered at once by the function.
+          const webhooks = needed(wiring.webhooks, 'the webhook queue');
+          webhooks.deadLetterQueue.grantSendMessages(this);
+          this.addEnvironment(ENV.webhookQueueUrl, webhooks.queue.queueUrl);
+          this.addEnvironment(ENV.webhookDeadLetterQueueUrl, webhooks.deadLetterQueue.queueUrl);
+          break;
+        }
+        case 'providers': {
+          const secret = needed(wiring.providerSecret, 'the provider keys secret');
+          // GetSecretValue alone: the function reads the value and never needs the secret's metadata.
+          this.addToRolePolicy(
+            new PolicyStatement({
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: [secret.secretArn],
+            }),
+          );
+          this.addEnvironment(ENV.providerSecretId, secret.secretArn);
+          break;
+        }
+        case 'sending':
+        case 'reference':
+          break;
+      }
+    }
   }
 
-  /** Lets the function query one index of the table, by name. */
-  bindIndex(table: EnrichmentTable, indexName: string): void {
+  /** DescribeExecution on this state machine's executions (the sweeper asks whether one still runs). */
+  private allowDescribeExecutions(stateMachine: StateMachine): void {
+    const stack = Stack.of(this);
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${table.table.tableArn}/index/${indexName}`],
+        actions: ['states:DescribeExecution'],
+        resources: [
+          Arn.format(
+            {
+              service: 'states',
+              resource: 'execution',
+              resourceName: `${stateMachine.stateMachineName}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            },
+            stack,
+          ),
+        ],
       }),
     );
+    const stateMachineId = stack.resolve(
+      stack.getLogicalId(stateMachine.node.defaultChild as CfnElement),
+    ) as string;
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${stateMachineId}.Name>:*]`,
+      reason:
+        'DescribeExecution on the executions of this one state machine: executions are named after enrichments ' +
+        'and only exist once started, so no policy can list them; the wildcard stops at this state machine.',
+    });
   }
 }

@@ -206,7 +206,7 @@ export class Monitoring extends Construct {
     );
 
     for (const fn of props.functions) {
-      const name = fn.handlerFile;
+      const name = fn.spec.name;
       const id = alarmId(name);
       if (fn === props.authorizer) {
         // Every refused API key is a Lambda error here (that is how API Gateway is told to answer 401).
@@ -339,20 +339,20 @@ export class Monitoring extends Construct {
       ]),
       graph(
         'Function errors',
-        props.functions.map((fn) => fn.metricErrors({ ...sum, label: fn.handlerFile })),
+        props.functions.map((fn) => fn.metricErrors({ ...sum, label: fn.spec.name })),
       ),
     );
     this.dashboard.addWidgets(
       graph(
         'Function duration p99 (ms)',
         props.functions.map((fn) =>
-          fn.metricDuration({ period: PERIOD, statistic: 'p99', label: fn.handlerFile }),
+          fn.metricDuration({ period: PERIOD, statistic: 'p99', label: fn.spec.name }),
         ),
         12,
       ),
       graph(
         'Function throttles',
-        props.functions.map((fn) => fn.metricThrottles({ ...sum, label: fn.handlerFile })),
+        props.functions.map((fn) => fn.metricThrottles({ ...sum, label: fn.spec.name })),
         12,
       ),
     );

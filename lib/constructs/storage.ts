@@ -9,18 +9,12 @@ import { Construct } from 'constructs';
 import { PENDING_INDEX, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/keys';
 import type { EnrichmentTable } from './enrichment-function';
 
-export interface StorageProps {
-  /** Days a contact record lives before DynamoDB's TTL removes it (`RETENTION_DAYS`). */
-  retentionDays: number;
-}
-
 export class Storage extends Construct implements EnrichmentTable {
   readonly table: TableV2;
-  readonly retentionDays: number;
+  readonly pendingIndexName = PENDING_INDEX.name;
 
-  constructor(scope: Construct, id: string, props: StorageProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.retentionDays = props.retentionDays;
 
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: 'PK', type: AttributeType.STRING },

@@ -12,31 +12,27 @@ import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV } from '../../functions/config';
 import { maxAttempts, minimumSpanSeconds, retryScheduleFrom } from '../../functions/domain/retry-schedule';
-import {
-  EnrichmentFunction,
-  METRICS_NAMESPACE,
-  type EnrichmentTable,
-  type FunctionDefaults,
-} from './enrichment-function';
+import { specsTriggeredBy, type FunctionSpec } from '../../functions/manifest';
+import { EnrichmentFunction, METRICS_NAMESPACE, type Wiring } from './enrichment-function';
 import { ResilientQueue } from './resilient-queue';
 
 export interface WebhookDeliveryProps {
-  storage: EnrichmentTable;
-  functionDefaults: FunctionDefaults;
-  /** Seconds before each retry; undefined keeps the function's built-in schedule, which adds jitter. */
-  retrySchedule?: readonly number[];
-  /** Loopback and private targets (never link-local ones). */
-  allowPrivateTargets: boolean;
+  /** What the consumer is wired to; the queue is this construct's own. */
+  wiring: Wiring;
 }
 
 /** The contract's floor for a delivery: at least 8 attempts spread over at least 24 hours. */
 const CONTRACT_MIN_ATTEMPTS = 8;
 const CONTRACT_MIN_SPAN_SECONDS = 24 * 60 * 60;
 
-/** One POST waits up to 10 s; a batch's messages are attempted in parallel. */
-const DELIVER_TIMEOUT = Duration.seconds(30);
+/** The queue's consumer, from the manifest. */
+function consumerSpec(): FunctionSpec {
+  const [consumer, ...others] = specsTriggeredBy('queue');
+  if (!consumer || others.length)
+    throw new Error('The manifest must declare exactly one webhook queue consumer.');
+  return consumer;
+}
 
 /** The outcomes the function logs for each attempt (`kind` of its `webhook attempt` log line). */
 /** Concurrent deliver invocations the queue may drive at most. */
@@ -54,7 +50,9 @@ export class WebhookDelivery extends Construct {
   constructor(scope: Construct, id: string, props: WebhookDeliveryProps) {
     super(scope, id);
 
-    const schedule = retryScheduleFrom(props.retrySchedule ? [...props.retrySchedule] : undefined);
+    const consumer = consumerSpec();
+    const retrySchedule = props.wiring.settings.webhookRetrySchedule;
+    const schedule = retryScheduleFrom(retrySchedule ? [...retrySchedule] : undefined);
     this.maxAttempts = maxAttempts(schedule);
     if (
       this.maxAttempts < CONTRACT_MIN_ATTEMPTS ||
@@ -70,26 +68,11 @@ export class WebhookDelivery extends Construct {
     this.queue = new ResilientQueue(this, 'Queue', {
       // Lambda's advice for SQS event sources: six times the function timeout, so a message is not handed
       // to a second invocation while the first may still be working on it.
-      visibilityTimeout: Duration.seconds(DELIVER_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(consumer.timeoutSeconds * 6),
       maxReceiveCount: this.maxAttempts,
     });
 
-    this.deliverFunction = new EnrichmentFunction(this, 'Deliver', {
-      ...props.functionDefaults,
-      handlerFile: 'deliver-webhook',
-      description: 'Signs and POSTs one webhook attempt per queue message',
-      timeout: DELIVER_TIMEOUT,
-      environment: {
-        [ENV.webhookQueueUrl]: this.queue.queue.queueUrl,
-        [ENV.webhookDeadLetterQueueUrl]: this.queue.deadLetterQueue.queueUrl,
-        [ENV.allowPrivateWebhookTargets]: String(props.allowPrivateTargets),
-        ...(props.retrySchedule ? { [ENV.webhookRetrySchedule]: props.retrySchedule.join(',') } : {}),
-      },
-    });
-    // A batch webhook reads the batch and its contacts.
-    this.deliverFunction.bindTable(props.storage, ['GetItem', 'UpdateItem', 'BatchGetItem']);
-    // A delivery that can never succeed (410 Gone, a refused target) is dead-lettered at once by the function.
-    this.queue.deadLetterQueue.grantSendMessages(this.deliverFunction);
+    this.deliverFunction = new EnrichmentFunction(this, consumer, { ...props.wiring, webhooks: this.queue });
     this.deliverFunction.addEventSource(
       new SqsEventSource(this.queue.queue, {
         batchSize: 10,

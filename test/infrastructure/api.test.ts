@@ -95,22 +95,21 @@ describe('Construct: Api', () => {
       AuthorizerResultTtlInSeconds: 60,
     });
     expect(JSON.stringify(authorizers[0]!.Properties.AuthorizerUri)).toContain(
-      synthesized.logicalId(synthesized.stack.api.authorizerFunction),
+      synthesized.logicalId(synthesized.stack.functionNamed('authorizer')),
     );
   });
 
   it('serves the contract routes, each behind the authorizer and its own function, the reference without', () => {
     // Arrange
-    const api = synthesized.stack.api;
     const expected = [
-      { method: 'POST', path: 'async', fn: api.acceptFunction },
-      { method: 'GET', path: '{id}', fn: api.getContactFunction },
-      { method: 'DELETE', path: '{id}', fn: api.eraseContactFunction },
-      { method: 'GET', path: 'credits', fn: api.creditsFunction },
-      { method: 'POST', path: 'bulk', fn: api.acceptBatchFunction },
-      { method: 'GET', path: '{id}', fn: api.getBatchFunction },
-      { method: 'GET', path: 'ledger', fn: api.ledgerFunction },
-      { method: 'POST', path: 'resend', fn: api.resendWebhookFunction },
+      { method: 'POST', path: 'async', fn: synthesized.stack.functionNamed('accept') },
+      { method: 'GET', path: '{id}', fn: synthesized.stack.functionNamed('get-contact') },
+      { method: 'DELETE', path: '{id}', fn: synthesized.stack.functionNamed('erase-contact') },
+      { method: 'GET', path: 'credits', fn: synthesized.stack.functionNamed('credits') },
+      { method: 'POST', path: 'bulk', fn: synthesized.stack.functionNamed('accept-batch') },
+      { method: 'GET', path: '{id}', fn: synthesized.stack.functionNamed('get-batch') },
+      { method: 'GET', path: 'ledger', fn: synthesized.stack.functionNamed('ledger') },
+      { method: 'POST', path: 'resend', fn: synthesized.stack.functionNamed('resend-webhook') },
     ];
     const reference = ['openapi.json', 'docs', '{asset}'];
     const authorizerId = Object.keys(resourcesOf(synthesized.template, 'AWS::ApiGateway::Authorizer'))[0];
@@ -130,7 +129,7 @@ describe('Construct: Api', () => {
     for (const method of publicMethods) {
       expect(method.Properties).toMatchObject({ HttpMethod: 'GET' });
       expect(JSON.stringify(method.Properties.Integration)).toContain(
-        synthesized.logicalId(api.apiReferenceFunction),
+        synthesized.logicalId(synthesized.stack.functionNamed('api-reference')),
       );
     }
     for (const route of expected) {
@@ -245,7 +244,7 @@ describe('Construct: Api', () => {
 
   it('lets accept start executions of the waterfall and no other state machine action', () => {
     // Arrange
-    const accept = synthesized.stack.api.acceptFunction;
+    const accept = synthesized.stack.functionNamed('accept');
     const stateMachineId = synthesized.logicalId(synthesized.stack.workflow.stateMachine);
 
     // Act

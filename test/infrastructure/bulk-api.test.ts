@@ -22,7 +22,7 @@ describe('Construct: Api (bulk enrichment)', () => {
     const method = methods.find((candidate) =>
       JSON.stringify(candidate.Properties.Integration).includes(synthesized.logicalId(fn)),
     );
-    if (!method) throw new Error(`No method integrates ${fn.handlerFile}`);
+    if (!method) throw new Error(`No method integrates ${fn.spec.name}`);
     const parts: string[] = [];
     let resourceId = (method.Properties.ResourceId as { Ref?: string }).Ref;
     while (resourceId) {
@@ -34,14 +34,14 @@ describe('Construct: Api (bulk enrichment)', () => {
   }
 
   it.each([
-    ['POST', '/contacts/enrich/bulk', 'acceptBatchFunction'],
-    ['GET', '/batches/{id}', 'getBatchFunction'],
+    ['POST', '/contacts/enrich/bulk', 'accept-batch'],
+    ['GET', '/batches/{id}', 'get-batch'],
   ] as const)('serves %s %s behind the authorizer with its own function', (method, path, fn) => {
     // Arrange
     const authorizerId = Object.keys(resourcesOf(synthesized.template, 'AWS::ApiGateway::Authorizer'))[0];
 
     // Act
-    const route = routeOf(synthesized.stack.api[fn]);
+    const route = routeOf(synthesized.stack.functionNamed(fn));
 
     // Assess
     expect(route.path).toBe(path);
@@ -88,7 +88,7 @@ describe('Construct: Api (bulk enrichment)', () => {
 
   it('lets the bulk accept start executions of the waterfall, with its settings, within API Gateway’s 29 s', () => {
     // Arrange
-    const fn = synthesized.stack.api.acceptBatchFunction;
+    const fn = synthesized.stack.functionNamed('accept-batch');
     const stateMachineId = synthesized.logicalId(synthesized.stack.workflow.stateMachine);
 
     // Act
@@ -118,8 +118,8 @@ describe('Construct: Api (bulk enrichment)', () => {
     // Assess
     expect(synthesized.stack.api.functions).toEqual(
       expect.arrayContaining([
-        synthesized.stack.api.acceptBatchFunction,
-        synthesized.stack.api.getBatchFunction,
+        synthesized.stack.functionNamed('accept-batch'),
+        synthesized.stack.functionNamed('get-batch'),
       ]),
     );
   });

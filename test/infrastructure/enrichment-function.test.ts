@@ -1,8 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { HANDLER_FILES } from '../../functions/handlers/handler-files';
-import { EnrichmentFunction, type HandlerFile } from '../../lib/constructs/enrichment-function';
+import { FUNCTION_NAMES, FUNCTION_SPECS, type FunctionName } from '../../functions/manifest';
+import {
+  defaultSettings,
+  environmentValue,
+  envNameOf,
+  RUNTIME_SETTING_NAMES,
+} from '../../functions/settings';
+import { EnrichmentFunction } from '../../lib/constructs/enrichment-function';
 import { PROJECT_ROOT, propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
 
 interface Statement {
@@ -31,7 +37,7 @@ describe('Construct: EnrichmentFunction', () => {
     );
   }
 
-  function fnNamed(handlerFile: HandlerFile): EnrichmentFunction {
+  function fnNamed(handlerFile: FunctionName): EnrichmentFunction {
     const fn = functions.find((candidate) => entryOf(candidate) === handlerFile);
     if (!fn) throw new Error(`No function for ${handlerFile}`);
     return fn;
@@ -57,8 +63,8 @@ describe('Construct: EnrichmentFunction', () => {
       const map = JSON.parse(readFileSync(join(assetDirOf(fn), 'index.js.map'), 'utf8')) as {
         sources: string[];
       };
-      const entry = HANDLER_FILES.find((file) =>
-        map.sources.some((source) => source.endsWith(`functions/lambda/${file}.ts`)),
+      const entry = FUNCTION_NAMES.find((file) =>
+        map.sources.some((source) => source.endsWith(`functions/manifest/${file}.ts`)),
       );
       entries.set(fn, entry ?? '');
     }
@@ -66,11 +72,13 @@ describe('Construct: EnrichmentFunction', () => {
 
   afterAll(() => synthesized.dispose());
 
-  it('deploys each handler entry file as exactly one function', () => {
+  it('deploys each manifest entry as exactly one function, bundled from its own entry file', () => {
     // Assess
-    expect(functions.map(entryOf).sort()).toEqual([...HANDLER_FILES].sort());
-    for (const file of HANDLER_FILES) {
-      expect(existsSync(join(PROJECT_ROOT, 'functions', 'lambda', `${file}.ts`))).toBe(true);
+    expect(functions.map(entryOf).sort()).toEqual([...FUNCTION_NAMES].sort());
+    expect(functions.map((fn) => fn.spec.name).sort()).toEqual([...FUNCTION_NAMES].sort());
+    for (const fn of functions) expect(entryOf(fn)).toBe(fn.spec.name);
+    for (const file of FUNCTION_NAMES) {
+      expect(existsSync(join(PROJECT_ROOT, 'functions', 'manifest', `${file}.ts`))).toBe(true);
     }
   });
 
@@ -79,7 +87,7 @@ describe('Construct: EnrichmentFunction', () => {
     const lambdas = Object.values(resourcesOf(synthesized.template, 'AWS::Lambda::Function'));
 
     // Assess
-    expect(lambdas).toHaveLength(HANDLER_FILES.length);
+    expect(lambdas).toHaveLength(FUNCTION_NAMES.length);
     for (const lambda of lambdas) {
       expect(lambda.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -145,42 +153,45 @@ describe('Construct: EnrichmentFunction', () => {
     }
   });
 
-  it.each([
-    ['authorizer', ['GetItem']],
-    ['get-contact', ['GetItem']],
-    ['erase-contact', ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem']],
-    ['credits', ['GetItem']],
-    ['accept', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
-    ['provider-step', ['BatchWriteItem', 'GetItem', 'UpdateItem']],
-    ['record-result', ['GetItem', 'PutItem', 'UpdateItem']],
-    ['recover-enrichment', ['GetItem', 'PutItem', 'UpdateItem']],
-    ['sweep-pending', ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
-    ['deliver-webhook', ['BatchGetItem', 'GetItem', 'UpdateItem']],
-    ['accept-batch', ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
-    ['get-batch', ['BatchGetItem', 'GetItem']],
-  ] as const)('grants %s exactly the table actions its code uses: %j', (file, actions) => {
-    // Act
-    const fn = fnNamed(file);
-    const onTable = statementsOf(fn).filter(
-      (statement) =>
-        actionsOf(statement).some((action) => action.startsWith('dynamodb:')) &&
-        !JSON.stringify(statement.Resource).includes('/index/'),
-    );
-    const env = (
-      propertiesOf(synthesized.template, synthesized.logicalId(fn)).Environment as {
-        Variables: Record<string, unknown>;
-      }
-    ).Variables;
+  it.each(FUNCTION_SPECS.map((spec) => [spec.name, spec] as const))(
+    'grants %s exactly the table actions and settings its manifest entry declares',
+    (_name, spec) => {
+      // Act
+      const fn = fnNamed(spec.name as FunctionName);
+      const onTable = statementsOf(fn).filter(
+        (statement) =>
+          actionsOf(statement).some((action) => action.startsWith('dynamodb:')) &&
+          !JSON.stringify(statement.Resource).includes('/index/'),
+      );
+      const env = (
+        propertiesOf(synthesized.template, synthesized.logicalId(fn)).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
 
-    // Assess
-    expect(onTable).toHaveLength(1);
-    expect(actionsOf(onTable[0]!).sort()).toEqual(actions.map((action) => `dynamodb:${action}`));
-    expect(onTable[0]!.Resource).toEqual({
-      'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.storage.table), 'Arn'],
-    });
-    expect(env).toMatchObject({ RETENTION_DAYS: '90' });
-    expect(env.TABLE_NAME).toEqual({ Ref: synthesized.logicalId(synthesized.stack.storage.table) });
-  });
+      // Assess
+      const settingVariables = RUNTIME_SETTING_NAMES.map(envNameOf).filter((name) => name in env);
+      expect(settingVariables.sort()).toEqual(
+        spec.settings
+          .filter((name) => environmentValue(name, defaultSettings()[name]) !== '')
+          .map(envNameOf)
+          .sort(),
+      );
+      if (!spec.table.length) {
+        expect(onTable).toEqual([]);
+        expect(env.TABLE_NAME).toBeUndefined();
+        return;
+      }
+      expect(onTable).toHaveLength(1);
+      expect(actionsOf(onTable[0]!).sort()).toEqual(
+        [...new Set(spec.table)].sort().map((a) => `dynamodb:${a}`),
+      );
+      expect(onTable[0]!.Resource).toEqual({
+        'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.storage.table), 'Arn'],
+      });
+      expect(env.TABLE_NAME).toEqual({ Ref: synthesized.logicalId(synthesized.stack.storage.table) });
+    },
+  );
 
   it('lets only the sweeper query the pending index, and no function scan', () => {
     // Act
@@ -189,7 +200,7 @@ describe('Construct: EnrichmentFunction', () => {
     );
 
     // Assess
-    expect(onIndexes.map((fn) => fn.handlerFile)).toEqual(['sweep-pending']);
+    expect(onIndexes.map((fn) => fn.spec.name)).toEqual(['sweep-pending']);
     for (const fn of functions) expect(statementsOf(fn).flatMap(actionsOf)).not.toContain('dynamodb:Scan');
   });
 
@@ -202,7 +213,7 @@ describe('Construct: EnrichmentFunction', () => {
 
       // Assess: minified code has very long lines (only template literals keep their line breaks).
       // The API reference serves Redoc's script, which is copied beside its bundle.
-      const copied = fn.handlerFile === 'api-reference' ? ['redoc.standalone.js'] : [];
+      const copied = fn.spec.name === 'api-reference' ? ['redoc.standalone.js'] : [];
       expect(files).toEqual(['index.js', 'index.js.map', ...copied]);
       for (const file of copied) {
         // Served as one Lambda response: well under its 6 MB limit, with room for JSON escaping.

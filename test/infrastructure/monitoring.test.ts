@@ -139,7 +139,7 @@ describe('Construct: Monitoring', () => {
 
   it('alarms on authorizer failures, never on the bad API keys it refuses', () => {
     // Arrange
-    const authorizer = { Ref: synthesized.logicalId(synthesized.stack.api.authorizerFunction) };
+    const authorizer = { Ref: synthesized.logicalId(synthesized.stack.functionNamed('authorizer')) };
 
     // Assess
     expect(alarmsOn('AuthorizerFailures')).toHaveLength(1);
@@ -168,7 +168,7 @@ describe('Construct: Monitoring', () => {
     const functions = synthesized.stack.node
       .findAll()
       .filter((construct): construct is EnrichmentFunction => construct instanceof EnrichmentFunction);
-    const providerStep = synthesized.stack.workflow.providerStep;
+    const providerStep = synthesized.stack.functionNamed('provider-step');
 
     for (const fn of functions) {
       // Act
@@ -180,7 +180,7 @@ describe('Construct: Monitoring', () => {
 
       // Assess
       expect(alarmsOn('Throttles', name)).toHaveLength(1);
-      if (fn === synthesized.stack.api.authorizerFunction) {
+      if (fn === synthesized.stack.functionNamed('authorizer')) {
         expect(alarmsOn('Errors', name)).toHaveLength(0);
       } else if (fn === providerStep) {
         expect(alarmsOn('Errors', name)).toHaveLength(0);

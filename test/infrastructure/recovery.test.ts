@@ -27,12 +27,12 @@ describe('Construct: Recovery', () => {
     });
     expect(rule.Targets).toEqual([
       expect.objectContaining({
-        Arn: { 'Fn::GetAtt': [id(recovery.recoverFunction), 'Arn'] },
+        Arn: { 'Fn::GetAtt': [id(synthesized.stack.functionNamed('recover-enrichment')), 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
       }),
     ]);
     synthesized.template.hasResourceProperties('AWS::Lambda::Permission', {
-      FunctionName: { 'Fn::GetAtt': [id(recovery.recoverFunction), 'Arn'] },
+      FunctionName: { 'Fn::GetAtt': [id(synthesized.stack.functionNamed('recover-enrichment')), 'Arn'] },
       Principal: 'events.amazonaws.com',
       SourceArn: { 'Fn::GetAtt': [id(recovery.executionEndedRule), 'Arn'] },
     });
@@ -46,14 +46,14 @@ describe('Construct: Recovery', () => {
     expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
     expect(rule.Targets).toEqual([
       expect.objectContaining({
-        Arn: { 'Fn::GetAtt': [id(synthesized.stack.recovery.sweepFunction), 'Arn'] },
+        Arn: { 'Fn::GetAtt': [id(synthesized.stack.functionNamed('sweep-pending')), 'Arn'] },
       }),
     ]);
   });
 
   it('lets the sweeper start and describe executions of this state machine only, and queue webhooks', () => {
     // Act
-    const { recovery, workflow, webhooks } = synthesized.stack;
+    const { workflow, webhooks } = synthesized.stack;
 
     // Assess
     for (const statement of [
@@ -69,11 +69,12 @@ describe('Construct: Recovery', () => {
       }),
     ]) {
       synthesized.template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: id(recovery.sweepFunction.role!) }],
+        Roles: [{ Ref: id(synthesized.stack.functionNamed('sweep-pending').role!) }],
         PolicyDocument: { Statement: Match.arrayWith([statement]) },
       });
     }
-    const sweeper = propertiesOf(synthesized.template, id(recovery.sweepFunction)).Environment as {
+    const sweeper = propertiesOf(synthesized.template, id(synthesized.stack.functionNamed('sweep-pending')))
+      .Environment as {
       Variables: Record<string, unknown>;
     };
     expect(sweeper.Variables).toMatchObject({

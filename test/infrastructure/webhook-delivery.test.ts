@@ -1,3 +1,4 @@
+import { defaultSettings } from '../../functions/settings';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +48,13 @@ describe('Construct: WebhookDelivery', () => {
     });
     const build = (id: string, retrySchedule?: number[]) => {
       const stack = new Stack(app, id);
-      const storage = new Storage(stack, 'Storage', { retentionDays: 90 });
+      const storage = new Storage(stack, 'Storage');
       const delivery = new WebhookDelivery(stack, 'WebhookDelivery', {
-        storage,
-        functionDefaults: { logRetention: RetentionDays.ONE_MONTH },
-        allowPrivateTargets: false,
-        retrySchedule,
+        wiring: {
+          storage,
+          defaults: { logRetention: RetentionDays.ONE_MONTH },
+          settings: { ...defaultSettings(), webhookRetrySchedule: retrySchedule },
+        },
       });
       return { stack, delivery };
     };

@@ -1,8 +1,9 @@
+import { SETTINGS } from '../../functions/settings';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { waterfallDefinition } from '../../statemachines/waterfall';
-import { cdkJsonContext, propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
+import { propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
 
 /**
  * A CloudFormation value as readable text: references become `<LogicalId>` / `<LogicalId.Attribute>`, joins are
@@ -36,9 +37,10 @@ describe('Construct: Workflow', () => {
 
   it('deploys statemachines/waterfall.asl.json with its Task states calling the two task functions and the deployment bound as timeout', () => {
     // Arrange
-    const { providerStep, recordResult } = synthesized.stack.workflow;
+    const providerStep = synthesized.stack.functionNamed('provider-step');
+    const recordResult = synthesized.stack.functionNamed('record-result');
     const expected = JSON.parse(
-      waterfallDefinition(cdkJsonContext().maxEnrichmentSeconds as number)
+      waterfallDefinition(SETTINGS.maxEnrichmentSeconds.default)
         .replaceAll('${ProviderStepFunctionArn}', `<${synthesized.logicalId(providerStep)}.Arn>`)
         .replaceAll('${RecordResultFunctionArn}', `<${synthesized.logicalId(recordResult)}.Arn>`),
     ) as unknown;
@@ -87,7 +89,9 @@ describe('Construct: Workflow', () => {
 
   it('lets the state machine invoke its own two functions and nothing else', () => {
     // Arrange
-    const { providerStep, recordResult, stateMachine: machine } = synthesized.stack.workflow;
+    const { stateMachine: machine } = synthesized.stack.workflow;
+    const providerStep = synthesized.stack.functionNamed('provider-step');
+    const recordResult = synthesized.stack.functionNamed('record-result');
     const roleId = synthesized.logicalId(machine.role);
 
     // Act
@@ -124,7 +128,8 @@ describe('Construct: Workflow', () => {
 
   it('gives provider-step the secret id and GetSecretValue on that secret only', () => {
     // Arrange
-    const { providerStep, providerSecret } = synthesized.stack.workflow;
+    const { providerSecret } = synthesized.stack.workflow;
+    const providerStep = synthesized.stack.functionNamed('provider-step');
     const secretId = synthesized.logicalId(providerSecret);
 
     // Act
@@ -154,10 +159,11 @@ describe('Construct: Workflow', () => {
 
   it('configures the waterfall of every function that reads it from cdk.json', () => {
     // Arrange
-    const { providerStep, recordResult } = synthesized.stack.workflow;
-    const expected = cdkJsonContext().waterfall;
+    const providerStep = synthesized.stack.functionNamed('provider-step');
+    const recordResult = synthesized.stack.functionNamed('record-result');
+    const expected = SETTINGS.waterfall.default;
 
-    for (const fn of [providerStep, recordResult, synthesized.stack.api.acceptFunction]) {
+    for (const fn of [providerStep, recordResult, synthesized.stack.functionNamed('accept')]) {
       // Act
       const env = (
         propertiesOf(synthesized.template, synthesized.logicalId(fn)).Environment as {
@@ -172,7 +178,7 @@ describe('Construct: Workflow', () => {
 
   it('lets record-result hand webhooks to the webhook queue', () => {
     // Arrange
-    const { recordResult } = synthesized.stack.workflow;
+    const recordResult = synthesized.stack.functionNamed('record-result');
     const queueId = synthesized.logicalId(synthesized.stack.webhooks.queue.queue);
 
     // Act

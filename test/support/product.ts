@@ -82,7 +82,7 @@ export async function createTestProduct(
       return { accountId: account.account_id, apiKey: key.apiKey, webhookSecret: account.webhook_secret };
     },
     post(accountId, body, headers = {}) {
-      return product.handlers.accept(
+      return product.handlers['accept'](
         apiEvent({
           method: 'POST',
           path: '/contacts/enrich/async',
@@ -95,7 +95,7 @@ export async function createTestProduct(
       );
     },
     get(accountId, enrichmentId) {
-      return product.handlers.getContact(
+      return product.handlers['get-contact'](
         apiEvent({
           method: 'GET',
           path: `/contacts/${enrichmentId}`,
@@ -107,7 +107,7 @@ export async function createTestProduct(
       );
     },
     postBatch(accountId, body, headers = {}) {
-      return product.handlers.acceptBatch(
+      return product.handlers['accept-batch'](
         apiEvent({
           method: 'POST',
           path: '/contacts/enrich/bulk',
@@ -120,7 +120,7 @@ export async function createTestProduct(
       );
     },
     getBatch(accountId, batchId) {
-      return product.handlers.getBatch(
+      return product.handlers['get-batch'](
         apiEvent({
           method: 'GET',
           path: `/batches/${batchId}`,
@@ -132,7 +132,7 @@ export async function createTestProduct(
       );
     },
     async credits(accountId) {
-      const response = await product.handlers.credits(
+      const response = await product.handlers['credits'](
         apiEvent({ method: 'GET', path: '/account/credits', resource: '/account/credits', accountId }),
         lambdaContext,
       );

@@ -1,5 +1,6 @@
 /** Provider API keys from one Secrets Manager secret (`{ "<provider>": "<key>" }`), cached for five minutes. */
 import { getSecret, type SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { ConfigurationError } from '../../config';
 import type { ProviderKeys } from '../../providers/directory';
 
 const CACHE_SECONDS = 300;
@@ -11,8 +12,8 @@ export interface SecretKeysOptions {
   provider?: Pick<SecretsProvider, 'get'>;
 }
 
-export function keysFromSecret(secretId: string | undefined, options: SecretKeysOptions = {}): ProviderKeys {
-  if (!secretId) return async () => ({});
+export function keysFromSecret(secretId: string, options: SecretKeysOptions = {}): ProviderKeys {
+  if (!secretId) throw new ConfigurationError('The provider keys need a Secrets Manager secret id.');
   const read = { transform: 'json', maxAge: options.maxAgeSeconds ?? CACHE_SECONDS } as const;
   return async () =>
     (options.provider

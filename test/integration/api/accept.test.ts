@@ -76,7 +76,7 @@ describe('Handler: accept enrichment', () => {
 
     it('keeps the stage in Location when the API is called on its execute-api URL', async () => {
       // Act
-      const response = await product.product.handlers.accept(
+      const response = await product.product.handlers['accept'](
         apiEvent({
           method: 'POST',
           path: '/contacts/enrich/async',

@@ -33,7 +33,7 @@ const TRACES = [
 ];
 
 function erase(product: TestProduct, accountId: string, id: string) {
-  return product.product.handlers.eraseContact(
+  return product.product.handlers['erase-contact'](
     apiEvent({
       method: 'DELETE',
       path: `/contacts/${id}`,

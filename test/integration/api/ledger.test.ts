@@ -30,7 +30,7 @@ describe('Handler: ledger', () => {
       resource: '/account/ledger',
       accountId,
     });
-    const response = await product.product.handlers.ledger(
+    const response = await product.product.handlers['ledger'](
       { ...event, queryStringParameters: query },
       lambdaContext,
     );

@@ -23,7 +23,7 @@ describe('Handlers: reading enrichments and credits', () => {
       authorizationToken,
       methodArn: METHOD_ARN,
     };
-    return product.product.handlers.authorizer(event, lambdaContext);
+    return product.product.handlers['authorizer'](event, lambdaContext);
   }
 
   describe('Handler: authorizer', () => {

@@ -143,7 +143,7 @@ describe('Handler: accept batch', () => {
 
     it('keeps the stage in Location when the API is called on its execute-api URL', async () => {
       // Act
-      const response = await product.product.handlers.acceptBatch(
+      const response = await product.product.handlers['accept-batch'](
         apiEvent({
           method: 'POST',
           path: '/contacts/enrich/bulk',

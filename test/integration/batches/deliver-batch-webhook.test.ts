@@ -79,7 +79,7 @@ describe('Batch webhook delivery (local queue, deliver handler, DynamoDB Local, 
 
   async function runBatch(contacts: Array<Record<string, unknown>>): Promise<string> {
     const response = await call(
-      product.handlers.acceptBatch,
+      product.handlers['accept-batch'],
       apiEvent({
         method: 'POST',
         path: '/contacts/enrich/bulk',
@@ -97,7 +97,7 @@ describe('Batch webhook delivery (local queue, deliver handler, DynamoDB Local, 
 
   async function batchView(batchId: string) {
     const response = await call(
-      product.handlers.getBatch,
+      product.handlers['get-batch'],
       apiEvent({
         method: 'GET',
         path: `/batches/${batchId}`,

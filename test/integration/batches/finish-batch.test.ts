@@ -56,7 +56,7 @@ describe('Class: FinishBatch (contacts finished by RecordResult, nothing else ru
   }
 
   const finish = (enrichmentId: string) =>
-    product.product.handlers.recordResult(
+    product.product.tasks.RecordResult(
       { account_id: account.accountId, enrichment_id: enrichmentId } as never,
       lambdaContext,
     );

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { keysFromSecret } from '../../../functions/adapters/aws/secret-provider-keys';
+import { ConfigurationError } from '../../../functions/config';
 import { motoClientConfig } from '../../support/moto';
 import { eventually } from '../../support/sqs-event-source';
 
@@ -104,15 +105,15 @@ describe('Function: keysFromSecret (moto Secrets Manager)', () => {
     });
   });
 
-  it('has no keys without a secret, and reads nothing', async () => {
+  it('refuses to be built without a secret: a deployed provider step never runs keyless by accident', () => {
     // Prepare
     const get = jest.fn();
 
     // Act
-    const keys = await keysFromSecret(undefined, { provider: { get } })();
+    const build = () => keysFromSecret('', { provider: { get } });
 
     // Assess
-    expect(keys).toEqual({});
+    expect(build).toThrow(ConfigurationError);
     expect(get).not.toHaveBeenCalled();
   });
 

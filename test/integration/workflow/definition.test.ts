@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import validateAsl from 'asl-validator';
 import { loadDefinition } from '../../../local/local-workflow';
-import { DEFINITION_PATH, TASK_PLACEHOLDERS, waterfallDefinition } from '../../../statemachines/waterfall';
+import { specsTriggeredBy } from '../../../functions/manifest';
+import { DEFINITION_PATH, taskPlaceholder, waterfallDefinition } from '../../../statemachines/waterfall';
 
 type States = Record<string, Record<string, unknown>>;
 
@@ -27,7 +28,7 @@ describe('State machine definition: statemachines/waterfall.asl.json', () => {
     const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
 
     // Assess
-    expect([...placeholders].sort()).toEqual([...TASK_PLACEHOLDERS].sort());
+    expect([...placeholders].sort()).toEqual(specsTriggeredBy('task').map(taskPlaceholder).sort());
   });
 
   it('takes the deployment bound as the state machine timeout', () => {

@@ -1,0 +1,20 @@
+/** POST /contacts/enrich/bulk: each contact's waterfall starts on Step Functions. */
+import { lambdaHandler, stepFunctionsWorkflow } from '../adapters/aws/lambda-platform';
+import { acceptBatchHandler } from '../composition';
+import { defineFunction } from './define';
+
+export const spec = defineFunction({
+  name: 'accept-batch',
+  description: 'POST /contacts/enrich/bulk: validate, reserve credits, record and start each contact',
+  trigger: { kind: 'http', routes: [{ method: 'POST', path: '/contacts/enrich/bulk', throttle: 'bulk' }] },
+  // Up to 100 contact writes and 100 StartExecution calls, ten at a time, inside API Gateway's 29 s.
+  timeoutSeconds: 25,
+  // The commit transaction, the contacts' writes, the accepted mark (deleting the staged contacts), and an
+  // Idempotency-Key replay's read of the contacts.
+  table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem'],
+  settings: ['waterfall', 'retentionDays', 'allowPrivateWebhookTargets'],
+  needs: ['workflow'],
+  build: (runtime, { workflow }) => acceptBatchHandler(runtime, workflow),
+});
+
+export const handler = lambdaHandler(spec, { workflow: stepFunctionsWorkflow });
