@@ -16,7 +16,7 @@ import type { AccountAdministrationRepository } from '../../domain/ports';
 import { DynamoAccountStore } from './account-store';
 import { keys, type LedgerEntry } from './keys';
 import { toLedgerEntry } from './ledger';
-import { transactWrite } from './transactions';
+import { isConditionFailure, transactWrite } from './transactions';
 
 type AccountItem = Account & { available: number };
 
@@ -203,8 +203,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
         }),
       );
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException')
-        throw new AccountNotFoundError(accountId);
+      if (isConditionFailure(error)) throw new AccountNotFoundError(accountId);
       throw error;
     }
   }

@@ -31,7 +31,7 @@ import type {
 import { toRecord } from './contact-records';
 import { queryPendingShard } from './pending-store';
 import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from './keys';
-import { cancellationReasons, transactWrite } from './transactions';
+import { cancellationReasons, isConditionFailure, transactWrite } from './transactions';
 
 /** Staged contacts are deleted once written; should that never happen, TTL removes them after a day. */
 const STAGED_TTL_SECONDS = 24 * 60 * 60;
@@ -39,8 +39,6 @@ const STAGED_TTL_SECONDS = 24 * 60 * 60;
 const BATCH_GET_LIMIT = 100;
 
 const TABLE_ONLY_ATTRIBUTES = ['PK', 'SK', 'type', TTL_ATTRIBUTE, PENDING_INDEX.partitionKey, 'shards_done'];
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 function toBatch(item: Record<string, unknown>): BatchRecord {
   const batch: Record<string, unknown> = { handed_over: false, ...item };

@@ -16,9 +16,7 @@ import type { ErasureRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys } from './keys';
 import { ledgerPut } from './ledger';
-import { cancellationReasons, transactWrite } from './transactions';
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+import { cancellationReasons, isConditionFailure, transactWrite } from './transactions';
 
 export class DynamoErasureStore extends DynamoContacts implements ErasureRepository {
   constructor(db: DynamoDBDocumentClient, tableName: string) {

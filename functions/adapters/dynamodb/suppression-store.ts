@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SuppressionCheck, SuppressionListRepository } from '../../domain/ports';
 import type { SuppressionEntry, SuppressionKind } from '../../domain/suppression-list';
+import { isConditionFailure } from './transactions';
 
 const PARTITION = 'SUPPRESSIONS';
 
@@ -55,7 +56,7 @@ export class DynamoSuppressionList implements SuppressionCheck, SuppressionListR
       );
       return { entry, added: true };
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       const listed = await this.get(entry.kind, entry.value);
       return { entry: listed ?? entry, added: false };
     }
