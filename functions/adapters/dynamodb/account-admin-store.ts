@@ -14,7 +14,7 @@ import type { Account, ApiKeyRecord } from '../../domain/accounts';
 import { newId } from '../../domain/ids';
 import type { AccountAdministrationRepository } from '../../domain/ports';
 import { DynamoAccountStore } from './account-store';
-import { keys, type LedgerEntry } from './keys';
+import { keys, PREFIXES, type LedgerEntry } from './keys';
 import { toLedgerEntry } from './ledger';
 import { isConditionFailure, transactWrite } from './transactions';
 
@@ -131,7 +131,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': 'KEY#' },
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': PREFIXES.accountKey },
       }),
     );
     return Items.map((item) => ({
@@ -217,7 +217,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': 'LEDGER#' },
+          ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': PREFIXES.ledger },
           ScanIndexForward: false,
           ExclusiveStartKey,
           ConsistentRead: true,

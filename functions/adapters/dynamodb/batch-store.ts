@@ -30,7 +30,16 @@ import type {
 } from '../../domain/ports';
 import { toRecord } from './contact-records';
 import { queryPendingShard } from './pending-store';
-import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from './keys';
+import {
+  batchIdOfKey,
+  keys,
+  PENDING_BATCH_SHARDS,
+  PENDING_INDEX,
+  pendingBatchShardOf,
+  pendingShardOf,
+  shardOfKey,
+  TTL_ATTRIBUTE,
+} from './keys';
 import { cancellationReasons, isConditionFailure, transactWrite } from './transactions';
 
 /** Staged contacts are deleted once written; should that never happen, TTL removes them after a day. */
@@ -341,7 +350,7 @@ export class DynamoBatchStore
       ),
     );
     return items.flatMap((item) => {
-      const shard = Number(String(item.SK).split('#SHARD#')[1]);
+      const shard = shardOfKey(String(item.SK));
       return [...((item.pending as Set<string> | undefined) ?? [])].map((id) => ({
         shard,
         enrichment_id: id,
@@ -387,15 +396,16 @@ export class DynamoBatchStore
   }
 
   async listPendingBatches(before: Date): Promise<PendingBatchReference[]> {
-    const shards = Array.from({ length: PENDING_INDEX.shards }, (_, shard) => `PENDING#BATCH#${shard}`);
-    const pages = await Promise.all(shards.map((shard) => this.queryShard(shard, before.toISOString())));
+    const pages = await Promise.all(
+      PENDING_BATCH_SHARDS.map((shard) => this.queryShard(shard, before.toISOString())),
+    );
     return pages.flat().sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   private async queryShard(shard: string, before: string): Promise<PendingBatchReference[]> {
     return (await queryPendingShard(this.db, this.tableName, shard, before)).map((item) => ({
       account_id: item.account_id as string,
-      batch_id: String(item.SK).slice('BATCH#'.length),
+      batch_id: batchIdOfKey(String(item.SK)),
       created_at: item.created_at as string,
     }));
   }

@@ -7,9 +7,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
 import type { LedgerEntry, LedgerPage, LedgerPageRequest, LedgerReader } from '../../domain/ledger';
-import { keys } from './keys';
-
-const LEDGER_PREFIX = 'LEDGER#';
+import { keys, PREFIXES } from './keys';
 
 /** The key of an enrichment's entry of one kind: deterministic, so a rollback can delete what it wrote. */
 export function enrichmentLedgerKey(
@@ -70,7 +68,7 @@ function decodeCursor(cursor: string, accountPk: string): { PK: string; SK: stri
     decoded.length !== 2 ||
     decoded[0] !== accountPk ||
     typeof decoded[1] !== 'string' ||
-    !decoded[1].startsWith(LEDGER_PREFIX)
+    !decoded[1].startsWith(PREFIXES.ledger)
   ) {
     throw invalidCursor();
   }
@@ -91,7 +89,7 @@ export class DynamoLedger implements LedgerReader {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': pk, ':sk': LEDGER_PREFIX },
+        ExpressionAttributeValues: { ':pk': pk, ':sk': PREFIXES.ledger },
         ScanIndexForward: false,
         Limit: page.limit + 1,
         ExclusiveStartKey: start,
