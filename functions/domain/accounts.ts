@@ -20,12 +20,13 @@ export interface Credits {
   available: number;
 }
 
+/** The credits a new reservation may use: the balance less what is reserved (also of deltas: it is linear). */
+export function availableOf(credits: Pick<Account, 'balance' | 'reserved'>): number {
+  return credits.balance - credits.reserved;
+}
+
 export function creditsOf(account: Pick<Account, 'balance' | 'reserved'>): Credits {
-  return {
-    balance: account.balance,
-    reserved: account.reserved,
-    available: account.balance - account.reserved,
-  };
+  return { balance: account.balance, reserved: account.reserved, available: availableOf(account) };
 }
 
 /**
