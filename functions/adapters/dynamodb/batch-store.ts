@@ -16,6 +16,7 @@ import {
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { stagedParts, type BatchRecord } from '../../domain/batch';
 import type { ContactRecord } from '../../domain/contact';
+import { reserveCredits } from '../../domain/credits';
 import type {
   BatchAcceptRepository,
   BatchCommitOutcome,
@@ -29,6 +30,7 @@ import type {
   WebhookAttempt,
 } from '../../domain/ports';
 import { toRecord } from './contact-records';
+import { availableOfRefused, creditWrites } from './credits';
 import { queryPendingShard } from './pending-store';
 import {
   batchIdOfKey,
@@ -95,20 +97,14 @@ export class DynamoBatchStore
     claim?: IdempotencyClaim,
   ): Promise<BatchCommitOutcome> {
     const { account_id: accountId, batch_id: batchId, created_at: at } = batch;
-    const cost = batch.credits_reserved;
     const shards: string[][] = [];
     for (const record of records) (shards[record.batch!.shard] ??= []).push(record.enrichment_id);
+    // The account's update comes first and the idempotency record last: DynamoDB reports by position. One
+    // reserve entry for the whole batch (the reservation is one movement); each contact's finish writes its own
+    // charge and release, so the ledger sums to the balance and the reservation throughout.
+    const reservation = reserveCredits(batch.credits_reserved, at, { batch_id: batchId });
     const transactItems = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.account(accountId),
-          UpdateExpression: 'SET reserved = reserved + :cost, available = available - :cost',
-          ConditionExpression: 'attribute_exists(PK) AND available >= :cost',
-          ExpressionAttributeValues: { ':cost': cost },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-        },
-      },
+      ...creditWrites(this.tableName, accountId, reservation),
       {
         Put: {
           TableName: this.tableName,
@@ -118,24 +114,6 @@ export class DynamoBatchStore
             ...batch,
             [PENDING_INDEX.partitionKey]: pendingBatchShardOf(batchId),
             [TTL_ATTRIBUTE]: this.expiresAt(at),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      {
-        // One reserve entry for the whole batch (the reservation is one movement); each contact's finish
-        // writes its own charge and release, so the ledger sums to the balance and the reservation throughout.
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.ledger(accountId, at, `BATCH#${batchId}#reserve`),
-            type: 'ledger',
-            kind: 'reserve',
-            enrichment_id: null,
-            batch_id: batchId,
-            balance_delta: 0,
-            reserved_delta: cost,
-            at,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
@@ -197,8 +175,7 @@ export class DynamoBatchStore
       }
       if (reasons[0] === 'ConditionalCheckFailed') {
         const old = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item;
-        const available = old?.available && 'N' in old.available ? Number(old.available.N) : 0;
-        return { kind: 'insufficient_credits', available };
+        return { kind: 'insufficient_credits', available: availableOfRefused(old) };
       }
       throw error;
     }

@@ -10,7 +10,7 @@
  * | key (index) | ACCOUNT#<account>  | KEY#<key_prefix>            |
  * | key (auth)  | APIKEY#<sha256>    | #APIKEY                     |
  * | contact     | ACCOUNT#<account>  | CONTACT#<enrichment_id>     |
- * | ledger      | ACCOUNT#<account>  | LEDGER#<at>#<enrichment_id>#<kind> or LEDGER#<at>#GRANT#<id> |
+ * | ledger      | ACCOUNT#<account>  | LEDGER#<at>#<enrichment_id>#<kind>, LEDGER#<at>#BATCH#<batch_id>#reserve or LEDGER#<at>#GRANT#<id> |
  * | idempotency | ACCOUNT#<account>  | IDEMPOTENCY#<sha256(key)>   |
  * | batch       | ACCOUNT#<account>  | BATCH#<batch_id>, BATCH#<batch_id>#SHARD#<n>, BATCH#<batch_id>#STAGED#<n> |
  * | cache       | CACHE#<identity>   | <owner>#<type>              |
