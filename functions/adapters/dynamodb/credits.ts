@@ -15,7 +15,7 @@ function entryName(entry: MovementEntry): string {
   return `${entry.enrichment_id}#${entry.kind}`;
 }
 
-export function ledgerEntryKey(accountId: string, entry: MovementEntry) {
+function ledgerEntryKey(accountId: string, entry: MovementEntry) {
   return keys.ledger(accountId, entry.at, entryName(entry));
 }
 
