@@ -23,7 +23,7 @@
  * Idempotency-Key replay resumes it from the staged copies (`resume`); the contacts already written are pending
  * enrichments like any other, which the sweeper starts or finishes. A start that fails is left to the sweeper.
  */
-import { creditsOf } from './accounts';
+import { creditsOf, requireConsentFor } from './accounts';
 import {
   acceptedResponseOf,
   shardCountOf,
@@ -37,7 +37,6 @@ import type { ContactRecord } from './contact';
 import type { PriceList } from './credits';
 import { AcceptEnrichment, idempotencyClaim } from './accept-enrichment';
 import {
-  ConsentRequiredError,
   IdempotencyConflictError,
   InsufficientCreditsError,
   InternalError,
@@ -112,8 +111,10 @@ export class AcceptBatch {
 
     const account = await accounts.getAccount(command.accountId);
     if (!account) throw new UnauthorizedError();
-    const wantsPersonalEmail = request.contacts.some((c) => c.enrichment_type.includes('personal_email'));
-    if (wantsPersonalEmail && !account.personal_email_consent) throw new ConsentRequiredError();
+    requireConsentFor(
+      account,
+      request.contacts.flatMap((contact) => contact.enrichment_type),
+    );
 
     const batchId = newId(now.getTime());
     const records: ContactRecord[] = request.contacts.map((contact, index) => ({

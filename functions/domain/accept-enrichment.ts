@@ -17,8 +17,8 @@ import { createHash } from 'node:crypto';
 import type { Clock } from './clock';
 import { EMPTY_PROGRESS, type ContactRecord } from './contact';
 import { parseEnrichmentRequest, type EnrichmentRequest } from './enrichment-request';
+import { requireConsentFor } from './accounts';
 import {
-  ConsentRequiredError,
   IdempotencyConflictError,
   InsufficientCreditsError,
   InternalError,
@@ -95,9 +95,7 @@ export class AcceptEnrichment {
 
     const account = await accounts.getAccount(command.accountId);
     if (!account) throw new UnauthorizedError();
-    if (request.enrichment_type.includes('personal_email') && !account.personal_email_consent) {
-      throw new ConsentRequiredError();
-    }
+    requireConsentFor(account, request.enrichment_type);
 
     const cost = this.deps.prices.worstCase(request.enrichment_type);
     const record = AcceptEnrichment.pendingRecord(

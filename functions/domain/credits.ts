@@ -1,10 +1,13 @@
 /**
- * Credits, in one place: what a found result costs, the worst case reserved at accept, and the settlement at
- * finish (charge what was found, never more than reserved, release the rest). The adapters persist the numbers
- * computed here and nothing else (README "Credits").
+ * Credits, in one place: what a found result costs, the worst case reserved at accept, the settlement at
+ * finish (charge what was found, never more than reserved, release the rest), and every movement of an
+ * account's credits with the ledger entries that record it. The adapters persist the numbers computed here
+ * and nothing else (README "Credits").
  */
+import { availableOf } from './accounts';
 import type { Results } from './contact';
 import type { EnrichmentType } from './enrichment-request';
+import type { LedgerEntry } from './ledger';
 import { providersOf, type WaterfallSettings } from './waterfall-settings';
 
 /** The price of a found result of each type when the configuration names no per-provider price. */
@@ -60,4 +63,100 @@ export interface Settlement {
 /** Charge what was found, but never more than was reserved: the reservation is the price the client agreed to. */
 export function settle(reserved: number, found: number): Settlement {
   return { charged: Math.min(found, reserved), released: reserved };
+}
+
+/** The settlement of a cancelled enrichment (erased while pending): nothing charged, the whole reservation released. */
+export function releaseReservation(reserved: number): Settlement {
+  return settle(reserved, 0);
+}
+
+// Movements ---------------------------------------------------------------------------------------------------
+
+/** What a movement changes on the account. `available` is derived (`availableOf`), stored for the 402 check. */
+export interface CreditDeltas {
+  balance: number;
+  reserved: number;
+  available: number;
+}
+
+/**
+ * A ledger entry as a movement writes it: what the account reads, and what the entry belongs to, which names it
+ * (at most one entry of a kind each): an enrichment (`enrichment_id`), a whole batch (`batch_id`, its one
+ * reservation) or an operator's movement (`operation_id`, a grant).
+ */
+export type MovementEntry = LedgerEntry & { batch_id?: string; operation_id?: string };
+
+/**
+ * One movement of an account's credits: its deltas and the ledger entries that record it, written together.
+ * Release 3's refunds (an operator movement on the balance) and holds (a reservation of no enrichment) are
+ * movements of the same shape.
+ */
+export interface CreditMovement {
+  deltas: CreditDeltas;
+  /** The credits that must be available for the movement to happen: a reservation's; null for the others. */
+  requiresAvailable: number | null;
+  entries: MovementEntry[];
+}
+
+/** What a reservation is for: one enrichment, or a whole batch (one movement for all its contacts). */
+export type ReservationFor = { enrichment_id: string } | { batch_id: string };
+
+function deltasOf(balance: number, reserved: number): CreditDeltas {
+  // `+ 0` turns a negated zero (-0) into 0.
+  return { balance: balance + 0, reserved: reserved + 0, available: availableOf({ balance, reserved }) + 0 };
+}
+
+function entry(
+  kind: LedgerEntry['kind'],
+  balance: number,
+  reserved: number,
+  at: string,
+  of: { enrichment_id: string | null; batch_id?: string; operation_id?: string },
+): MovementEntry {
+  return { kind, balance_delta: balance, reserved_delta: reserved, at, ...of };
+}
+
+/** Reserves `cost` at accept (single or bulk), only if that many credits are available; a `reserve` entry. */
+export function reserveCredits(cost: number, at: string, reservation: ReservationFor): CreditMovement {
+  const of =
+    'batch_id' in reservation ? { enrichment_id: null, batch_id: reservation.batch_id } : reservation;
+  return {
+    deltas: deltasOf(0, cost),
+    requiresAvailable: cost,
+    entries: [entry('reserve', 0, cost, at, of)],
+  };
+}
+
+/**
+ * Applies an enrichment's settlement (its finish, or its cancellation at erase): the balance is charged, the
+ * whole reservation released; a `charge` and a `release` entry, each only when it moves something.
+ */
+export function settleCredits(
+  { charged, released }: Settlement,
+  at: string,
+  enrichmentId: string,
+): CreditMovement {
+  const of = { enrichment_id: enrichmentId };
+  return {
+    deltas: deltasOf(-charged, -released),
+    requiresAvailable: null,
+    entries: [
+      ...(charged > 0 ? [entry('charge', -charged, 0, at, of)] : []),
+      ...(released > 0 ? [entry('release', 0, -released, at, of)] : []),
+    ],
+  };
+}
+
+/** An operator's grant of `credits` to the balance; a `grant` entry named by `operationId`. */
+export function grantCredits(credits: number, at: string, operationId: string): CreditMovement {
+  return {
+    deltas: deltasOf(credits, 0),
+    requiresAvailable: null,
+    entries: [entry('grant', credits, 0, at, { enrichment_id: null, operation_id: operationId })],
+  };
+}
+
+/** The deltas that undo a movement (an accept rolled back when its workflow could not be started). */
+export function reversed(deltas: CreditDeltas): CreditDeltas {
+  return deltasOf(-deltas.balance, -deltas.reserved);
 }

@@ -20,7 +20,7 @@
  *  5. A cancelled contact of a batch is ticked off its batch, which finishes without it.
  */
 import type { Clock } from './clock';
-import { settle } from './credits';
+import { releaseReservation } from './credits';
 import type { FinishBatch } from './finish-batch';
 import { getContact } from './get-contact';
 import type { ErasureRepository, ResultCache } from './ports';
@@ -52,7 +52,7 @@ export class EraseContact {
     let record = await getContact(contacts, accountId, enrichmentId);
     await cache.forget(allCacheIdentities(record));
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const cancellation = record.status === 'pending' ? settle(record.credits_reserved, 0) : null;
+      const cancellation = record.status === 'pending' ? releaseReservation(record.credits_reserved) : null;
       if (await contacts.erase(record, cancellation, clock.now().toISOString())) {
         if (record.status === 'pending') await this.deps.batches?.contactFinished(record, { replay: false });
         return {

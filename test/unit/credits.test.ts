@@ -1,4 +1,13 @@
-import { PriceList, settle } from '../../functions/domain/credits';
+import {
+  grantCredits,
+  PriceList,
+  releaseReservation,
+  reserveCredits,
+  reversed,
+  settle,
+  settleCredits,
+  type CreditMovement,
+} from '../../functions/domain/credits';
 import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
 
 const settings: WaterfallSettings = {
@@ -46,5 +55,152 @@ describe('Function: settle', () => {
   it('never charges more than was reserved', () => {
     // Act & Assess
     expect(settle(3, 10)).toEqual({ charged: 3, released: 3 });
+  });
+});
+
+describe('Function: releaseReservation', () => {
+  it('charges nothing and releases the whole reservation', () => {
+    // Act & Assess
+    expect(releaseReservation(7)).toEqual({ charged: 0, released: 7 });
+  });
+});
+
+const AT = '2026-03-01T12:00:00.000Z';
+const ID = '01KB0000000000000000000000';
+
+/** What the ledger sums to over a movement's entries: it must be the movement's own deltas. */
+function ledgerSum(movement: CreditMovement) {
+  return movement.entries.reduce(
+    (sum, entry) => ({
+      balance: sum.balance + entry.balance_delta,
+      reserved: sum.reserved + entry.reserved_delta,
+    }),
+    { balance: 0, reserved: 0 },
+  );
+}
+
+describe('Function: reserveCredits', () => {
+  it('reserves the cost, leaves the balance, and asks that many credits available', () => {
+    // Act
+    const movement = reserveCredits(14, AT, { enrichment_id: ID });
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: 0, reserved: 14, available: -14 });
+    expect(movement.requiresAvailable).toBe(14);
+    expect(movement.entries).toEqual([
+      { kind: 'reserve', balance_delta: 0, reserved_delta: 14, at: AT, enrichment_id: ID },
+    ]);
+  });
+
+  it('reserves a whole batch in one entry of the batch, which names no enrichment', () => {
+    // Act
+    const movement = reserveCredits(16, AT, { batch_id: 'B1' });
+
+    // Assess
+    expect(movement.entries).toEqual([
+      { kind: 'reserve', balance_delta: 0, reserved_delta: 16, at: AT, enrichment_id: null, batch_id: 'B1' },
+    ]);
+  });
+});
+
+describe('Function: settleCredits', () => {
+  it('charges the balance what was found and releases the whole reservation, an entry each', () => {
+    // Act
+    const movement = settleCredits(settle(11, 4), AT, ID);
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: -4, reserved: -11, available: 7 });
+    expect(movement.requiresAvailable).toBeNull();
+    expect(movement.entries).toEqual([
+      { kind: 'charge', balance_delta: -4, reserved_delta: 0, at: AT, enrichment_id: ID },
+      { kind: 'release', balance_delta: 0, reserved_delta: -11, at: AT, enrichment_id: ID },
+    ]);
+  });
+
+  it('charges no more than was reserved, however much was found', () => {
+    // Act
+    const movement = settleCredits(settle(3, 10), AT, ID);
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: -3, reserved: -3, available: 0 });
+  });
+
+  it('writes no charge entry when nothing was found', () => {
+    // Act
+    const movement = settleCredits(settle(5, 0), AT, ID);
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: 0, reserved: -5, available: 5 });
+    expect(movement.entries.map((entry) => entry.kind)).toEqual(['release']);
+  });
+
+  it('releases the whole reservation of a cancelled enrichment, with one release entry', () => {
+    // Act
+    const movement = settleCredits(releaseReservation(3), AT, ID);
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: 0, reserved: -3, available: 3 });
+    expect(movement.entries).toEqual([
+      { kind: 'release', balance_delta: 0, reserved_delta: -3, at: AT, enrichment_id: ID },
+    ]);
+  });
+
+  it('moves nothing and writes nothing for a settlement of zero', () => {
+    // Act
+    const movement = settleCredits(settle(0, 0), AT, ID);
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: 0, reserved: 0, available: 0 });
+    expect(movement.entries).toEqual([]);
+  });
+});
+
+describe('Function: grantCredits', () => {
+  it('adds to the balance and the available credits, with a grant entry of no enrichment', () => {
+    // Act
+    const movement = grantCredits(25, AT, 'G1');
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: 25, reserved: 0, available: 25 });
+    expect(movement.requiresAvailable).toBeNull();
+    expect(movement.entries).toEqual([
+      {
+        kind: 'grant',
+        balance_delta: 25,
+        reserved_delta: 0,
+        at: AT,
+        enrichment_id: null,
+        operation_id: 'G1',
+      },
+    ]);
+  });
+});
+
+describe('Function: reversed', () => {
+  it('undoes a reservation', () => {
+    // Act & Assess
+    expect(reversed(reserveCredits(14, AT, { enrichment_id: ID }).deltas)).toEqual({
+      balance: 0,
+      reserved: -14,
+      available: 14,
+    });
+  });
+});
+
+describe('Ledger: every movement', () => {
+  it.each([
+    ['a reservation', reserveCredits(14, AT, { enrichment_id: ID })],
+    ['a batch reservation', reserveCredits(16, AT, { batch_id: 'B1' })],
+    ['a settlement', settleCredits(settle(11, 4), AT, ID)],
+    ['a capped settlement', settleCredits(settle(3, 10), AT, ID)],
+    ['a cancellation', settleCredits(releaseReservation(3), AT, ID)],
+    ['a grant', grantCredits(25, AT, 'G1')],
+  ])('records in its entries exactly what %s does to the account', (_name, movement) => {
+    // Act
+    const sum = ledgerSum(movement);
+
+    // Assess
+    expect(sum).toEqual({ balance: movement.deltas.balance, reserved: movement.deltas.reserved });
+    expect(movement.deltas.available).toBe(movement.deltas.balance - movement.deltas.reserved);
   });
 });

@@ -5,6 +5,7 @@
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord } from '../../domain/contact';
+import { reserveCredits } from '../../domain/credits';
 import type {
   AcceptOutcome,
   AcceptRepository,
@@ -14,11 +15,12 @@ import type {
 } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
-import { enrichmentLedgerKey, ledgerPut } from './ledger';
+import { availableOfRefused, creditUndoWrites, creditWrites } from './credits';
 import { cancellationReasons, transactWrite } from './transactions';
 
-/** Positions of the accept transaction's items, by which DynamoDB reports why it was cancelled. */
-const ACCEPT_ITEMS = { account: 0, contact: 1, ledger: 2, idempotency: 3 } as const;
+/** The reservation of an accept: recomputed alike by its rollback, which deletes the entry it wrote. */
+const reservationOf = (record: ContactRecord) =>
+  reserveCredits(record.credits_reserved, record.created_at, { enrichment_id: record.enrichment_id });
 
 export class DynamoAcceptStore extends DynamoContacts implements AcceptRepository {
   constructor(
@@ -39,18 +41,9 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
     claim?: IdempotencyClaim,
   ): Promise<AcceptOutcome> {
     const accountId = record.account_id;
-    const cost = record.credits_reserved;
+    // The account's update comes first and the idempotency record last: DynamoDB reports by position.
     const transactItems = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.account(accountId),
-          UpdateExpression: 'SET reserved = reserved + :cost, available = available - :cost',
-          ConditionExpression: 'attribute_exists(PK) AND available >= :cost',
-          ExpressionAttributeValues: { ':cost': cost },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-        },
-      },
+      ...creditWrites(this.tableName, accountId, reservationOf(record)),
       {
         Put: {
           TableName: this.tableName,
@@ -66,13 +59,6 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-      ledgerPut(this.tableName, accountId, {
-        kind: 'reserve',
-        enrichment_id: record.enrichment_id,
-        balance_delta: 0,
-        reserved_delta: cost,
-        at: record.created_at,
-      }),
       ...(claim
         ? [
             {
@@ -107,14 +93,13 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (claim && reasons[ACCEPT_ITEMS.idempotency] === 'ConditionalCheckFailed') {
+      if (claim && reasons[transactItems.length - 1] === 'ConditionalCheckFailed') {
         const previous = await this.findIdempotency(accountId, claim.keyHash, new Date(record.created_at));
         if (previous) return { kind: 'idempotency_replay', record: previous };
       }
-      if (reasons[ACCEPT_ITEMS.account] === 'ConditionalCheckFailed') {
-        const old = (error as TransactionCanceledException).CancellationReasons?.[ACCEPT_ITEMS.account]?.Item;
-        const available = old?.available && 'N' in old.available ? Number(old.available.N) : 0;
-        return { kind: 'insufficient_credits', available };
+      if (reasons[0] === 'ConditionalCheckFailed') {
+        const old = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item;
+        return { kind: 'insufficient_credits', available: availableOfRefused(old) };
       }
       throw error;
     }
@@ -122,7 +107,6 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
 
   async rollbackAccept(record: ContactRecord, claim?: IdempotencyClaim): Promise<void> {
     const accountId = record.account_id;
-    const cost = record.credits_reserved;
     await transactWrite(this.db, {
       TransactItems: [
         {
@@ -134,24 +118,7 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
             ExpressionAttributeValues: { ':pending': 'pending' },
           },
         },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.account(accountId),
-            UpdateExpression: 'SET reserved = reserved - :cost, available = available + :cost',
-            ExpressionAttributeValues: { ':cost': cost },
-          },
-        },
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: enrichmentLedgerKey(accountId, {
-              at: record.created_at,
-              kind: 'reserve',
-              enrichment_id: record.enrichment_id,
-            }),
-          },
-        },
+        ...creditUndoWrites(this.tableName, accountId, reservationOf(record)),
         ...(claim
           ? [{ Delete: { TableName: this.tableName, Key: keys.idempotency(accountId, claim.keyHash) } }]
           : []),

@@ -10,13 +10,15 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Account, ApiKeyRecord } from '../../domain/accounts';
+import { creditsOf, type Account, type ApiKeyRecord } from '../../domain/accounts';
+import { grantCredits } from '../../domain/credits';
 import { newId } from '../../domain/ids';
 import type { AccountAdministrationRepository } from '../../domain/ports';
 import { DynamoAccountStore } from './account-store';
-import { keys, type LedgerEntry } from './keys';
+import { keys, PREFIXES, type LedgerEntry } from './keys';
+import { creditWrites } from './credits';
 import { toLedgerEntry } from './ledger';
-import { transactWrite } from './transactions';
+import { isConditionFailure, transactWrite } from './transactions';
 
 type AccountItem = Account & { available: number };
 
@@ -35,7 +37,7 @@ export class KeyNotFoundError extends Error {
 export class DynamoAccountAdminStore extends DynamoAccountStore implements AccountAdministrationRepository {
   /** Creates an account with its first key; an opening balance is a grant in the ledger. */
   async createAccount(account: Account, key: { keyHash: string; keyPrefix: string }): Promise<void> {
-    const item: AccountItem = { ...account, balance: 0, reserved: 0, available: 0 };
+    const item: AccountItem = { ...account, ...creditsOf({ balance: 0, reserved: 0 }) };
     await transactWrite(this.db, {
       TransactItems: [
         {
@@ -131,7 +133,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': 'KEY#' },
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': PREFIXES.accountKey },
       }),
     );
     return Items.map((item) => ({
@@ -144,32 +146,9 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
 
   /** Adds credits to the balance, with its ledger entry, in one transaction. */
   async grant(accountId: string, credits: number, at: string): Promise<void> {
-    const entry: LedgerEntry = {
-      kind: 'grant',
-      enrichment_id: null,
-      balance_delta: credits,
-      reserved_delta: 0,
-      at,
-    };
     try {
       await transactWrite(this.db, {
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.account(accountId),
-              UpdateExpression: 'SET balance = balance + :n, available = available + :n',
-              ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: { ':n': credits },
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.ledger(accountId, at, `GRANT#${newId()}`), type: 'ledger', ...entry },
-            },
-          },
-        ],
+        TransactItems: creditWrites(this.tableName, accountId, grantCredits(credits, at, newId())),
       });
     } catch (error) {
       if (error instanceof TransactionCanceledException) throw new AccountNotFoundError(accountId);
@@ -203,8 +182,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
         }),
       );
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException')
-        throw new AccountNotFoundError(accountId);
+      if (isConditionFailure(error)) throw new AccountNotFoundError(accountId);
       throw error;
     }
   }
@@ -218,7 +196,7 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': 'LEDGER#' },
+          ExpressionAttributeValues: { ':pk': keys.account(accountId).PK, ':sk': PREFIXES.ledger },
           ScanIndexForward: false,
           ExclusiveStartKey,
           ConsistentRead: true,

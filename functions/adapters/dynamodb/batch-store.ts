@@ -16,6 +16,7 @@ import {
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { stagedParts, type BatchRecord } from '../../domain/batch';
 import type { ContactRecord } from '../../domain/contact';
+import { reserveCredits } from '../../domain/credits';
 import type {
   BatchAcceptRepository,
   BatchCommitOutcome,
@@ -29,9 +30,19 @@ import type {
   WebhookAttempt,
 } from '../../domain/ports';
 import { toRecord } from './contact-records';
+import { availableOfRefused, creditWrites } from './credits';
 import { queryPendingShard } from './pending-store';
-import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from './keys';
-import { cancellationReasons, transactWrite } from './transactions';
+import {
+  batchIdOfKey,
+  keys,
+  PENDING_BATCH_SHARDS,
+  PENDING_INDEX,
+  pendingBatchShardOf,
+  pendingShardOf,
+  shardOfKey,
+  TTL_ATTRIBUTE,
+} from './keys';
+import { cancellationReasons, isConditionFailure, transactWrite } from './transactions';
 
 /** Staged contacts are deleted once written; should that never happen, TTL removes them after a day. */
 const STAGED_TTL_SECONDS = 24 * 60 * 60;
@@ -39,8 +50,6 @@ const STAGED_TTL_SECONDS = 24 * 60 * 60;
 const BATCH_GET_LIMIT = 100;
 
 const TABLE_ONLY_ATTRIBUTES = ['PK', 'SK', 'type', TTL_ATTRIBUTE, PENDING_INDEX.partitionKey, 'shards_done'];
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 function toBatch(item: Record<string, unknown>): BatchRecord {
   const batch: Record<string, unknown> = { handed_over: false, ...item };
@@ -88,20 +97,14 @@ export class DynamoBatchStore
     claim?: IdempotencyClaim,
   ): Promise<BatchCommitOutcome> {
     const { account_id: accountId, batch_id: batchId, created_at: at } = batch;
-    const cost = batch.credits_reserved;
     const shards: string[][] = [];
     for (const record of records) (shards[record.batch!.shard] ??= []).push(record.enrichment_id);
+    // The account's update comes first and the idempotency record last: DynamoDB reports by position. One
+    // reserve entry for the whole batch (the reservation is one movement); each contact's finish writes its own
+    // charge and release, so the ledger sums to the balance and the reservation throughout.
+    const reservation = reserveCredits(batch.credits_reserved, at, { batch_id: batchId });
     const transactItems = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.account(accountId),
-          UpdateExpression: 'SET reserved = reserved + :cost, available = available - :cost',
-          ConditionExpression: 'attribute_exists(PK) AND available >= :cost',
-          ExpressionAttributeValues: { ':cost': cost },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-        },
-      },
+      ...creditWrites(this.tableName, accountId, reservation),
       {
         Put: {
           TableName: this.tableName,
@@ -111,24 +114,6 @@ export class DynamoBatchStore
             ...batch,
             [PENDING_INDEX.partitionKey]: pendingBatchShardOf(batchId),
             [TTL_ATTRIBUTE]: this.expiresAt(at),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      {
-        // One reserve entry for the whole batch (the reservation is one movement); each contact's finish
-        // writes its own charge and release, so the ledger sums to the balance and the reservation throughout.
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.ledger(accountId, at, `BATCH#${batchId}#reserve`),
-            type: 'ledger',
-            kind: 'reserve',
-            enrichment_id: null,
-            batch_id: batchId,
-            balance_delta: 0,
-            reserved_delta: cost,
-            at,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
@@ -190,8 +175,7 @@ export class DynamoBatchStore
       }
       if (reasons[0] === 'ConditionalCheckFailed') {
         const old = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item;
-        const available = old?.available && 'N' in old.available ? Number(old.available.N) : 0;
-        return { kind: 'insufficient_credits', available };
+        return { kind: 'insufficient_credits', available: availableOfRefused(old) };
       }
       throw error;
     }
@@ -343,7 +327,7 @@ export class DynamoBatchStore
       ),
     );
     return items.flatMap((item) => {
-      const shard = Number(String(item.SK).split('#SHARD#')[1]);
+      const shard = shardOfKey(String(item.SK));
       return [...((item.pending as Set<string> | undefined) ?? [])].map((id) => ({
         shard,
         enrichment_id: id,
@@ -389,15 +373,16 @@ export class DynamoBatchStore
   }
 
   async listPendingBatches(before: Date): Promise<PendingBatchReference[]> {
-    const shards = Array.from({ length: PENDING_INDEX.shards }, (_, shard) => `PENDING#BATCH#${shard}`);
-    const pages = await Promise.all(shards.map((shard) => this.queryShard(shard, before.toISOString())));
+    const pages = await Promise.all(
+      PENDING_BATCH_SHARDS.map((shard) => this.queryShard(shard, before.toISOString())),
+    );
     return pages.flat().sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   private async queryShard(shard: string, before: string): Promise<PendingBatchReference[]> {
     return (await queryPendingShard(this.db, this.tableName, shard, before)).map((item) => ({
       account_id: item.account_id as string,
-      batch_id: String(item.SK).slice('BATCH#'.length),
+      batch_id: batchIdOfKey(String(item.SK)),
       created_at: item.created_at as string,
     }));
   }

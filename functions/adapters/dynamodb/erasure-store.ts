@@ -4,21 +4,14 @@
  * reservation released, the ledger entry written), so a concurrent finish and the erasure never both move
  * credits. The accept's idempotency record goes first, unless a later request reused its key.
  */
-import {
-  DeleteCommand,
-  GetCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord } from '../../domain/contact';
-import type { Settlement } from '../../domain/credits';
+import { settleCredits, type Settlement } from '../../domain/credits';
 import type { ErasureRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys } from './keys';
-import { ledgerPut } from './ledger';
-import { cancellationReasons, transactWrite } from './transactions';
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+import { creditWrites } from './credits';
+import { cancellationReasons, isConditionFailure, transactWrite } from './transactions';
 
 export class DynamoErasureStore extends DynamoContacts implements ErasureRepository {
   constructor(db: DynamoDBDocumentClient, tableName: string) {
@@ -42,7 +35,7 @@ export class DynamoErasureStore extends DynamoContacts implements ErasureReposit
         await transactWrite(this.db, {
           TransactItems: [
             { Delete: remove },
-            ...this.settlementWrites(accountId, enrichmentId, cancellation, at),
+            ...creditWrites(this.tableName, accountId, settleCredits(cancellation, at, enrichmentId)),
           ],
         });
       }
@@ -53,52 +46,6 @@ export class DynamoErasureStore extends DynamoContacts implements ErasureReposit
       }
       throw error;
     }
-  }
-
-  /** The account's side of a cancellation, as a finish applies a settlement, and its ledger entries. */
-  private settlementWrites(
-    accountId: string,
-    enrichmentId: string,
-    { charged, released }: Settlement,
-    at: string,
-  ): NonNullable<TransactWriteCommandInput['TransactItems']> {
-    return [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.account(accountId),
-          UpdateExpression:
-            'SET balance = balance - :charged, reserved = reserved - :released, available = available + :refund',
-          ExpressionAttributeValues: {
-            ':charged': charged,
-            ':released': released,
-            ':refund': released - charged,
-          },
-        },
-      },
-      ...(charged > 0
-        ? [
-            ledgerPut(this.tableName, accountId, {
-              kind: 'charge',
-              enrichment_id: enrichmentId,
-              balance_delta: -charged,
-              reserved_delta: 0,
-              at,
-            }),
-          ]
-        : []),
-      ...(released > 0
-        ? [
-            ledgerPut(this.tableName, accountId, {
-              kind: 'release',
-              enrichment_id: enrichmentId,
-              balance_delta: 0,
-              reserved_delta: -released,
-              at,
-            }),
-          ]
-        : []),
-    ];
   }
 
   /**

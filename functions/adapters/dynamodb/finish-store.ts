@@ -6,10 +6,11 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord } from '../../domain/contact';
+import { settleCredits } from '../../domain/credits';
 import type { FinishInput, FinishOutcome, FinishRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { keys, PENDING_INDEX } from './keys';
-import { ledgerPut } from './ledger';
+import { creditWrites } from './credits';
 import { cancellationReasons, transactWrite } from './transactions';
 
 export class DynamoFinishStore extends DynamoContacts implements FinishRepository {
@@ -19,7 +20,7 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
 
   async finish(input: FinishInput): Promise<FinishOutcome> {
     const { account_id: accountId, enrichment_id: enrichmentId } = input.record;
-    const { charged, released } = input.settlement;
+    const { charged } = input.settlement;
     try {
       await transactWrite(this.db, {
         TransactItems: [
@@ -43,41 +44,11 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
               },
             },
           },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.account(accountId),
-              UpdateExpression:
-                'SET balance = balance - :charged, reserved = reserved - :released, available = available + :refund',
-              ExpressionAttributeValues: {
-                ':charged': charged,
-                ':released': released,
-                ':refund': released - charged,
-              },
-            },
-          },
-          ...(charged > 0
-            ? [
-                ledgerPut(this.tableName, accountId, {
-                  kind: 'charge',
-                  enrichment_id: enrichmentId,
-                  balance_delta: -charged,
-                  reserved_delta: 0,
-                  at: input.finishedAt,
-                }),
-              ]
-            : []),
-          ...(released > 0
-            ? [
-                ledgerPut(this.tableName, accountId, {
-                  kind: 'release',
-                  enrichment_id: enrichmentId,
-                  balance_delta: 0,
-                  reserved_delta: -released,
-                  at: input.finishedAt,
-                }),
-              ]
-            : []),
+          ...creditWrites(
+            this.tableName,
+            accountId,
+            settleCredits(input.settlement, input.finishedAt, enrichmentId),
+          ),
         ],
       });
     } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The single-table key design. Everything an account owns lives under its partition (`ACCOUNT#<id>`), so a
  * lookup made with one account's id can never reach another's records. API keys are the one exception: they
- * are found by hash before the account is known.
+ * are found by hash before the account is known; deployment-wide items (results cache, suppression list,
+ * provider traffic) have partitions of their own.
  *
  * | item        | PK                 | SK                          |
  * |-------------|--------------------|-----------------------------|
@@ -9,41 +10,101 @@
  * | key (index) | ACCOUNT#<account>  | KEY#<key_prefix>            |
  * | key (auth)  | APIKEY#<sha256>    | #APIKEY                     |
  * | contact     | ACCOUNT#<account>  | CONTACT#<enrichment_id>     |
- * | ledger      | ACCOUNT#<account>  | LEDGER#<at>#<enrichment_id>#<kind> or LEDGER#<at>#GRANT#<id> |
+ * | ledger      | ACCOUNT#<account>  | LEDGER#<at>#<enrichment_id>#<kind>, LEDGER#<at>#BATCH#<batch_id>#reserve or LEDGER#<at>#GRANT#<id> |
  * | idempotency | ACCOUNT#<account>  | IDEMPOTENCY#<sha256(key)>   |
  * | batch       | ACCOUNT#<account>  | BATCH#<batch_id>, BATCH#<batch_id>#SHARD#<n>, BATCH#<batch_id>#STAGED#<n> |
+ * | cache       | CACHE#<identity>   | <owner>#<type>              |
+ * | suppression | SUPPRESSIONS       | <kind>#<value>              |
+ * | traffic     | PROVIDER#<name>    | #TRAFFIC                    |
+ *
+ * Every key of the table is built here, and every prefix a query or a parse needs is one of `PREFIXES`.
  */
+import type { EnrichmentType } from '../../domain/enrichment-request';
+import type { SuppressionKind } from '../../domain/suppression-list';
+
+/** The prefixes of the keys, for `begins_with` queries and for reading an id back out of a key. */
+export const PREFIXES = {
+  account: 'ACCOUNT#',
+  accountKey: 'KEY#',
+  apiKey: 'APIKEY#',
+  contact: 'CONTACT#',
+  ledger: 'LEDGER#',
+  idempotency: 'IDEMPOTENCY#',
+  batch: 'BATCH#',
+  batchShard: '#SHARD#',
+  batchStaged: '#STAGED#',
+  cache: 'CACHE#',
+  provider: 'PROVIDER#',
+  pending: 'PENDING#',
+  pendingBatch: 'PENDING#BATCH#',
+} as const;
+
+const accountPk = (accountId: string) => `${PREFIXES.account}${accountId}`;
+
+/** The one partition of the suppression list. */
+export const SUPPRESSION_PARTITION = 'SUPPRESSIONS';
+
 export const keys = {
-  account: (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: '#ACCOUNT' }),
+  account: (accountId: string) => ({ PK: accountPk(accountId), SK: '#ACCOUNT' }),
   accountKey: (accountId: string, keyPrefix: string) => ({
-    PK: `ACCOUNT#${accountId}`,
-    SK: `KEY#${keyPrefix}`,
+    PK: accountPk(accountId),
+    SK: `${PREFIXES.accountKey}${keyPrefix}`,
   }),
-  apiKey: (keyHash: string) => ({ PK: `APIKEY#${keyHash}`, SK: '#APIKEY' }),
+  apiKey: (keyHash: string) => ({ PK: `${PREFIXES.apiKey}${keyHash}`, SK: '#APIKEY' }),
   contact: (accountId: string, enrichmentId: string) => ({
-    PK: `ACCOUNT#${accountId}`,
-    SK: `CONTACT#${enrichmentId}`,
+    PK: accountPk(accountId),
+    SK: `${PREFIXES.contact}${enrichmentId}`,
   }),
   /** Ledger entries sort by time (`at`, ISO 8601 UTC), so one Query reads them newest first. */
   ledger: (accountId: string, at: string, entry: string) => ({
-    PK: `ACCOUNT#${accountId}`,
-    SK: `LEDGER#${at}#${entry}`,
+    PK: accountPk(accountId),
+    SK: `${PREFIXES.ledger}${at}#${entry}`,
   }),
   idempotency: (accountId: string, keyHash: string) => ({
-    PK: `ACCOUNT#${accountId}`,
-    SK: `IDEMPOTENCY#${keyHash}`,
+    PK: accountPk(accountId),
+    SK: `${PREFIXES.idempotency}${keyHash}`,
   }),
   /** A batch; beside it its completion shards, and its staged contacts while it is being accepted. */
-  batch: (accountId: string, batchId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: `BATCH#${batchId}` }),
+  batch: (accountId: string, batchId: string) => ({ PK: accountPk(accountId), SK: batchSk(batchId) }),
   batchShard: (accountId: string, batchId: string, shard: number) => ({
-    PK: `ACCOUNT#${accountId}`,
-    SK: `BATCH#${batchId}#SHARD#${shard}`,
+    PK: accountPk(accountId),
+    SK: `${batchSk(batchId)}${PREFIXES.batchShard}${shard}`,
   }),
   batchStaged: (accountId: string, batchId: string, part: number) => ({
-    PK: `ACCOUNT#${accountId}`,
-    SK: `BATCH#${batchId}#STAGED#${part}`,
+    PK: accountPk(accountId),
+    SK: `${batchSk(batchId)}${PREFIXES.batchStaged}${part}`,
   }),
+  /** A cached find: one partition per identity of the person, one item per owner and type. */
+  cache: (identity: string, owner: string, type: EnrichmentType) => ({
+    PK: cachePk(identity),
+    SK: `${owner}#${type}`,
+  }),
+  /** Every cached find of one identity, whoever owns it (erasure). */
+  cachePartition: (identity: string) => cachePk(identity),
+  suppression: (kind: SuppressionKind, value: string) => ({
+    PK: SUPPRESSION_PARTITION,
+    SK: `${kind}#${value}`,
+  }),
+  providerTraffic: (provider: string) => ({ PK: `${PREFIXES.provider}${provider}`, SK: '#TRAFFIC' }),
 };
+
+function batchSk(batchId: string): string {
+  return `${PREFIXES.batch}${batchId}`;
+}
+
+function cachePk(identity: string): string {
+  return `${PREFIXES.cache}${identity}`;
+}
+
+/** The batch id of a batch item's sort key. */
+export function batchIdOfKey(sk: string): string {
+  return sk.slice(PREFIXES.batch.length);
+}
+
+/** The shard number of a batch completion shard's sort key. */
+export function shardOfKey(sk: string): number {
+  return Number(sk.split(PREFIXES.batchShard)[1]);
+}
 
 /** The TTL attribute (epoch seconds) DynamoDB deletes expired items by. */
 export const TTL_ATTRIBUTE = 'expires_at';
@@ -67,17 +128,34 @@ export const PENDING_INDEX = {
   projected: ['account_id', 'enrichment_id', 'enrichment_type'],
 } as const;
 
-/** The shard of an enrichment, from its id (stable, so a replayed accept writes the same one). */
-export function pendingShardOf(enrichmentId: string): string {
-  let hash = 0;
-  for (const char of enrichmentId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `PENDING#${hash % PENDING_INDEX.shards}`;
-}
+/** The pending index's shards of enrichments (`PENDING#0…7`). */
+export const PENDING_SHARDS: readonly string[] = Array.from(
+  { length: PENDING_INDEX.shards },
+  (_, shard) => `${PREFIXES.pending}${shard}`,
+);
 
 /**
- * The pending index's shard of a batch: batches have shards of their own (`PENDING#BATCH#0…7`), so the
+ * The pending index's shards of batches: batches have shards of their own (`PENDING#BATCH#0…7`), so the
  * enrichments' sweep and backlog never see them.
  */
+export const PENDING_BATCH_SHARDS: readonly string[] = Array.from(
+  { length: PENDING_INDEX.shards },
+  (_, shard) => `${PREFIXES.pendingBatch}${shard}`,
+);
+
+/** The shard number of an id: stable, so a replayed accept writes the same one. */
+function shardNumberOf(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % PENDING_INDEX.shards;
+}
+
+/** The shard of an enrichment, from its id. */
+export function pendingShardOf(enrichmentId: string): string {
+  return PENDING_SHARDS[shardNumberOf(enrichmentId)]!;
+}
+
+/** The pending index's shard of a batch, from its id. */
 export function pendingBatchShardOf(batchId: string): string {
-  return `PENDING#BATCH#${pendingShardOf(batchId).slice('PENDING#'.length)}`;
+  return PENDING_BATCH_SHARDS[shardNumberOf(batchId)]!;
 }

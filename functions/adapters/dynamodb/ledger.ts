@@ -1,39 +1,13 @@
 /**
- * Ledger entries as items. Every money movement is written in the same transaction as the change it records,
- * and that transaction is conditioned on the contact's state (accept: no contact yet; finish: still pending),
- * so an enrichment gets at most one entry of each kind however often a step is replayed. Keys sort by time:
- * one Query reads a page of the ledger newest first.
+ * Reading the ledger's items. Every money movement is written (by `credits.ts`) in the same transaction as the
+ * change it records, and that transaction is conditioned on the contact's state (accept: no contact yet;
+ * finish: still pending), so an enrichment gets at most one entry of each kind however often a step is
+ * replayed. Keys sort by time: one Query reads a page of the ledger newest first.
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
 import type { LedgerEntry, LedgerPage, LedgerPageRequest, LedgerReader } from '../../domain/ledger';
-import { keys } from './keys';
-
-const LEDGER_PREFIX = 'LEDGER#';
-
-/** The key of an enrichment's entry of one kind: deterministic, so a rollback can delete what it wrote. */
-export function enrichmentLedgerKey(
-  accountId: string,
-  entry: Pick<LedgerEntry, 'at' | 'kind'> & { enrichment_id: string },
-) {
-  return keys.ledger(accountId, entry.at, `${entry.enrichment_id}#${entry.kind}`);
-}
-
-/** The Put of one enrichment's ledger entry (never overwriting one). */
-export function ledgerPut(
-  tableName: string,
-  accountId: string,
-  entry: LedgerEntry & { enrichment_id: string },
-) {
-  return {
-    Put: {
-      TableName: tableName,
-      // Ledger entries outlive the contact they belong to: they are the account's audit trail.
-      Item: { ...enrichmentLedgerKey(accountId, entry), type: 'ledger', ...entry },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    },
-  };
-}
+import { keys, PREFIXES } from './keys';
 
 export function toLedgerEntry(item: Record<string, unknown>): LedgerEntry {
   return {
@@ -70,7 +44,7 @@ function decodeCursor(cursor: string, accountPk: string): { PK: string; SK: stri
     decoded.length !== 2 ||
     decoded[0] !== accountPk ||
     typeof decoded[1] !== 'string' ||
-    !decoded[1].startsWith(LEDGER_PREFIX)
+    !decoded[1].startsWith(PREFIXES.ledger)
   ) {
     throw invalidCursor();
   }
@@ -91,7 +65,7 @@ export class DynamoLedger implements LedgerReader {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': pk, ':sk': LEDGER_PREFIX },
+        ExpressionAttributeValues: { ':pk': pk, ':sk': PREFIXES.ledger },
         ScanIndexForward: false,
         Limit: page.limit + 1,
         ExclusiveStartKey: start,

@@ -1,7 +1,7 @@
 /** Pending enrichments through the sparse `pending` index: a Query per shard, never a Scan of the table. */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PendingEnrichments, PendingReference } from '../../domain/ports';
-import { PENDING_INDEX } from './keys';
+import { PENDING_INDEX, PENDING_SHARDS } from './keys';
 
 export class DynamoPendingEnrichments implements PendingEnrichments {
   constructor(
@@ -10,15 +10,14 @@ export class DynamoPendingEnrichments implements PendingEnrichments {
   ) {}
 
   async listPending(before: Date): Promise<PendingReference[]> {
-    const shards = Array.from({ length: PENDING_INDEX.shards }, (_, shard) => `PENDING#${shard}`);
-    const pages = await Promise.all(shards.map((shard) => this.queryShard(shard, before.toISOString())));
+    const pages = await Promise.all(
+      PENDING_SHARDS.map((shard) => this.queryShard(shard, before.toISOString())),
+    );
     return pages.flat().sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   async backlog(): Promise<{ count: number; oldestCreatedAt: string | null }> {
-    const shards = await Promise.all(
-      Array.from({ length: PENDING_INDEX.shards }, (_, shard) => this.shardBacklog(`PENDING#${shard}`)),
-    );
+    const shards = await Promise.all(PENDING_SHARDS.map((shard) => this.shardBacklog(shard)));
     const oldest = shards
       .map((shard) => shard.oldest)
       .filter((at): at is string => at !== null)

@@ -8,6 +8,7 @@ import { resultKeyOf } from '../../domain/contact';
 import type { ProgressRepository, ProgressUpdate } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { keys } from './keys';
+import { isConditionFailure } from './transactions';
 
 export class DynamoProgressStore extends DynamoContacts implements ProgressRepository {
   constructor(db: DynamoDBDocumentClient, tableName: string) {
@@ -63,7 +64,7 @@ export class DynamoProgressStore extends DynamoContacts implements ProgressRepos
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

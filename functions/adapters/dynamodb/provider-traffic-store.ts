@@ -13,6 +13,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CallOutcome, ProviderTraffic, TrafficDecision } from '../../domain/ports';
+import { isConditionFailure } from './transactions';
 
 export interface RateLimit {
   perSecond: number;
@@ -65,8 +66,6 @@ const REASONS: Readonly<Record<string, string>> = {
   out_of_credits: 'out of credits',
   failing: 'failing on most calls',
 };
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 export class DynamoProviderTraffic implements ProviderTraffic {
   constructor(

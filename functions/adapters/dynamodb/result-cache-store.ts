@@ -12,12 +12,7 @@ import {
 import type { EnrichmentType } from '../../domain/enrichment-request';
 import type { ResultCache } from '../../domain/ports';
 import type { CachedResult } from '../../domain/result-cache';
-import { TTL_ATTRIBUTE } from './keys';
-
-const cacheKey = (identity: string, owner: string, type: EnrichmentType) => ({
-  PK: `CACHE#${identity}`,
-  SK: `${owner}#${type}`,
-});
+import { keys, TTL_ATTRIBUTE } from './keys';
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH = 25;
@@ -36,7 +31,7 @@ export class DynamoResultCache implements ResultCache {
   ): Promise<CachedResult | undefined> {
     for (const identity of identities) {
       const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: cacheKey(identity, owner, type) }),
+        new GetCommand({ TableName: this.tableName, Key: keys.cache(identity, owner, type) }),
       );
       // TTL deletes expired items late: the find's own date decides.
       if (Item && (Item.found_at as string) >= notBefore.toISOString()) {
@@ -55,7 +50,7 @@ export class DynamoResultCache implements ResultCache {
     const items = identities.map((identity) => ({
       PutRequest: {
         Item: {
-          ...cacheKey(identity, owner, found.type),
+          ...keys.cache(identity, owner, found.type),
           type: 'cache',
           result: found.result,
           found_at: found.found_at,
@@ -74,7 +69,7 @@ export class DynamoResultCache implements ResultCache {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': `CACHE#${identity}` },
+            ExpressionAttributeValues: { ':pk': keys.cachePartition(identity) },
             ProjectionExpression: 'PK, SK',
             ConsistentRead: true,
             ExclusiveStartKey,

@@ -11,10 +11,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SuppressionCheck, SuppressionListRepository } from '../../domain/ports';
 import type { SuppressionEntry, SuppressionKind } from '../../domain/suppression-list';
-
-const PARTITION = 'SUPPRESSIONS';
-
-const suppressionKey = (kind: SuppressionKind, value: string) => ({ PK: PARTITION, SK: `${kind}#${value}` });
+import { keys, SUPPRESSION_PARTITION } from './keys';
+import { isConditionFailure } from './transactions';
 
 function toEntry(item: Record<string, unknown>): SuppressionEntry {
   return {
@@ -49,13 +47,13 @@ export class DynamoSuppressionList implements SuppressionCheck, SuppressionListR
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...suppressionKey(entry.kind, entry.value), type: 'suppression', ...entry },
+          Item: { ...keys.suppression(entry.kind, entry.value), type: 'suppression', ...entry },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
       return { entry, added: true };
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       const listed = await this.get(entry.kind, entry.value);
       return { entry: listed ?? entry, added: false };
     }
@@ -65,7 +63,7 @@ export class DynamoSuppressionList implements SuppressionCheck, SuppressionListR
     const { Attributes } = await this.db.send(
       new DeleteCommand({
         TableName: this.tableName,
-        Key: suppressionKey(kind, value),
+        Key: keys.suppression(kind, value),
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -80,7 +78,7 @@ export class DynamoSuppressionList implements SuppressionCheck, SuppressionListR
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': PARTITION },
+          ExpressionAttributeValues: { ':pk': SUPPRESSION_PARTITION },
           ExclusiveStartKey,
         }),
       );
@@ -97,7 +95,7 @@ export class DynamoSuppressionList implements SuppressionCheck, SuppressionListR
   private async get(kind: SuppressionKind, value: string): Promise<SuppressionEntry | undefined> {
     // Consistent: once `suppressions add` has returned, no step that starts after it misses the entry.
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: suppressionKey(kind, value), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.suppression(kind, value), ConsistentRead: true }),
     );
     return Item ? toEntry(Item) : undefined;
   }

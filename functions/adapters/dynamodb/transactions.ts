@@ -25,6 +25,11 @@ export function cancellationReasons(error: unknown): string[] | undefined {
   return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
 }
 
+/** Whether a single write was refused by its condition (a cancelled transaction is `cancellationReasons`'). */
+export function isConditionFailure(error: unknown): boolean {
+  return (error as Error).name === 'ConditionalCheckFailedException';
+}
+
 function collidedOnly(error: unknown): boolean {
   const reasons = cancellationReasons(error);
   return !!reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');

@@ -7,8 +7,7 @@ import { MAX_DELIVERIES_KEPT, type WebhookDelivery } from '../../domain/contact'
 import type { WebhookAttempt, WebhookRepository, WebhookResendRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
 import { keys } from './keys';
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+import { isConditionFailure } from './transactions';
 
 export class DynamoWebhookStore extends DynamoContacts implements WebhookRepository, WebhookResendRepository {
   async recordWebhookAttempt(
