@@ -5,7 +5,7 @@
  * each other's reservations or verdicts.
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { systemClock, type Clock } from '../../domain/clock';
+import type { Clock } from '../../domain/clock';
 import type { CallOutcome, ProviderTraffic, TrafficDecision } from '../../domain/ports';
 import {
   CircuitBreaker,
@@ -21,7 +21,10 @@ export interface TrafficSettings {
   cooldownSeconds: number;
   /** Told when a breaker opens (metrics, logs). */
   onOpen?: (provider: string, reason: string) => void;
-  /** The clock reservations are made by; the system clock unless told. */
+  /**
+   * The clock reservations are made by, read at the moment of the write; unless told, a reservation is made at
+   * the `now` its caller asked at, so the store never judges by another clock than the caller's.
+   */
   clock?: Clock;
 }
 
@@ -37,7 +40,6 @@ const isConditionFailure = (error: unknown) => (error as Error).name === 'Condit
 export class DynamoProviderTraffic implements ProviderTraffic {
   private readonly breaker: CircuitBreaker;
   private readonly limiters: ReadonlyMap<string, RateLimiter>;
-  private readonly clock: Clock;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -48,7 +50,6 @@ export class DynamoProviderTraffic implements ProviderTraffic {
     this.limiters = new Map(
       Object.entries(settings.rateLimits).map(([provider, limit]) => [provider, new RateLimiter(limit)]),
     );
-    this.clock = settings.clock ?? systemClock;
   }
 
   private key(provider: string) {
@@ -69,7 +70,7 @@ export class DynamoProviderTraffic implements ProviderTraffic {
     const limiter = this.limiters.get(provider);
     if (!limiter) return { kind: 'go' };
     // The reservation is made against the time it is made at, not when the step began.
-    const at = this.clock.now().getTime();
+    const at = this.settings.clock?.now().getTime() ?? now;
     const tat = await this.reserve(provider, limiter, at);
     return tat === undefined ? limiter.raced(at) : limiter.decide(tat, at);
   }
