@@ -67,11 +67,16 @@ export const PENDING_INDEX = {
   projected: ['account_id', 'enrichment_id', 'enrichment_type'],
 } as const;
 
+/** The shard number of an id (stable, so a replayed write puts it in the same shard). */
+function shardNumberOf(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % PENDING_INDEX.shards;
+}
+
 /** The shard of an enrichment, from its id (stable, so a replayed accept writes the same one). */
 export function pendingShardOf(enrichmentId: string): string {
-  let hash = 0;
-  for (const char of enrichmentId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `PENDING#${hash % PENDING_INDEX.shards}`;
+  return `PENDING#${shardNumberOf(enrichmentId)}`;
 }
 
 /**
@@ -79,5 +84,23 @@ export function pendingShardOf(enrichmentId: string): string {
  * enrichments' sweep and backlog never see them.
  */
 export function pendingBatchShardOf(batchId: string): string {
-  return `PENDING#BATCH#${pendingShardOf(batchId).slice('PENDING#'.length)}`;
+  return `PENDING#BATCH#${shardNumberOf(batchId)}`;
+}
+
+/**
+ * The sparse index of webhooks left to deliver: a finished contact or batch with a webhook carries
+ * `webhook_shard` from its finish until the webhook is delivered or given up on (a resend puts it back). A local
+ * stack restarted on a table kept on disk finds them there, since its in-process queue ended with the process.
+ */
+export const WEBHOOK_INDEX = {
+  name: 'undelivered-webhooks',
+  partitionKey: 'webhook_shard',
+  shards: PENDING_INDEX.shards,
+  /** What the resume needs beyond the keys. */
+  projected: ['account_id', 'enrichment_id', 'type'],
+} as const;
+
+/** The undelivered-webhook index's shard of a contact (its enrichment id) or a batch (its batch id). */
+export function webhookShardOf(id: string): string {
+  return `WEBHOOK#${shardNumberOf(id)}`;
 }
