@@ -1,7 +1,8 @@
 /** Webhooks left to deliver, through the sparse `undelivered-webhooks` index: a Query per shard, never a Scan. */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { QueuedWebhook } from '../../domain/ports';
 import { WEBHOOK_INDEX } from './keys';
+import { queryAllPages } from './pending-store';
 
 /** Every finished contact and batch whose webhook is still pending, as the queue message that delivers it. */
 export async function listUndeliveredWebhooks(
@@ -21,26 +22,12 @@ export async function listUndeliveredWebhooks(
   );
 }
 
-async function queryShard(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  shard: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: WEBHOOK_INDEX.name,
-        KeyConditionExpression: '#shard = :shard',
-        ExpressionAttributeNames: { '#shard': WEBHOOK_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':shard': shard },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+function queryShard(db: DynamoDBDocumentClient, tableName: string, shard: string) {
+  return queryAllPages(db, {
+    TableName: tableName,
+    IndexName: WEBHOOK_INDEX.name,
+    KeyConditionExpression: '#shard = :shard',
+    ExpressionAttributeNames: { '#shard': WEBHOOK_INDEX.partitionKey },
+    ExpressionAttributeValues: { ':shard': shard },
+  });
 }
