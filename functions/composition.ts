@@ -216,6 +216,7 @@ export function providerTraffic(runtime: Runtime): DynamoProviderTraffic {
     rateLimits: { ...documentedRateLimits(), ...runtime.config.rateLimits },
     cooldownSeconds: runtime.config.providerCooldownSeconds,
     onOpen: observeCircuitOpening,
+    clock: runtime.clock,
   });
 }
 

@@ -6,7 +6,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { PENDING_INDEX, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/keys';
+import { PENDING_INDEX, TTL_ATTRIBUTE, WEBHOOK_INDEX } from '../../functions/adapters/dynamodb/keys';
 import type { EnrichmentTable } from './enrichment-function';
 
 export class Storage extends Construct implements EnrichmentTable {
@@ -37,6 +37,13 @@ export class Storage extends Construct implements EnrichmentTable {
           sortKey: { name: PENDING_INDEX.sortKey, type: AttributeType.STRING },
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...PENDING_INDEX.projected],
+        },
+        // Sparse too: only finished records whose webhook is still to be delivered carry its partition key.
+        {
+          indexName: WEBHOOK_INDEX.name,
+          partitionKey: { name: WEBHOOK_INDEX.partitionKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...WEBHOOK_INDEX.projected],
         },
       ],
     });

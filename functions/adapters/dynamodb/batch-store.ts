@@ -41,6 +41,8 @@ import {
   pendingShardOf,
   shardOfKey,
   TTL_ATTRIBUTE,
+  WEBHOOK_INDEX,
+  webhookShardOf,
 } from './keys';
 import { cancellationReasons, isConditionFailure, transactWrite } from './transactions';
 
@@ -336,23 +338,50 @@ export class DynamoBatchStore
   }
 
   async finishBatch(accountId: string, batchId: string, finishedAt: string): Promise<BatchFinishOutcome> {
+    const finished =
+      (await this.finishPending(accountId, batchId, finishedAt, true)) ??
+      (await this.finishPending(accountId, batchId, finishedAt, false));
+    if (finished) return { kind: 'finished', batch: toBatch(finished) };
+    const batch = await this.getBatch(accountId, batchId);
+    return batch ? { kind: 'already_finished', batch } : { kind: 'missing' };
+  }
+
+  /**
+   * Flips a pending batch to finished, one with a webhook into the index of webhooks left to deliver (one with
+   * a webhook, or one without: a write cannot set an attribute on a condition of its own). The item after it;
+   * undefined when the batch is not pending or has (not) a webhook.
+   */
+  private async finishPending(
+    accountId: string,
+    batchId: string,
+    finishedAt: string,
+    withWebhook: boolean,
+  ): Promise<Record<string, unknown> | undefined> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.batch(accountId, batchId),
-          UpdateExpression: 'SET #status = :finished, finished_at = :at',
-          ConditionExpression: '#status = :pending',
+          UpdateExpression:
+            'SET #status = :finished, finished_at = :at' +
+            (withWebhook ? `, ${WEBHOOK_INDEX.partitionKey} = :shard` : ''),
+          ConditionExpression:
+            '#status = :pending AND ' +
+            (withWebhook ? 'attribute_exists(webhook.#status)' : 'attribute_not_exists(webhook.#status)'),
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':finished': 'finished', ':pending': 'pending', ':at': finishedAt },
+          ExpressionAttributeValues: {
+            ':finished': 'finished',
+            ':pending': 'pending',
+            ':at': finishedAt,
+            ...(withWebhook ? { ':shard': webhookShardOf(batchId) } : {}),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { kind: 'finished', batch: toBatch(Attributes!) };
+      return Attributes;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const batch = await this.getBatch(accountId, batchId);
-      return batch ? { kind: 'already_finished', batch } : { kind: 'missing' };
+      return undefined;
     }
   }
 
@@ -401,7 +430,9 @@ export class DynamoBatchStore
           Key: keys.batch(accountId, batchId),
           UpdateExpression:
             'SET webhook.attempts = webhook.attempts + :one, webhook.last_attempt_at = :at, ' +
-            'webhook.last_response_status = :code, webhook.#status = :status',
+            'webhook.last_response_status = :code, webhook.#status = :status' +
+            // Delivered or given up on: it leaves the index of webhooks left to deliver.
+            (attempt.status === 'pending' ? '' : ` REMOVE ${WEBHOOK_INDEX.partitionKey}`),
           // A delivered webhook stays delivered, whatever a late duplicate attempt reports.
           ConditionExpression: 'attribute_exists(webhook.#status) AND webhook.#status <> :delivered',
           ExpressionAttributeNames: { '#status': 'status' },

@@ -9,7 +9,7 @@ import type { ContactRecord } from '../../domain/contact';
 import { settleCredits } from '../../domain/credits';
 import type { FinishInput, FinishOutcome, FinishRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
-import { keys, PENDING_INDEX } from './keys';
+import { keys, PENDING_INDEX, WEBHOOK_INDEX, webhookShardOf } from './keys';
 import { creditWrites } from './credits';
 import { cancellationReasons, transactWrite } from './transactions';
 
@@ -30,7 +30,9 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
               Key: keys.contact(accountId, enrichmentId),
               UpdateExpression:
                 'SET #status = :finished, finished_at = :at, results = :results, credits_used = :used, ' +
-                'waterfall = list_append(waterfall, :steps) REMOVE progress, ' +
+                'waterfall = list_append(waterfall, :steps)' +
+                (input.record.webhook ? `, ${WEBHOOK_INDEX.partitionKey} = :webhookShard` : '') +
+                ' REMOVE progress, ' +
                 PENDING_INDEX.partitionKey,
               ConditionExpression: '#status = :pending',
               ExpressionAttributeNames: { '#status': 'status' },
@@ -41,6 +43,7 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
                 ':results': input.results,
                 ':steps': input.appendSteps,
                 ':used': charged,
+                ...(input.record.webhook ? { ':webhookShard': webhookShardOf(enrichmentId) } : {}),
               },
             },
           },

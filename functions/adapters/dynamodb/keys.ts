@@ -37,6 +37,7 @@ export const PREFIXES = {
   provider: 'PROVIDER#',
   pending: 'PENDING#',
   pendingBatch: 'PENDING#BATCH#',
+  webhook: 'WEBHOOK#',
 } as const;
 
 const accountPk = (accountId: string) => `${PREFIXES.account}${accountId}`;
@@ -158,4 +159,22 @@ export function pendingShardOf(enrichmentId: string): string {
 /** The pending index's shard of a batch, from its id. */
 export function pendingBatchShardOf(batchId: string): string {
   return PENDING_BATCH_SHARDS[shardNumberOf(batchId)]!;
+}
+
+/**
+ * The sparse index of webhooks left to deliver: a finished contact or batch with a webhook carries
+ * `webhook_shard` from its finish until the webhook is delivered or given up on (a resend puts it back). A local
+ * stack restarted on a table kept on disk finds them there, since its in-process queue ended with the process.
+ */
+export const WEBHOOK_INDEX = {
+  name: 'undelivered-webhooks',
+  partitionKey: 'webhook_shard',
+  shards: PENDING_INDEX.shards,
+  /** What the resume needs beyond the keys. */
+  projected: ['account_id', 'enrichment_id', 'type'],
+} as const;
+
+/** The undelivered-webhook index's shard of a contact (its enrichment id) or a batch (its batch id). */
+export function webhookShardOf(id: string): string {
+  return `${PREFIXES.webhook}${shardNumberOf(id)}`;
 }

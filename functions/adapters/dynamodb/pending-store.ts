@@ -1,5 +1,5 @@
 /** Pending enrichments through the sparse `pending` index: a Query per shard, never a Scan of the table. */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PendingEnrichments, PendingReference } from '../../domain/ports';
 import { PENDING_INDEX, PENDING_SHARDS } from './keys';
 
@@ -61,19 +61,24 @@ export async function queryPendingShard(
   shard: string,
   before: string,
 ): Promise<Record<string, unknown>[]> {
+  return queryAllPages(db, {
+    TableName: tableName,
+    IndexName: PENDING_INDEX.name,
+    KeyConditionExpression: '#shard = :shard AND #created < :before',
+    ExpressionAttributeNames: { '#shard': PENDING_INDEX.partitionKey, '#created': PENDING_INDEX.sortKey },
+    ExpressionAttributeValues: { ':shard': shard, ':before': before },
+  });
+}
+
+/** Every item a query of an index answers, all pages. */
+export async function queryAllPages(
+  db: DynamoDBDocumentClient,
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: PENDING_INDEX.name,
-        KeyConditionExpression: '#shard = :shard AND #created < :before',
-        ExpressionAttributeNames: { '#shard': PENDING_INDEX.partitionKey, '#created': PENDING_INDEX.sortKey },
-        ExpressionAttributeValues: { ':shard': shard, ':before': before },
-        ExclusiveStartKey,
-      }),
-    );
+    const page = await db.send(new QueryCommand({ ...query, ExclusiveStartKey }));
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

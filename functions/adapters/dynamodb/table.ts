@@ -6,7 +6,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { PENDING_INDEX, TTL_ATTRIBUTE } from './keys';
+import { PENDING_INDEX, TTL_ATTRIBUTE, WEBHOOK_INDEX } from './keys';
 
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
@@ -18,6 +18,7 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: 'SK', AttributeType: 'S' },
         { AttributeName: PENDING_INDEX.partitionKey, AttributeType: 'S' },
         { AttributeName: PENDING_INDEX.sortKey, AttributeType: 'S' },
+        { AttributeName: WEBHOOK_INDEX.partitionKey, AttributeType: 'S' },
       ],
       GlobalSecondaryIndexes: [
         {
@@ -27,6 +28,11 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: PENDING_INDEX.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...PENDING_INDEX.projected] },
+        },
+        {
+          IndexName: WEBHOOK_INDEX.name,
+          KeySchema: [{ AttributeName: WEBHOOK_INDEX.partitionKey, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...WEBHOOK_INDEX.projected] },
         },
       ],
       KeySchema: [

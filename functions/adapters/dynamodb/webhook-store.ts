@@ -6,7 +6,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_DELIVERIES_KEPT, type WebhookDelivery } from '../../domain/contact';
 import type { WebhookAttempt, WebhookRepository, WebhookResendRepository } from '../../domain/ports';
 import { DynamoContacts } from './contact-records';
-import { keys } from './keys';
+import { keys, WEBHOOK_INDEX, webhookShardOf } from './keys';
 import { isConditionFailure } from './transactions';
 
 export class DynamoWebhookStore extends DynamoContacts implements WebhookRepository, WebhookResendRepository {
@@ -24,7 +24,9 @@ export class DynamoWebhookStore extends DynamoContacts implements WebhookReposit
           UpdateExpression:
             'SET webhook.attempts = webhook.attempts + :one, webhook.last_attempt_at = :at, ' +
             'webhook.last_response_status = :code, webhook.#status = :status, ' +
-            'webhook.deliveries = list_append(if_not_exists(webhook.deliveries, :none), :delivery)',
+            'webhook.deliveries = list_append(if_not_exists(webhook.deliveries, :none), :delivery)' +
+            // Delivered or given up on: it leaves the index of webhooks left to deliver.
+            (attempt.status === 'pending' ? '' : ` REMOVE ${WEBHOOK_INDEX.partitionKey}`),
           // A delivered webhook stays delivered, whatever a late duplicate attempt reports.
           ConditionExpression: 'attribute_exists(webhook.#status) AND webhook.#status <> :delivered',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -77,10 +79,14 @@ export class DynamoWebhookStore extends DynamoContacts implements WebhookReposit
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.contact(accountId, enrichmentId),
-          UpdateExpression: 'SET webhook.#status = :pending',
+          UpdateExpression: `SET webhook.#status = :pending, ${WEBHOOK_INDEX.partitionKey} = :shard`,
           ConditionExpression: '#status = :finished AND attribute_exists(webhook.#status)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':finished': 'finished' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':finished': 'finished',
+            ':shard': webhookShardOf(enrichmentId),
+          },
         }),
       );
       return true;

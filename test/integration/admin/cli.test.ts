@@ -210,6 +210,8 @@ describe('Command: npm run admin', () => {
     await expect(runAdmin(argv, target)).rejects.toThrow(new UsageError(message));
   });
 
+  // The one test that spawns the CLI, since what it proves (stdout, stderr, exit code) is the process's own. Each
+  // spawn compiles the CLI with tsx, seconds on a loaded machine: the time allowed is for two of them, not a budget.
   it('prints one JSON object on stdout, and a JSON error with exit code 1 for an unknown account', async () => {
     // Prepare
     const env = {
@@ -242,7 +244,7 @@ describe('Command: npm run admin', () => {
     });
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(JSON.parse((missing as { stderr: string }).stderr)).toEqual({ error: 'No account NOPE.' });
-  });
+  }, 120_000);
 });
 
 describe('Command: npm run admin -- providers', () => {

@@ -113,7 +113,8 @@ describe('Class: FinishBatch (contacts finished by RecordResult, nothing else ru
       for (let round = 0; round < 3; round++) {
         // Prepare
         const { batchId, ids } = await acceptBatch(count);
-        for (const [index, id] of ids.entries()) if (!last.includes(index as never)) await finish(id);
+        // The others all at once (none of them can finish the batch): the rounds' cost is the machine's, not time.
+        await Promise.all(ids.filter((_, index) => !last.includes(index as never)).map(finish));
 
         // Act
         await Promise.all(last.map((index) => finish(ids[index]!)));

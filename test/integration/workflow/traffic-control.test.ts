@@ -52,7 +52,7 @@ describe('Provider traffic: deployment-wide rate limit', () => {
   let product: TestProduct;
 
   beforeAll(async () => {
-    simulator = await startProviderSimulator({ maxPerSecond: 10 });
+    simulator = await startProviderSimulator();
     // Real waits: a slot is waited for in the state machine, whole seconds at a time.
     product = await simulatedProduct(
       simulator,
@@ -65,10 +65,12 @@ describe('Provider traffic: deployment-wide rate limit', () => {
     await simulator.stop();
   });
 
-  it('keeps 200 concurrent enrichments within 5 calls a second on average and bursts of twice that', async () => {
+  // How many calls a second and in any one second is specified by the clock given to the limiter
+  // (test/unit/traffic, provider-traffic-store.test.ts); here, that 200 enrichments through the real waterfall
+  // each wait for their slot and call once. A loaded machine only spreads the calls further.
+  it('spreads 200 concurrent enrichments over their slots at 5 calls a second, each calling the provider once', async () => {
     // Prepare
     const account = await product.createAccount({ balance: 1000 });
-    const started = Date.now();
 
     // Act
     const responses = await Promise.all(
@@ -82,15 +84,14 @@ describe('Provider traffic: deployment-wide rate limit', () => {
       ),
     );
     await product.product.workflow.idle();
-    const seconds = (Date.now() - started) / 1000;
 
     // Assess
     expect(responses.every((response) => response.statusCode === 202)).toBe(true);
     expect(simulator.arrivals).toHaveLength(200);
-    expect(simulator.throttled).toBe(0);
-    expect(simulator.maxInAnySecond()).toBeLessThanOrEqual(2 * 5);
-    // 200 calls at 5 a second, the first 5 at once: no faster than the limit over the whole run.
-    expect(200 / seconds).toBeLessThanOrEqual(5 * 1.05);
+    // 200 slots at 5 a second after a burst of 2 span 39.4 s; a call goes at or after its slot, within a second
+    // of it (later, it asks for a new slot). The bound leaves seconds for a slow step: load only adds to it.
+    const spread = Math.max(...simulator.arrivals) - Math.min(...simulator.arrivals);
+    expect(spread).toBeGreaterThanOrEqual(((200 - 3) / 5 - 5) * 1000);
     const finished = await Promise.all(
       responses.map(async (response) => {
         const { enrichment_id: id } = JSON.parse(response.body) as { enrichment_id: string };
@@ -100,20 +101,25 @@ describe('Provider traffic: deployment-wide rate limit', () => {
     expect(
       finished.every((view) => view.status === 'finished' && view.results?.email?.provider === 'hunter'),
     ).toBe(true);
-  }, 180_000);
+  }, 300_000);
 });
 
-/** Long enough for a few enrichments to run while the breaker is open, on a loaded machine. */
-const COOLDOWN_SECONDS = 4;
+/** Longer than any test runs: the breaker's cool-down passes only when the test moves its clock on. */
+const COOLDOWN_SECONDS = 600;
 
 describe('Provider traffic: circuit breaker', () => {
   let simulator: ProviderSimulator;
   let product: TestProduct;
   let account: TestAccount;
+  let offsetMs = 0;
+  const clock = { now: () => new Date(Date.now() + offsetMs) };
+  const coolDown = () => {
+    offsetMs += COOLDOWN_SECONDS * 1000;
+  };
 
   beforeAll(async () => {
     simulator = await startProviderSimulator();
-    product = await simulatedProduct(simulator, { providerCooldownSeconds: COOLDOWN_SECONDS });
+    product = await simulatedProduct(simulator, { providerCooldownSeconds: COOLDOWN_SECONDS }, { clock });
     account = await product.createAccount({ balance: 1000 });
   });
   afterAll(async () => {
@@ -133,7 +139,7 @@ describe('Provider traffic: circuit breaker', () => {
       skipped.push(await enrich(product, account, { lastname }));
     const callsWhileOpen = simulator.arrivals.length;
     simulator.mode = 'ok';
-    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_SECONDS * 1000 + 100));
+    coolDown();
     const trial = await enrich(product, account, { lastname: 'Five' });
     const after = await enrich(product, account, { lastname: 'Six' });
 
@@ -162,7 +168,7 @@ describe('Provider traffic: circuit breaker', () => {
     for (let i = 0; i < 10; i++) await enrich(product, account, { lastname: `Down${i}` });
     const callsBefore = simulator.arrivals.length;
     const skipped = await enrich(product, account, { lastname: 'Skipped' });
-    await new Promise((resolve) => setTimeout(resolve, COOLDOWN_SECONDS * 1000 + 100));
+    coolDown();
     const trial = await enrich(product, account, { lastname: 'Trial' });
     const reopened = await enrich(product, account, { lastname: 'Reopened' });
 
@@ -181,9 +187,9 @@ describe('Provider traffic: circuit breaker', () => {
     simulator.mode = 'ok';
 
     // Act
-    const open = await product.product.providers.status('hunter', Date.now());
+    const open = await product.product.providers.status('hunter', clock.now().getTime());
     await product.product.providers.close('hunter');
-    const closed = await product.product.providers.status('hunter', Date.now());
+    const closed = await product.product.providers.status('hunter', clock.now().getTime());
     const view = await enrich(product, account, { lastname: 'Fixed' });
 
     // Assess
