@@ -98,8 +98,11 @@ export class EnrichmentFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
+        // The declared settings that have a value (an unset optional one stays absent).
         ...Object.fromEntries(
-          spec.settings.map((name) => [envNameOf(name), environmentValue(name, wiring.settings[name])]),
+          spec.settings
+            .map((name) => [envNameOf(name), environmentValue(name, wiring.settings[name])])
+            .filter(([, value]) => value !== ''),
         ),
       },
       bundling: {

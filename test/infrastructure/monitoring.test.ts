@@ -1,3 +1,4 @@
+import { SETTINGS } from '../../functions/settings';
 import { Match } from 'aws-cdk-lib/assertions';
 import { EnrichmentFunction } from '../../lib/constructs/enrichment-function';
 import { resourcesOf, synthesize, type Synthesized } from './synthesize';
@@ -69,11 +70,7 @@ describe('Construct: Monitoring', () => {
   }
 
   const configuredProviders = () => [
-    ...new Set(
-      Object.values(
-        synthesized.stack.node.tryGetContext('waterfall').order as Record<string, string[]>,
-      ).flat(),
-    ),
+    ...new Set(Object.values(SETTINGS.waterfall.default.order as Record<string, string[]>).flat()),
   ];
 
   it('alarms per provider on a majority of error outcomes (skips for a missing key included), never on one', () => {

@@ -100,6 +100,11 @@ describe('Construct: Recovery', () => {
           NonKeyAttributes: ['account_id', 'enrichment_id', 'enrichment_type'],
         },
       },
+      {
+        IndexName: 'undelivered-webhooks',
+        KeySchema: [{ AttributeName: 'webhook_shard', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['account_id', 'enrichment_id', 'type'] },
+      },
     ]);
   });
 });

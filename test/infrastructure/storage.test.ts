@@ -11,7 +11,7 @@ describe('Construct: Storage', () => {
 
   afterAll(() => synthesized.dispose());
 
-  it('creates one table keyed by PK and SK, with only the sparse pending index and no stream', () => {
+  it('creates one table keyed by PK and SK, with only the sparse pending and undelivered-webhook indexes and no stream', () => {
     // Act
     const tables = Object.values(resourcesOf(synthesized.template, 'AWS::DynamoDB::GlobalTable'));
 
@@ -28,13 +28,14 @@ describe('Construct: Storage', () => {
         { AttributeName: 'SK', AttributeType: 'S' },
         { AttributeName: 'pending_shard', AttributeType: 'S' },
         { AttributeName: 'created_at', AttributeType: 'S' },
+        { AttributeName: 'webhook_shard', AttributeType: 'S' },
       ],
     });
     expect(
       (tables[0]!.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map(
         (index) => index.IndexName,
       ),
-    ).toEqual(['pending']);
+    ).toEqual(['pending', 'undelivered-webhooks']);
     expect(tables[0]!.Properties.LocalSecondaryIndexes).toBeUndefined();
     expect(tables[0]!.Properties.StreamSpecification).toBeUndefined();
   });
