@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApiText } from '../functions/handlers/openapi';
+import { openApiText } from '../functions/openapi/document';
 
 export const OPENAPI_FILE = join(__dirname, '..', 'openapi.json');
 

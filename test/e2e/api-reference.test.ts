@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { OPENAPI_FILE } from '../../bin/openapi';
-import { buildOpenApiDocument } from '../../functions/handlers/openapi';
+import { buildOpenApiDocument } from '../../functions/openapi/document';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { ApiClient } from '../support/http-client';
 

@@ -7,7 +7,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import OpenAPIBackend, { type Operation } from 'openapi-backend';
-import { buildOpenApiDocument } from '../../functions/handlers/openapi';
+import { buildOpenApiDocument } from '../../functions/openapi/document';
 
 export interface ObservedResponse {
   method: string;

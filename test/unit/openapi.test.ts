@@ -6,7 +6,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { OPENAPI_FILE } from '../../bin/openapi';
 import { buildSchema } from '../../functions/domain/enrichment-request';
-import { buildOpenApiDocument, openApiText, REQUEST_FIELD_DOCS } from '../../functions/handlers/openapi';
+import { buildOpenApiDocument, openApiText } from '../../functions/openapi/document';
+import { REQUEST_FIELD_DOCS } from '../../functions/openapi/schemas';
 
 type Json = Record<string, unknown>;
 

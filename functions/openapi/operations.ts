@@ -1,0 +1,301 @@
+/**
+ * Every route of the API as the document describes it, declared once, in the order the document lists them.
+ * `buildPaths` (`./paths.ts`) turns the list into the document's `paths`.
+ */
+import * as z from 'zod/mini';
+import { LEDGER_PAGE_LIMITS, ledgerQuerySchema } from '../domain/ledger';
+import { MAX_BODY_BYTES } from '../domain/limits';
+import { AUTHORIZED_ERRORS, BODY_ERRORS, RETRY_AFTER } from './errors';
+import {
+  EXAMPLE_ACCEPTED,
+  EXAMPLE_BATCH,
+  EXAMPLE_BATCH_ID,
+  EXAMPLE_CONTACT,
+  EXAMPLE_ID,
+  EXAMPLE_LEDGER,
+  EXAMPLE_REQUEST,
+  EXAMPLE_WEBHOOK,
+} from './examples';
+import type { Operation } from './paths';
+import type { Json } from './schemas';
+
+// Parameters ----------------------------------------------------------------------------------------------
+
+const idParameter = (what: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: what,
+  schema: { type: 'string' },
+  example: EXAMPLE_ID,
+});
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Repeating a request with the same key and body within 24 h answers the first response and starts nothing; ' +
+    'the same key with another body is 409 idempotency_conflict.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
+function ledgerParameters(): Json[] {
+  const schema = z.toJSONSchema(ledgerQuerySchema, { target: 'draft-2020-12', io: 'output' }) as Json;
+  const properties = schema.properties as Record<string, Json>;
+  return [
+    {
+      name: 'limit',
+      in: 'query',
+      required: false,
+      description: `Entries per page, 1–${LEDGER_PAGE_LIMITS.max}.`,
+      schema: {
+        ...properties.limit,
+        minimum: 1,
+        maximum: LEDGER_PAGE_LIMITS.max,
+        default: LEDGER_PAGE_LIMITS.default,
+      },
+    },
+    {
+      name: 'cursor',
+      in: 'query',
+      required: false,
+      description: 'The `next_cursor` of the previous page; opaque. Anything else answers 400.',
+      schema: properties.cursor,
+    },
+  ];
+}
+
+const POLLING_HINT = {
+  'Retry-After': { ...RETRY_AFTER, description: 'Only while pending: a polling hint.' },
+};
+
+// Operations ----------------------------------------------------------------------------------------------
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: 'post',
+    path: '/contacts/enrich/async',
+    operationId: 'enrichContact',
+    tag: 'Enrichment',
+    summary: 'Start one enrichment',
+    description:
+      'Checks, in order, the first failure answering and nothing written on any failure: JSON, size ' +
+      `(${MAX_BODY_BYTES} bytes), content type, the schema and per-type requirements, consent for ` +
+      '`personal_email`, credits for the worst case (reserved, not spent).',
+    auth: 'api_key',
+    parameters: [IDEMPOTENCY_KEY],
+    request: { schema: 'EnrichmentRequest', example: EXAMPLE_REQUEST },
+    response: {
+      status: '202',
+      description: 'Accepted: the waterfall runs in the background.',
+      headers: {
+        Location: { description: 'The record: `/contacts/<enrichment_id>`.', schema: { type: 'string' } },
+      },
+      body: { schema: 'Accepted', example: EXAMPLE_ACCEPTED },
+    },
+    errors: [
+      ...BODY_ERRORS,
+      ...AUTHORIZED_ERRORS,
+      'insufficient_credits',
+      'idempotency_conflict',
+      'consent_required',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/contacts/enrich/bulk',
+    operationId: 'enrichContactsInBulk',
+    tag: 'Batches',
+    summary: 'Start up to 100 enrichments as one batch',
+    description:
+      'Each contact is validated exactly like `POST /contacts/enrich/async` and becomes an ordinary ' +
+      'enrichment. All or nothing: any invalid contact (paths like `contacts[3].linkedin_url`), missing ' +
+      'consent or uncovered worst case answers the error and starts nothing. Body at most 1 MiB. The ' +
+      'top-level `webhook_url` gets one POST when the whole batch has finished.',
+    auth: 'api_key',
+    parameters: [IDEMPOTENCY_KEY],
+    request: {
+      schema: 'BulkEnrichmentRequest',
+      example: { contacts: [EXAMPLE_REQUEST], custom: { import: 'november' } },
+    },
+    response: {
+      status: '202',
+      description: 'Accepted: every contact is pending.',
+      headers: {
+        Location: { description: 'The batch: `/batches/<batch_id>`.', schema: { type: 'string' } },
+      },
+      body: {
+        schema: 'BatchAccepted',
+        example: {
+          batch_id: EXAMPLE_BATCH_ID,
+          status: 'pending',
+          custom: { import: 'november' },
+          contacts: [EXAMPLE_ACCEPTED],
+        },
+      },
+    },
+    errors: [
+      ...BODY_ERRORS,
+      ...AUTHORIZED_ERRORS,
+      'insufficient_credits',
+      'idempotency_conflict',
+      'consent_required',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/contacts/{id}',
+    operationId: 'getContact',
+    tag: 'Enrichment',
+    summary: 'Read an enrichment',
+    description:
+      'While `pending`, the steps already taken show in `waterfall` and `results` is null; the answer ' +
+      'carries `Retry-After`. `status` flips to `finished` once, with or without data.',
+    auth: 'api_key',
+    pathParameters: [idParameter('The enrichment id.')],
+    response: {
+      status: '200',
+      description: 'The record.',
+      headers: POLLING_HINT,
+      body: { schema: 'Contact', example: EXAMPLE_CONTACT },
+    },
+    errors: ['not_found', ...AUTHORIZED_ERRORS],
+  },
+  {
+    method: 'delete',
+    path: '/contacts/{id}',
+    operationId: 'deleteContact',
+    tag: 'Enrichment',
+    summary: 'Erase an enrichment',
+    description:
+      'The record and every copy of its personal data are gone; a pending enrichment is cancelled (its ' +
+      'reservation released, nothing charged, its webhook never sent). Ledger entries stay.',
+    auth: 'api_key',
+    pathParameters: [idParameter('The enrichment id.')],
+    response: { status: '204', description: 'Erased.' },
+    errors: ['not_found', ...AUTHORIZED_ERRORS],
+  },
+  {
+    method: 'post',
+    path: '/contacts/{id}/webhook/resend',
+    operationId: 'resendWebhook',
+    tag: 'Webhooks',
+    summary: 'Resend the webhook of a finished enrichment',
+    description:
+      'Starts a new delivery round: the stored body (the record as it stood at finish), the same ' +
+      '`webhook-id`, a fresh timestamp and signature. Attempts go on in `webhook.deliveries`.',
+    auth: 'api_key',
+    pathParameters: [idParameter('The enrichment id.')],
+    response: {
+      status: '202',
+      description: 'Queued: the webhook is pending again.',
+      body: {
+        schema: 'ResentWebhook',
+        example: { enrichment_id: EXAMPLE_ID, webhook: { ...EXAMPLE_WEBHOOK, status: 'pending' } },
+      },
+    },
+    errors: ['not_found', 'invalid_state', ...AUTHORIZED_ERRORS],
+  },
+  {
+    method: 'get',
+    path: '/batches/{id}',
+    operationId: 'getBatch',
+    tag: 'Batches',
+    summary: 'Read a batch',
+    auth: 'api_key',
+    pathParameters: [{ ...idParameter('The batch id.'), example: EXAMPLE_BATCH_ID }],
+    response: {
+      status: '200',
+      description: 'The batch, each contact as `GET /contacts/{id}` answers it.',
+      headers: POLLING_HINT,
+      body: { schema: 'Batch', example: EXAMPLE_BATCH },
+    },
+    errors: ['not_found', ...AUTHORIZED_ERRORS],
+  },
+  {
+    method: 'get',
+    path: '/account/credits',
+    operationId: 'getCredits',
+    tag: 'Account',
+    summary: 'Read the credits',
+    description: '`available = balance - reserved`.',
+    auth: 'api_key',
+    response: {
+      status: '200',
+      description: 'The credits.',
+      body: { schema: 'Credits', example: { balance: 989, reserved: 0, available: 989 } },
+    },
+    errors: [...AUTHORIZED_ERRORS],
+  },
+  {
+    method: 'get',
+    path: '/account/ledger',
+    operationId: 'getLedger',
+    tag: 'Account',
+    summary: 'Read the credits ledger',
+    description:
+      'Every movement of credits (grant, reserve, charge, release), newest first. Over all pages the ' +
+      '`balance_delta`s sum to the balance and the `reserved_delta`s to the reservation.',
+    auth: 'api_key',
+    parameters: ledgerParameters(),
+    response: {
+      status: '200',
+      description: 'One page.',
+      body: { schema: 'LedgerPage', example: EXAMPLE_LEDGER },
+    },
+    errors: ['validation_error', ...AUTHORIZED_ERRORS],
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tag: 'Reference',
+    summary: 'This document',
+    auth: 'none',
+    response: {
+      status: '200',
+      description: 'The OpenAPI 3.1 document.',
+      body: { schema: { type: 'object' } },
+    },
+    errors: ['rate_limited', 'internal_error'],
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'getApiReference',
+    tag: 'Reference',
+    summary: 'The API reference page',
+    description: 'This document rendered by Redoc, served with its script by the API itself.',
+    auth: 'none',
+    response: {
+      status: '200',
+      description: 'An HTML page.',
+      body: { mediaType: 'text/html', schema: { type: 'string' } },
+    },
+    errors: ['rate_limited', 'internal_error'],
+  },
+  {
+    method: 'get',
+    path: '/docs/assets/{asset}',
+    operationId: 'getApiReferenceAsset',
+    tag: 'Reference',
+    summary: 'A script of the API reference page',
+    auth: 'none',
+    pathParameters: [
+      {
+        name: 'asset',
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+        example: 'redoc.standalone.js',
+      },
+    ],
+    response: {
+      status: '200',
+      description: 'JavaScript.',
+      body: { mediaType: 'text/javascript', schema: { type: 'string' } },
+    },
+    errors: ['not_found', 'rate_limited', 'internal_error'],
+  },
+];

@@ -1,0 +1,82 @@
+/**
+ * The document's `paths`, built from a list of operations: each operation is one route (method and path) with
+ * what a reader of the document needs of it. The list is declared once (`./operations.ts`); nothing here knows a
+ * route by name.
+ */
+import type { ErrorCode } from '../domain/errors';
+import { errorResponses } from './errors';
+import { ref, type Json } from './schemas';
+
+/** A body: a component schema by name (`'Contact'`) or an inline schema, in JSON unless said otherwise. */
+export interface Body {
+  schema: string | Json;
+  example?: unknown;
+  mediaType?: string;
+}
+
+export interface Operation {
+  method: 'get' | 'post' | 'delete';
+  /** The path template, as the document shows it: `/contacts/{id}`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** `api_key`: the document's default bearer scheme; `none`: no key needed. */
+  auth: 'api_key' | 'none';
+  /** The path template's parameters; operations that share a path declare the same ones. */
+  pathParameters?: Json[];
+  /** Query and header parameters. */
+  parameters?: Json[];
+  request?: Body;
+  response: { status: string; description: string; headers?: Json; body?: Body };
+  /** The error codes the operation can answer, in the order the document lists them. */
+  errors: readonly ErrorCode[];
+}
+
+export function content(body: Body): Json {
+  const schema = typeof body.schema === 'string' ? ref(body.schema) : body.schema;
+  return {
+    [body.mediaType ?? 'application/json']: {
+      schema,
+      ...(body.example === undefined ? {} : { example: body.example }),
+    },
+  };
+}
+
+function operationObject(operation: Operation): Json {
+  const { response } = operation;
+  return {
+    operationId: operation.operationId,
+    tags: [operation.tag],
+    summary: operation.summary,
+    ...(operation.description === undefined ? {} : { description: operation.description }),
+    ...(operation.auth === 'none' ? { security: [] } : {}),
+    ...(operation.parameters ? { parameters: operation.parameters } : {}),
+    ...(operation.request ? { requestBody: { required: true, content: content(operation.request) } } : {}),
+    responses: {
+      [response.status]: {
+        description: response.description,
+        ...(response.headers ? { headers: response.headers } : {}),
+        ...(response.body ? { content: content(response.body) } : {}),
+      },
+      ...errorResponses(operation.errors),
+    },
+  };
+}
+
+/** The `paths` object: one entry per path, its parameters first, then its operations in list order. */
+export function buildPaths(operations: readonly Operation[]): Record<string, Json> {
+  const paths: Record<string, Json> = {};
+  for (const operation of operations) {
+    const item = (paths[operation.path] ??= operation.pathParameters
+      ? { parameters: operation.pathParameters }
+      : {});
+    if (JSON.stringify(item.parameters) !== JSON.stringify(operation.pathParameters)) {
+      throw new Error(`${operation.operationId}: ${operation.path} has other path parameters elsewhere`);
+    }
+    if (item[operation.method]) throw new Error(`${operation.method} ${operation.path} is declared twice`);
+    item[operation.method] = operationObject(operation);
+  }
+  return paths;
+}
