@@ -3,19 +3,26 @@
  * them to the contract's error body in one place (`functions/handlers/http.ts`).
  */
 
-export type ErrorCode =
-  | 'invalid_json'
-  | 'validation_error'
-  | 'unauthorized'
-  | 'insufficient_credits'
-  | 'not_found'
-  | 'idempotency_conflict'
-  | 'invalid_state'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'consent_required'
-  | 'rate_limited'
-  | 'internal_error';
+/**
+ * Every code an error body can carry, listed once: the error classes, the OpenAPI document and the tests take
+ * them from here.
+ */
+export const ERROR_CODES = [
+  'invalid_json',
+  'validation_error',
+  'unauthorized',
+  'insufficient_credits',
+  'not_found',
+  'idempotency_conflict',
+  'invalid_state',
+  'payload_too_large',
+  'unsupported_media_type',
+  'consent_required',
+  'rate_limited',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldError {
   path: string;

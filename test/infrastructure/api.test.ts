@@ -1,21 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import type { ErrorCode } from '../../functions/domain/errors';
+import { ERROR_CODES } from '../../functions/domain/errors';
 import { propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
-
-/** Every code the API documents in an error body. */
-const CONTRACT_CODES: readonly ErrorCode[] = [
-  'invalid_json',
-  'validation_error',
-  'unauthorized',
-  'insufficient_credits',
-  'not_found',
-  'idempotency_conflict',
-  'payload_too_large',
-  'unsupported_media_type',
-  'consent_required',
-  'rate_limited',
-  'internal_error',
-];
 
 interface GatewayResponse {
   ResponseType: string;
@@ -197,7 +182,7 @@ describe('Construct: Api', () => {
     expect(gatewayResponses.length).toBeGreaterThan(0);
     for (const response of gatewayResponses) {
       const body = bodyOf(response);
-      expect(CONTRACT_CODES).toContain(body.code);
+      expect(ERROR_CODES).toContain(body.code);
       expect(body.message.length).toBeGreaterThan(0);
       expect(Object.keys(body).sort()).toEqual(['code', 'message']);
       expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe(
