@@ -18,6 +18,7 @@ import type { Settlement } from './credits';
 import type { LedgerEntry } from './ledger';
 import type { EnrichmentType } from './enrichment-request';
 import type { AddressClass } from './network-address';
+import type { ProviderRefusal } from './provider';
 import type { CachedResult } from './result-cache';
 import type { SuppressionEntry, SuppressionKind } from './suppression-list';
 import type { WorkflowInput } from './waterfall-state';
@@ -349,7 +350,7 @@ export type TrafficDecision =
 export type CallOutcome =
   | { kind: 'answered' }
   | { kind: 'failed'; retryAfterSeconds?: number }
-  | { kind: 'refused'; reason: 'bad_key' | 'out_of_credits' };
+  | { kind: 'refused'; reason: ProviderRefusal };
 
 export interface ProviderTraffic {
   /** Asks to call `provider` at `now` (epoch ms): deployment-wide rate limit and circuit breaker. */

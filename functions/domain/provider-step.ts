@@ -43,7 +43,7 @@ import {
   type EmailVerifier,
   type Provider,
   type ProviderAnswer,
-} from '../providers/provider';
+} from './provider';
 
 export interface ProviderDirectory {
   /** The configured provider order of a type. */

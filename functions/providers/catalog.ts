@@ -24,7 +24,8 @@ import {
   PEOPLE_DATA_LABS_INPUTS,
   PEOPLE_DATA_LABS_TYPES,
 } from './people-data-labs';
-import type { EmailVerifier, Provider, ProviderSettings } from './provider';
+import type { EmailVerifier, Provider } from '../domain/provider';
+import type { ProviderSettings } from './provider';
 import { createProspeoProvider, PROSPEO_INPUTS, PROSPEO_TYPES } from './prospeo';
 import { createZeroBounceVerifier } from './zerobounce';
 

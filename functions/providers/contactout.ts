@@ -10,12 +10,8 @@
 import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer, type StatusMeanings } from './http';
 import { requireInputs, type ProviderInputs } from './inputs';
-import {
-  PermanentProviderError,
-  type Provider,
-  type ProviderAnswer,
-  type ProviderSettings,
-} from './provider';
+import { PermanentProviderError, type Provider, type ProviderAnswer } from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const CONTACTOUT_BASE_URL = 'https://api.contactout.com';
 export const CONTACTOUT_TYPES = ['phone', 'personal_email'] as const;

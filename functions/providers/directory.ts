@@ -6,7 +6,7 @@
 import type { WaterfallSettings } from '../domain/waterfall-settings';
 import type { ProviderDirectory } from '../domain/provider-step';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from './catalog';
-import type { EmailVerifier, Provider } from './provider';
+import type { EmailVerifier, Provider } from '../domain/provider';
 import { createSandboxProvider, SANDBOX_PROVIDERS } from './sandbox';
 
 /** Provider name → API key. In AWS one Secrets Manager secret; locally `<NAME>_API_KEY` variables. */

@@ -17,8 +17,8 @@ import {
   type EmailVerdict,
   type Provider,
   type ProviderAnswer,
-  type ProviderSettings,
-} from './provider';
+} from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const DROPCONTACT_BASE_URL = 'https://api.dropcontact.com';
 export const DROPCONTACT_TYPES = ['email'] as const;

@@ -16,8 +16,8 @@ import {
   type ContactQuery,
   type Provider,
   type ProviderAnswer,
-  type ProviderSettings,
-} from './provider';
+} from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const ENROW_BASE_URL = 'https://api.enrow.io';
 export const ENROW_TYPES = ['email', 'phone'] as const;

@@ -11,12 +11,8 @@
 import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import { requireInputs, type ProviderInputs } from './inputs';
-import {
-  PermanentProviderError,
-  type Provider,
-  type ProviderAnswer,
-  type ProviderSettings,
-} from './provider';
+import { PermanentProviderError, type Provider, type ProviderAnswer } from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const FINDYMAIL_BASE_URL = 'https://app.findymail.com';
 export const FINDYMAIL_TYPES = ['email'] as const;

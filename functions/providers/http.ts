@@ -8,7 +8,7 @@
  */
 import type { ZodMiniType } from 'zod/mini';
 import { parseRetryAfter } from '../domain/retry-after';
-import { PermanentProviderError, TransientProviderError, type ProviderRefusal } from './provider';
+import { PermanentProviderError, TransientProviderError, type ProviderRefusal } from '../domain/provider';
 
 export type FailureKind = 'transient' | 'permanent';
 

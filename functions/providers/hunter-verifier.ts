@@ -7,7 +7,8 @@
 import * as z from 'zod/mini';
 import { HUNTER_BASE_URL, HUNTER_STATUSES, HUNTER_WITHHELD, hunterVerdict } from './hunter';
 import { callProvider, endpoint, readAnswer } from './http';
-import { TransientProviderError, type EmailVerifier, type ProviderSettings } from './provider';
+import { TransientProviderError, type EmailVerifier } from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 const VerifierAnswer = z.object({
   data: z.object({ status: z.string(), smtp_check: z.nullish(z.boolean()) }),

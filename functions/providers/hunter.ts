@@ -10,7 +10,8 @@
 import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer, type StatusMeanings } from './http';
 import { requireInputs, type ProviderInputs } from './inputs';
-import type { EmailVerdict, Provider, ProviderSettings } from './provider';
+import type { EmailVerdict, Provider } from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const HUNTER_BASE_URL = 'https://api.hunter.io';
 export const HUNTER_TYPES = ['email'] as const;

@@ -13,8 +13,8 @@ import {
   type EmailVerdict,
   type Provider,
   type ProviderAnswer,
-  type ProviderSettings,
-} from './provider';
+} from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const ICYPEAS_BASE_URL = 'https://app.icypeas.com';
 export const ICYPEAS_TYPES = ['email'] as const;

@@ -4,7 +4,7 @@
  * the adapter refuses a contact without any of them before spending a call on it.
  */
 import type { EnrichmentType } from '../domain/enrichment-request';
-import { PermanentProviderError, type ContactQuery } from './provider';
+import { PermanentProviderError, type ContactQuery } from '../domain/provider';
 
 export type ContactInput = 'domain' | 'company_name' | 'linkedin_url';
 

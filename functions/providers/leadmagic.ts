@@ -12,7 +12,8 @@
 import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer } from './http';
 import { requireInputs, type ProviderInputs } from './inputs';
-import type { EmailVerdict, Provider, ProviderAnswer, ProviderSettings } from './provider';
+import type { EmailVerdict, Provider, ProviderAnswer } from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const LEADMAGIC_BASE_URL = 'https://api.leadmagic.io';
 export const LEADMAGIC_TYPES = ['email', 'phone', 'personal_email'] as const;

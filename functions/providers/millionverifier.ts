@@ -11,8 +11,8 @@ import {
   type EmailVerdict,
   type EmailVerifier,
   type ProviderRefusal,
-  type ProviderSettings,
-} from './provider';
+} from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const MILLIONVERIFIER_BASE_URL = 'https://api.millionverifier.com';
 

@@ -16,8 +16,8 @@ import {
   type FoundPhone,
   type Provider,
   type ProviderAnswer,
-  type ProviderSettings,
-} from './provider';
+} from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const PEOPLE_DATA_LABS_BASE_URL = 'https://api.peopledatalabs.com';
 export const PEOPLE_DATA_LABS_TYPES = ['phone', 'personal_email'] as const;

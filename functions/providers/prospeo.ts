@@ -16,8 +16,8 @@ import {
   type ProviderAnswer,
   type ProviderRefusal,
   type Provider,
-  type ProviderSettings,
-} from './provider';
+} from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const PROSPEO_BASE_URL = 'https://api.prospeo.io';
 export const PROSPEO_TYPES = ['email', 'phone'] as const;

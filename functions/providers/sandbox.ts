@@ -11,7 +11,12 @@ import { setTimeout } from 'node:timers/promises';
 import { getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
 import type { EnrichmentType } from '../domain/enrichment-request';
-import { TransientProviderError, type ContactQuery, type Provider, type ProviderAnswer } from './provider';
+import {
+  TransientProviderError,
+  type ContactQuery,
+  type Provider,
+  type ProviderAnswer,
+} from '../domain/provider';
 
 export const SANDBOX_PROVIDERS = ['sandbox-primary', 'sandbox-secondary'] as const;
 

@@ -11,12 +11,8 @@
  */
 import * as z from 'zod/mini';
 import { callProvider, endpoint, readAnswer, type StatusMeanings } from './http';
-import {
-  PermanentProviderError,
-  type EmailVerdict,
-  type EmailVerifier,
-  type ProviderSettings,
-} from './provider';
+import { PermanentProviderError, type EmailVerdict, type EmailVerifier } from '../domain/provider';
+import type { ProviderSettings } from './provider';
 
 export const ZEROBOUNCE_BASE_URL = 'https://api.zerobounce.net';
 
