@@ -17,7 +17,7 @@ import {
 import { loadConfig, type Config } from '../functions/config';
 import { systemClock, type Clock } from '../functions/domain/clock';
 import type { DeliverWebhook, DeliveryOutcome } from '../functions/domain/deliver-webhook';
-import type { DeliveryQueue, QueuedWebhook, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
+import type { DeliveryQueue, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
 import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
 import { FUNCTION_SPECS, specsTriggeredBy, type FunctionName } from '../functions/manifest';
 import type { FunctionSpec, Handler, Platform, WorkflowTask } from '../functions/manifest/define';
@@ -28,6 +28,7 @@ import {
 } from '../functions/providers/directory';
 import type { EmailVerifier, Provider } from '../functions/providers/provider';
 import { LocalWorkflow, type LocalWorkflowOptions, type TaskHandler } from './local-workflow';
+import type { QueuedWebhook } from '../functions/domain/webhook-message';
 export interface LocalRuntimeOptions {
   db: DynamoDBDocumentClient;
   tableName: string;

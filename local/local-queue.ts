@@ -6,9 +6,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { webhookMessageBody } from '../functions/domain/batch';
-import type { QueuedWebhook, WebhookQueue } from '../functions/domain/ports';
+import type { WebhookQueue } from '../functions/domain/ports';
 import type { DeadLetterRedrive, DeliveryQueue } from '../functions/domain/ports';
+import { webhookMessageBody, type QueuedWebhook } from '../functions/domain/webhook-message';
 
 export type QueueConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 

@@ -15,7 +15,6 @@ import { maxAttempts, retryScheduleFrom } from '../functions/domain/retry-schedu
 import type { Resolver } from '../functions/adapters/webhooks/target-guard';
 import { redriveWebhooks } from '../functions/domain/redrive-webhooks';
 import { ApiError } from '../functions/domain/errors';
-import { isBatchWebhook } from '../functions/domain/batch';
 import { LocalApi } from './api-gateway';
 import {
   composeLocalProduct,
@@ -26,6 +25,7 @@ import {
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalQueue } from './local-queue';
 import { resumeUndeliveredWebhooks } from './resume';
+import { isBatchWebhook } from '../functions/domain/webhook-message';
 
 export const LOCAL_TABLE_NAME = 'contact-enrichment-local';
 

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from './clock';
-import { EMPTY_PROGRESS, type ContactRecord } from './contact';
+import { EMPTY_PROGRESS, type AcceptedResponse, type ContactRecord } from './contact';
 import { parseEnrichmentRequest, type EnrichmentRequest } from './enrichment-request';
 import { requireConsentFor } from './accounts';
 import {
@@ -29,13 +29,7 @@ import { newId } from './ids';
 import { workflowInputOf } from './waterfall-state';
 import type { TargetPolicy } from './network-address';
 import type { PriceList } from './credits';
-import type {
-  AcceptedResponse,
-  AcceptRepository,
-  AccountReader,
-  IdempotencyClaim,
-  WorkflowStarter,
-} from './ports';
+import type { AcceptRepository, AccountReader, IdempotencyClaim, WorkflowStarter } from './ports';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import {
   toContactView,
   toWebhookBody,
+  type AcceptedResponse,
   type ContactRecord,
   type ContactView,
   type WebhookState,
@@ -19,7 +20,6 @@ import {
 } from './enrichment-request';
 import { ValidationError, type FieldError } from './errors';
 import type { TargetPolicy } from './network-address';
-import type { AcceptedResponse, BatchWebhookMessage, QueuedWebhook } from './ports';
 
 export const MAX_BATCH_CONTACTS = 100;
 
@@ -83,19 +83,6 @@ export function stagedParts(records: readonly ContactRecord[]): ContactRecord[][
     size += bytes;
   }
   return parts;
-}
-
-export function isBatchWebhook(message: QueuedWebhook): message is BatchWebhookMessage {
-  return (message as Partial<BatchWebhookMessage>).kind === 'batch';
-}
-
-/** A webhook queue message's body: a reference, never contact data. */
-export function webhookMessageBody(message: QueuedWebhook): string {
-  return JSON.stringify(
-    isBatchWebhook(message)
-      ? { kind: 'batch', account_id: message.account_id, batch_id: message.batch_id }
-      : { account_id: message.account_id, enrichment_id: message.enrichment_id },
-  );
 }
 
 // The request -----------------------------------------------------------------------------------------------

@@ -148,6 +148,15 @@ function orderedResults(results: Results | null): Results | null {
   return ordered;
 }
 
+/** The answer to an accepted enrichment (202): the enrichment's id and what the client sent to recognise it. */
+export interface AcceptedResponse {
+  enrichment_id: string;
+  firstname: string;
+  lastname: string;
+  status: 'pending';
+  custom: Record<string, unknown>;
+}
+
 /** The public view of a record, keys in the contract's order; `webhook` only when a URL was given. */
 export function toContactView(record: ContactRecord): ContactView {
   const view: ContactView = {

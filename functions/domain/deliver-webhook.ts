@@ -18,14 +18,12 @@
  *  6. Record the attempt on the contact record: attempts, last attempt time and status, webhook status, and
  *     an entry in its delivery log (attempt number, time, response status, duration, error).
  */
-import { isBatchWebhook, toBatchWebhookBody } from './batch';
+import { toBatchWebhookBody } from './batch';
 import type { Clock } from './clock';
 import { toWebhookBody } from './contact';
 import type {
   AccountReader,
-  BatchWebhookMessage,
   BatchWebhookRepository,
-  QueuedWebhook,
   SendOutcome,
   WebhookRepository,
   WebhookTransport,
@@ -33,6 +31,7 @@ import type {
 import { parseRetryAfter } from './retry-after';
 import { retryDelaySeconds, type RetrySchedule } from './retry-schedule';
 import { signWebhook } from './webhook-signature';
+import { isBatchWebhook, type BatchWebhookMessage, type QueuedWebhook } from './webhook-message';
 
 export interface DeliverWebhookDependencies {
   webhooks: WebhookRepository;

@@ -5,6 +5,7 @@
 import type { Account, ApiKeyRecord } from './accounts';
 import type { BatchRecord } from './batch';
 import type {
+  AcceptedResponse,
   ContactRecord,
   EmailCandidate,
   EmailResult,
@@ -22,6 +23,7 @@ import type { ProviderRefusal } from './provider';
 import type { CachedResult } from './result-cache';
 import type { SuppressionEntry, SuppressionKind } from './suppression-list';
 import type { WorkflowInput } from './waterfall-state';
+import type { QueuedWebhook } from './webhook-message';
 
 // Reading, shared by several use cases ------------------------------------------------------------------
 
@@ -40,14 +42,6 @@ export interface ApiKeyReader {
 }
 
 // AcceptEnrichment ----------------------------------------------------------------------------------------
-
-export interface AcceptedResponse {
-  enrichment_id: string;
-  firstname: string;
-  lastname: string;
-  status: 'pending';
-  custom: Record<string, unknown>;
-}
 
 export interface IdempotencyClaim {
   keyHash: string;
@@ -126,20 +120,6 @@ export interface FinishRepository extends ContactReader {
   /** Flips pending → finished, applies the settlement and writes its ledger entries, exactly once. */
   finish(input: FinishInput): Promise<FinishOutcome>;
 }
-
-export interface WebhookMessage {
-  account_id: string;
-  enrichment_id: string;
-}
-
-/** A finished batch's webhook (one queue for both: a message without `kind` is an enrichment's). */
-export interface BatchWebhookMessage {
-  kind: 'batch';
-  account_id: string;
-  batch_id: string;
-}
-
-export type QueuedWebhook = WebhookMessage | BatchWebhookMessage;
 
 export interface WebhookQueue {
   enqueue(message: QueuedWebhook): Promise<void>;

@@ -6,11 +6,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { isBatchWebhook } from '../domain/batch';
-import type { QueuedWebhook } from '../domain/ports';
 import { DeliverWebhook } from '../domain/deliver-webhook';
 import type { DeliveryQueue } from '../domain/ports';
 import { logger } from './observability';
+import { isBatchWebhook, type QueuedWebhook } from '../domain/webhook-message';
 
 export interface DeliverWebhookHandlerDependencies {
   deliverWebhook: Pick<DeliverWebhook, 'execute'>;

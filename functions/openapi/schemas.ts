@@ -6,13 +6,12 @@
 import * as z from 'zod/mini';
 import type { Credits } from '../domain/accounts';
 import { MAX_BATCH_CONTACTS, type BatchAcceptedResponse, type BatchView } from '../domain/batch';
-import type { ContactView, WebhookView } from '../domain/contact';
+import type { AcceptedResponse, ContactView, WebhookView } from '../domain/contact';
 import { ENRICHMENT_TYPES, buildSchema } from '../domain/enrichment-request';
 import { ERROR_CODES, type ErrorBody } from '../domain/errors';
 import { ID_PATTERN } from '../domain/ids';
 import { LEDGER_KINDS, type LedgerPage } from '../domain/ledger';
 import { MAX_CUSTOM_BYTES } from '../domain/limits';
-import type { AcceptedResponse } from '../domain/ports';
 import type { ResentWebhook } from '../domain/resend-webhook';
 
 export type Json = Record<string, unknown>;

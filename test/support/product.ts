@@ -2,16 +2,16 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { newApiKey, newWebhookSecret, type Account } from '../../functions/domain/accounts';
 import { newId } from '../../functions/domain/ids';
-import { isBatchWebhook } from '../../functions/domain/batch';
-import type {
-  BatchWebhookMessage,
-  QueuedWebhook,
-  WebhookMessage,
-  WebhookQueue,
-} from '../../functions/domain/ports';
+import type { WebhookQueue } from '../../functions/domain/ports';
 import { composeLocalProduct, type LocalProduct, type LocalProductOptions } from '../../local/compose';
 import { apiEvent, lambdaContext } from './api-events';
 import { createTestTable, type TestTable } from './dynamo';
+import {
+  isBatchWebhook,
+  type BatchWebhookMessage,
+  type QueuedWebhook,
+  type WebhookMessage,
+} from '../../functions/domain/webhook-message';
 
 export class RecordingWebhookQueue implements WebhookQueue {
   readonly messages: WebhookMessage[] = [];

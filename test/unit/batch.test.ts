@@ -4,9 +4,9 @@ import {
   shardCountOf,
   shardOf,
   stagedParts,
-  webhookMessageBody,
 } from '../../functions/domain/batch';
 import type { ContactRecord } from '../../functions/domain/contact';
+import { webhookMessageBody } from '../../functions/domain/webhook-message';
 
 const record = (index: number, customBytes: number) =>
   ({

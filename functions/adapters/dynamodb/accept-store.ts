@@ -4,12 +4,11 @@
  */
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ContactRecord } from '../../domain/contact';
+import type { AcceptedResponse, ContactRecord } from '../../domain/contact';
 import { reserveCredits } from '../../domain/credits';
 import type {
   AcceptOutcome,
   AcceptRepository,
-  AcceptedResponse,
   IdempotencyClaim,
   IdempotencyRecord,
 } from '../../domain/ports';
