@@ -10,7 +10,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { NotFoundError } from '../domain/errors';
 import { httpErrors } from './http';
 import { logger } from './observability';
-import { API_REFERENCE_SCRIPT, openApiText, RENDERER_SCRIPT_NAME } from '../openapi/document';
+import { API_REFERENCE_SCRIPT, RENDERER_SCRIPT_NAME } from '../openapi/assets';
+import { openApiText } from '../openapi/document';
 
 export interface ApiReferenceAssets {
   /** Where Redoc's standalone bundle is on disk (beside the Lambda bundle, or in node_modules locally). */

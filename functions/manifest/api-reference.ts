@@ -1,7 +1,7 @@
 /** GET /openapi.json, GET /docs and its script: the API reference, without an API key and without the table. */
 import { bundledReference, lambdaHandler } from '../adapters/aws/lambda-platform';
 import { apiReferenceHandler } from '../composition';
-import { RENDERER_SCRIPT_NAME } from '../handlers/api-reference';
+import { RENDERER_SCRIPT_NAME } from '../openapi/assets';
 import { defineFunction } from './define';
 
 export const spec = defineFunction({

@@ -4,6 +4,7 @@
  * (`./schemas.ts`), the paths built from the list of operations (`./operations.ts`, `./paths.ts`), the error
  * responses (`./errors.ts`) and the webhooks (`./webhooks.ts`).
  */
+import { ROUTES } from '../manifest';
 import { OPERATIONS } from './operations';
 import { buildPaths } from './paths';
 import { componentSchemas, type Json } from './schemas';
@@ -11,9 +12,7 @@ import { WEBHOOKS } from './webhooks';
 
 export const OPENAPI_VERSION = '3.1.1';
 
-/** Redoc's bundle, which the reference page loads from `docs/assets/` relative to the API's base URL. */
-export const RENDERER_SCRIPT_NAME = 'redoc.standalone.js';
-export const API_REFERENCE_SCRIPT = `docs/assets/${RENDERER_SCRIPT_NAME}`;
+export { API_REFERENCE_SCRIPT, RENDERER_SCRIPT_NAME } from './assets';
 
 export type OpenApiDocument = Json & { paths: Record<string, Json>; webhooks: Record<string, Json> };
 
@@ -48,7 +47,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'Account', description: 'Credits and their ledger.' },
       { name: 'Reference', description: 'This document and its rendering; no API key needed.' },
     ],
-    paths: buildPaths(OPERATIONS),
+    paths: buildPaths(ROUTES, OPERATIONS),
     webhooks: WEBHOOKS,
     components: {
       securitySchemes: {

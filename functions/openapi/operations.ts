@@ -16,7 +16,7 @@ import {
   EXAMPLE_REQUEST,
   EXAMPLE_WEBHOOK,
 } from './examples';
-import type { Operation } from './paths';
+import type { OperationDetails } from './paths';
 import type { Json } from './schemas';
 
 // Parameters ----------------------------------------------------------------------------------------------
@@ -72,10 +72,9 @@ const POLLING_HINT = {
 
 // Operations ----------------------------------------------------------------------------------------------
 
-export const OPERATIONS: readonly Operation[] = [
-  {
-    method: 'post',
-    path: '/contacts/enrich/async',
+/** What the document says of each route of the manifest, by `METHOD /path`. */
+export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
+  'POST /contacts/enrich/async': {
     operationId: 'enrichContact',
     tag: 'Enrichment',
     summary: 'Start one enrichment',
@@ -83,7 +82,6 @@ export const OPERATIONS: readonly Operation[] = [
       'Checks, in order, the first failure answering and nothing written on any failure: JSON, size ' +
       `(${MAX_BODY_BYTES} bytes), content type, the schema and per-type requirements, consent for ` +
       '`personal_email`, credits for the worst case (reserved, not spent).',
-    auth: 'api_key',
     parameters: [IDEMPOTENCY_KEY],
     request: { schema: 'EnrichmentRequest', example: EXAMPLE_REQUEST },
     response: {
@@ -102,9 +100,7 @@ export const OPERATIONS: readonly Operation[] = [
       'consent_required',
     ],
   },
-  {
-    method: 'post',
-    path: '/contacts/enrich/bulk',
+  'POST /contacts/enrich/bulk': {
     operationId: 'enrichContactsInBulk',
     tag: 'Batches',
     summary: 'Start up to 100 enrichments as one batch',
@@ -113,7 +109,6 @@ export const OPERATIONS: readonly Operation[] = [
       'enrichment. All or nothing: any invalid contact (paths like `contacts[3].linkedin_url`), missing ' +
       'consent or uncovered worst case answers the error and starts nothing. Body at most 1 MiB. The ' +
       'top-level `webhook_url` gets one POST when the whole batch has finished.',
-    auth: 'api_key',
     parameters: [IDEMPOTENCY_KEY],
     request: {
       schema: 'BulkEnrichmentRequest',
@@ -143,16 +138,13 @@ export const OPERATIONS: readonly Operation[] = [
       'consent_required',
     ],
   },
-  {
-    method: 'get',
-    path: '/contacts/{id}',
+  'GET /contacts/{id}': {
     operationId: 'getContact',
     tag: 'Enrichment',
     summary: 'Read an enrichment',
     description:
       'While `pending`, the steps already taken show in `waterfall` and `results` is null; the answer ' +
       'carries `Retry-After`. `status` flips to `finished` once, with or without data.',
-    auth: 'api_key',
     pathParameters: [idParameter('The enrichment id.')],
     response: {
       status: '200',
@@ -162,30 +154,24 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: ['not_found', ...AUTHORIZED_ERRORS],
   },
-  {
-    method: 'delete',
-    path: '/contacts/{id}',
+  'DELETE /contacts/{id}': {
     operationId: 'deleteContact',
     tag: 'Enrichment',
     summary: 'Erase an enrichment',
     description:
       'The record and every copy of its personal data are gone; a pending enrichment is cancelled (its ' +
       'reservation released, nothing charged, its webhook never sent). Ledger entries stay.',
-    auth: 'api_key',
     pathParameters: [idParameter('The enrichment id.')],
     response: { status: '204', description: 'Erased.' },
     errors: ['not_found', ...AUTHORIZED_ERRORS],
   },
-  {
-    method: 'post',
-    path: '/contacts/{id}/webhook/resend',
+  'POST /contacts/{id}/webhook/resend': {
     operationId: 'resendWebhook',
     tag: 'Webhooks',
     summary: 'Resend the webhook of a finished enrichment',
     description:
       'Starts a new delivery round: the stored body (the record as it stood at finish), the same ' +
       '`webhook-id`, a fresh timestamp and signature. Attempts go on in `webhook.deliveries`.',
-    auth: 'api_key',
     pathParameters: [idParameter('The enrichment id.')],
     response: {
       status: '202',
@@ -197,13 +183,10 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: ['not_found', 'invalid_state', ...AUTHORIZED_ERRORS],
   },
-  {
-    method: 'get',
-    path: '/batches/{id}',
+  'GET /batches/{id}': {
     operationId: 'getBatch',
     tag: 'Batches',
     summary: 'Read a batch',
-    auth: 'api_key',
     pathParameters: [{ ...idParameter('The batch id.'), example: EXAMPLE_BATCH_ID }],
     response: {
       status: '200',
@@ -213,14 +196,11 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: ['not_found', ...AUTHORIZED_ERRORS],
   },
-  {
-    method: 'get',
-    path: '/account/credits',
+  'GET /account/credits': {
     operationId: 'getCredits',
     tag: 'Account',
     summary: 'Read the credits',
     description: '`available = balance - reserved`.',
-    auth: 'api_key',
     response: {
       status: '200',
       description: 'The credits.',
@@ -228,16 +208,13 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: [...AUTHORIZED_ERRORS],
   },
-  {
-    method: 'get',
-    path: '/account/ledger',
+  'GET /account/ledger': {
     operationId: 'getLedger',
     tag: 'Account',
     summary: 'Read the credits ledger',
     description:
       'Every movement of credits (grant, reserve, charge, release), newest first. Over all pages the ' +
       '`balance_delta`s sum to the balance and the `reserved_delta`s to the reservation.',
-    auth: 'api_key',
     parameters: ledgerParameters(),
     response: {
       status: '200',
@@ -246,13 +223,10 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: ['validation_error', ...AUTHORIZED_ERRORS],
   },
-  {
-    method: 'get',
-    path: '/openapi.json',
+  'GET /openapi.json': {
     operationId: 'getOpenApiDocument',
     tag: 'Reference',
     summary: 'This document',
-    auth: 'none',
     response: {
       status: '200',
       description: 'The OpenAPI 3.1 document.',
@@ -260,14 +234,11 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: ['rate_limited', 'internal_error'],
   },
-  {
-    method: 'get',
-    path: '/docs',
+  'GET /docs': {
     operationId: 'getApiReference',
     tag: 'Reference',
     summary: 'The API reference page',
     description: 'This document rendered by Redoc, served with its script by the API itself.',
-    auth: 'none',
     response: {
       status: '200',
       description: 'An HTML page.',
@@ -275,13 +246,10 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: ['rate_limited', 'internal_error'],
   },
-  {
-    method: 'get',
-    path: '/docs/assets/{asset}',
+  'GET /docs/assets/{asset}': {
     operationId: 'getApiReferenceAsset',
     tag: 'Reference',
     summary: 'A script of the API reference page',
-    auth: 'none',
     pathParameters: [
       {
         name: 'asset',
@@ -298,4 +266,4 @@ export const OPERATIONS: readonly Operation[] = [
     },
     errors: ['not_found', 'rate_limited', 'internal_error'],
   },
-];
+};

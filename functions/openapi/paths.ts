@@ -4,6 +4,7 @@
  * route by name.
  */
 import type { ErrorCode } from '../domain/errors';
+import type { Route } from '../manifest/define';
 import { errorResponses } from './errors';
 import { ref, type Json } from './schemas';
 
@@ -65,8 +66,31 @@ function operationObject(operation: Operation): Json {
   };
 }
 
-/** The `paths` object: one entry per path, its parameters first, then its operations in list order. */
-export function buildPaths(operations: readonly Operation[]): Record<string, Json> {
+/** What the document says of one route beyond the manifest's method, path and authorization. */
+export type OperationDetails = Omit<Operation, 'method' | 'path' | 'auth'>;
+
+/**
+ * The `paths` object, from the routes of the manifest and what the document says of each (`METHOD /path`): one
+ * entry per path, its parameters first, then its operations in the manifest's order. A route without its details,
+ * or details of no route, stop the build.
+ */
+export function buildPaths(
+  routes: ReadonlyArray<Pick<Route, 'method' | 'path' | 'public'>>,
+  details: Readonly<Record<string, OperationDetails>>,
+): Record<string, Json> {
+  const keyOf = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
+  const unrouted = Object.keys(details).filter((key) => !routes.some((route) => keyOf(route) === key));
+  if (unrouted.length) throw new Error(`Operations of no route in the manifest: ${unrouted.join(', ')}`);
+  const operations: Operation[] = routes.map((route) => {
+    const detail = details[keyOf(route)];
+    if (!detail) throw new Error(`The document says nothing of ${keyOf(route)}`);
+    return {
+      ...detail,
+      method: route.method.toLowerCase() as Operation['method'],
+      path: route.path,
+      auth: route.public ? 'none' : 'api_key',
+    };
+  });
   const paths: Record<string, Json> = {};
   for (const operation of operations) {
     const item = (paths[operation.path] ??= operation.pathParameters

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Runtime } from '../../composition';
 import { loadConfig, required } from '../../config';
 import { systemClock } from '../../domain/clock';
-import { RENDERER_SCRIPT_NAME } from '../../handlers/api-reference';
+import { RENDERER_SCRIPT_NAME } from '../../openapi/assets';
 import type { FunctionSpec, Handler, Platform, PlatformNeed } from '../../manifest/define';
 import { createDocumentClient } from '../dynamodb/client';
 import { keysFromSecret } from './secret-provider-keys';
