@@ -3,7 +3,9 @@
  * (`functions/composition.ts`), with local adapters where AWS has a managed service: the state machine runner
  * and the webhook queue. DynamoDB Local sits behind the real DynamoDB adapters. Used by `npm start` and tests.
  */
+import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OPENAPI_DOCUMENT_FILE } from '../functions/openapi/assets';
 import { DynamoAccountAdminStore } from '../functions/adapters/dynamodb/account-admin-store';
 import {
   providerTraffic,
@@ -105,7 +107,10 @@ export function composeLocalProduct(options: LocalProductOptions) {
       tuning: options.providerCallTimeoutMs ? { callTimeoutMs: options.providerCallTimeoutMs } : {},
       onStep: options.onStep,
     },
-    reference: { rendererScriptPath: require.resolve('redoc/bundles/redoc.standalone.js') },
+    reference: {
+      rendererScriptPath: require.resolve('redoc/bundles/redoc.standalone.js'),
+      documentPath: join(__dirname, '..', OPENAPI_DOCUMENT_FILE),
+    },
   };
 
   // The Task states' functions first: the local workflow runs them, as Step Functions invokes them in AWS.

@@ -11,11 +11,15 @@ import { NotFoundError } from '../domain/errors';
 import { httpErrors } from './http';
 import { logger } from './observability';
 import { API_REFERENCE_SCRIPT, RENDERER_SCRIPT_NAME } from '../openapi/assets';
-import { openApiText } from '../openapi/document';
 
 export interface ApiReferenceAssets {
   /** Where Redoc's standalone bundle is on disk (beside the Lambda bundle, or in node_modules locally). */
   rendererScriptPath: string;
+  /**
+   * Where the OpenAPI document is on disk: `openapi.json` as `npm run openapi` builds it from the manifest and
+   * commits it (beside the Lambda bundle, or at the project root locally). Served as it is, byte for byte.
+   */
+  documentPath: string;
 }
 
 export { RENDERER_SCRIPT_NAME };
@@ -65,7 +69,7 @@ export function createApiReferenceHandler(assets: ApiReferenceAssets) {
     .handler(async (event) => {
       switch (event.resource) {
         case '/openapi.json':
-          document ??= openApiText();
+          document ??= readFileSync(assets.documentPath, 'utf8');
           return answer(document, 'application/json; charset=utf-8', 'public, max-age=300');
         case '/docs':
           return answer(PAGE, 'text/html; charset=utf-8', 'public, max-age=300', {

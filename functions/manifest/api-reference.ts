@@ -1,7 +1,7 @@
 /** GET /openapi.json, GET /docs and its script: the API reference, without an API key and without the table. */
 import { bundledReference, lambdaHandler } from '../adapters/aws/lambda-platform';
 import { apiReferenceHandler } from '../composition';
-import { RENDERER_SCRIPT_NAME } from '../openapi/assets';
+import { OPENAPI_DOCUMENT_FILE, RENDERER_SCRIPT_NAME } from '../openapi/assets';
 import { defineFunction } from './define';
 
 export const spec = defineFunction({
@@ -19,7 +19,7 @@ export const spec = defineFunction({
   table: [],
   settings: [],
   needs: ['reference'],
-  copyFiles: [`node_modules/redoc/bundles/${RENDERER_SCRIPT_NAME}`],
+  copyFiles: [`node_modules/redoc/bundles/${RENDERER_SCRIPT_NAME}`, OPENAPI_DOCUMENT_FILE],
   build: (_runtime, { reference }) => apiReferenceHandler(reference),
 });
 

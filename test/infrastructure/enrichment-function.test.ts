@@ -213,8 +213,8 @@ describe('Construct: EnrichmentFunction', () => {
 
       // Assess: minified code has very long lines (only template literals keep their line breaks).
       // The API reference serves Redoc's script, which is copied beside its bundle.
-      const copied = fn.spec.name === 'api-reference' ? ['redoc.standalone.js'] : [];
-      expect(files).toEqual(['index.js', 'index.js.map', ...copied]);
+      const copied = fn.spec.name === 'api-reference' ? ['openapi.json', 'redoc.standalone.js'] : [];
+      expect(files).toEqual(['index.js', 'index.js.map', ...copied].sort());
       for (const file of copied) {
         // Served as one Lambda response: well under its 6 MB limit, with room for JSON escaping.
         expect(statSync(join(assetDirOf(fn), file)).size).toBeLessThan(3 * 1024 * 1024);

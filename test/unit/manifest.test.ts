@@ -16,7 +16,7 @@ const platform = {
   deliveries: {},
   providers: { keys: async () => ({}) },
   sending: {},
-  reference: { rendererScriptPath: __filename },
+  reference: { rendererScriptPath: __filename, documentPath: __filename },
 } as unknown as Platform;
 
 describe('The manifest entries', () => {

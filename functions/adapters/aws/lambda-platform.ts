@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Runtime } from '../../composition';
 import { loadConfig, required } from '../../config';
 import { systemClock } from '../../domain/clock';
-import { RENDERER_SCRIPT_NAME } from '../../openapi/assets';
+import { OPENAPI_DOCUMENT_FILE, RENDERER_SCRIPT_NAME } from '../../openapi/assets';
 import type { FunctionSpec, Handler, Platform, PlatformNeed } from '../../manifest/define';
 import { createDocumentClient } from '../dynamodb/client';
 import { keysFromSecret } from './secret-provider-keys';
@@ -73,7 +73,8 @@ export function providerKeysFromSecret({ config }: Runtime): Platform['providers
 /** Webhooks are sent with the sender's defaults. */
 export const defaultSending = (): Platform['sending'] => ({});
 
-/** The construct copies Redoc's bundle beside the function's bundle. */
+/** The construct copies Redoc's bundle and the OpenAPI document beside the function's bundle. */
 export const bundledReference = (): Platform['reference'] => ({
   rendererScriptPath: join(__dirname, RENDERER_SCRIPT_NAME),
+  documentPath: join(__dirname, OPENAPI_DOCUMENT_FILE),
 });
