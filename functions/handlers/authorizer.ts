@@ -7,8 +7,7 @@ import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { authenticate } from '../domain/authenticate';
 import type { ApiKeyReader } from '../domain/ports';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { AUTHORIZER_FAILURES_METRIC, logger, metrics } from './observability';
+import { emitMetric, logger } from './observability';
 
 /** `arn:aws:execute-api:region:account:api/stage/METHOD/path` → `arn:aws:execute-api:region:account:api/stage/*` */
 export function apiWideResource(methodArn: string): string {
@@ -25,7 +24,7 @@ export function createAuthorizerHandler(accounts: ApiKeyReader) {
         accountId = await authenticate(accounts, event.authorizationToken);
       } catch (error) {
         // Counted apart from refused keys: a bad API key is the caller's problem, this is ours.
-        metrics().singleMetric().addMetric(AUTHORIZER_FAILURES_METRIC, MetricUnit.Count, 1);
+        emitMetric('authorizerFailures', 1, {});
         logger.error('authorizer failed', { error: error as Error });
         throw error;
       }

@@ -6,9 +6,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DeliverWebhook } from '../domain/deliver-webhook';
+import type { DeliverWebhook, DeliveryOutcome } from '../domain/deliver-webhook';
 import type { DeliveryQueue } from '../domain/ports';
-import { logger } from './observability';
+import { emitMetric, logger } from './observability';
 import { isBatchWebhook, type QueuedWebhook } from '../domain/webhook-message';
 
 export interface DeliverWebhookHandlerDependencies {
@@ -37,6 +37,18 @@ function referenceOf(message: QueuedWebhook): { batch_id: string } | { enrichmen
   return isBatchWebhook(message) ? { batch_id: message.batch_id } : { enrichment_id: message.enrichment_id };
 }
 
+/** The log line the `WebhookAttempt` metric filter counts, by its `result`. */
+export const ATTEMPT_LOG_MESSAGE = 'webhook attempt';
+
+/**
+ * Logs one attempt. `result` is what the attempt metric counts: a 410 Gone is the receiver's answer, not a failed
+ * delivery.
+ */
+export function logAttempt(message: QueuedWebhook, outcome: DeliveryOutcome): void {
+  const result = outcome.kind === 'failed' && outcome.reason === 'gone' ? 'gone' : outcome.kind;
+  logger.info(ATTEMPT_LOG_MESSAGE, { ...referenceOf(message), ...outcome, result });
+}
+
 export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWebhookHandlerDependencies) {
   async function hide(record: SQSRecord, seconds: number): Promise<void> {
     try {
@@ -53,9 +65,7 @@ export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWe
       message,
       attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
     });
-    // `result` is what the attempt metric counts: a 410 Gone is the receiver's answer, not a failed delivery.
-    const result = outcome.kind === 'failed' && outcome.reason === 'gone' ? 'gone' : outcome.kind;
-    logger.info('webhook attempt', { ...referenceOf(message), ...outcome, result });
+    logAttempt(message, outcome);
     switch (outcome.kind) {
       case 'skipped':
       case 'delivered':
@@ -93,6 +103,8 @@ export function createDeliverWebhookHandler({ deliverWebhook, queue }: DeliverWe
             firstOfEach.set(key, record);
             return await attempt(record, message);
           } catch (error) {
+            // Our own failure, not the receiver's: counted (and alarmed), and the queue tries the message again.
+            emitMetric('deliveryErrors', 1, {});
             logger.error('webhook attempt errored', { messageId: record.messageId, error: error as Error });
             return false;
           }

@@ -14,11 +14,33 @@ export const METRICS_NAMESPACE = 'ContactEnrichment';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
 
-/** Metric names the monitoring construct alarms on; each is emitted in one place. */
-export const AUTHORIZER_FAILURES_METRIC = 'AuthorizerFailures';
-export const PENDING_ENRICHMENTS_METRIC = 'PendingEnrichments';
-export const OLDEST_PENDING_METRIC = 'OldestPendingSeconds';
-export const CIRCUIT_OPENED_METRIC = 'ProviderCircuitOpened';
+/**
+ * Every metric the functions emit, declared once with its unit and dimensions: the functions emit them with
+ * `emitMetric`, the monitoring construct alarms and graphs them from the same declarations. Powertools adds the
+ * `service` dimension (`POWERTOOLS_SERVICE_NAME`) to every one of them.
+ */
+export const PRODUCT_METRICS = {
+  /** One traced waterfall step, per provider and outcome. */
+  providerOutcome: { name: 'ProviderOutcome', unit: MetricUnit.Count, dimensions: ['provider', 'outcome'] },
+  /** A provider's circuit breaker opened. */
+  circuitOpened: { name: 'ProviderCircuitOpened', unit: MetricUnit.Count, dimensions: ['provider'] },
+  /** The sweeper's view of the backlog: how many are pending, and for how long the oldest has been. */
+  pendingEnrichments: { name: 'PendingEnrichments', unit: MetricUnit.Count, dimensions: [] },
+  oldestPending: { name: 'OldestPendingSeconds', unit: MetricUnit.Seconds, dimensions: [] },
+  /** The authorizer failed to check a key (never a refused key). */
+  authorizerFailures: { name: 'AuthorizerFailures', unit: MetricUnit.Count, dimensions: [] },
+  /** The deliver function failed on its own (not the receiver): the message is retried by the queue. */
+  deliveryErrors: { name: 'WebhookDeliveryErrors', unit: MetricUnit.Count, dimensions: [] },
+} as const;
+
+export type ProductMetric = keyof typeof PRODUCT_METRICS;
+export type DimensionsOf<M extends ProductMetric> = Record<
+  (typeof PRODUCT_METRICS)[M]['dimensions'][number],
+  string
+>;
+
+/** The dimension every metric carries: Powertools adds the service name. */
+export const SERVICE_DIMENSION = 'service';
 
 let shared: Metrics | undefined;
 
@@ -26,6 +48,18 @@ let shared: Metrics | undefined;
 export function metrics(): Metrics {
   shared ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE });
   return shared;
+}
+
+/** Emits one value of a declared metric, at once (each its own EMF line), with its declared dimensions. */
+export function emitMetric<M extends ProductMetric>(
+  metric: M,
+  value: number,
+  dimensions: DimensionsOf<M>,
+): void {
+  const { name, unit } = PRODUCT_METRICS[metric];
+  const single = metrics().singleMetric();
+  if (Object.keys(dimensions).length) single.addDimensions(dimensions as Record<string, string>);
+  single.addMetric(name, unit, value);
 }
 
 /**
@@ -41,9 +75,7 @@ export function observeProgress(
     async recordProgress(accountId, enrichmentId, update) {
       const written = await progress.recordProgress(accountId, enrichmentId, update);
       for (const step of written ? update.steps : []) {
-        const metric = metrics().singleMetric();
-        metric.addDimensions({ provider: step.provider, outcome: step.outcome });
-        metric.addMetric('ProviderOutcome', MetricUnit.Count, 1);
+        emitMetric('providerOutcome', 1, { provider: step.provider, outcome: step.outcome });
         logger.info('provider step', { enrichment_id: enrichmentId, ...step, detail: undefined });
         onStep?.(enrichmentId, step);
       }
@@ -54,8 +86,6 @@ export function observeProgress(
 
 /** A provider's circuit breaker opened: counted per provider (an alarm each) and logged with the reason. */
 export function observeCircuitOpening(provider: string, reason: string): void {
-  const metric = metrics().singleMetric();
-  metric.addDimensions({ provider });
-  metric.addMetric(CIRCUIT_OPENED_METRIC, MetricUnit.Count, 1);
+  emitMetric('circuitOpened', 1, { provider });
   logger.warn('provider circuit opened', { provider, reason });
 }

@@ -2,7 +2,8 @@
  * What tells the operator something is wrong, and where to look: alarms on an SNS topic (optionally emailed)
  * and one dashboard following an enrichment from the API through the waterfall to its webhook.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -22,12 +23,12 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
-  AUTHORIZER_FAILURES_METRIC,
-  CIRCUIT_OPENED_METRIC,
-  OLDEST_PENDING_METRIC,
-  PENDING_ENRICHMENTS_METRIC,
+  PRODUCT_METRICS,
+  SERVICE_DIMENSION,
+  type DimensionsOf,
+  type ProductMetric,
 } from '../../functions/handlers/observability';
-import { METRICS_NAMESPACE, type EnrichmentFunction } from './enrichment-function';
+import { METRICS_NAMESPACE, SERVICE_NAME, type EnrichmentFunction } from './enrichment-function';
 import { SWEEP_SCHEDULE } from './recovery';
 import type { WebhookDelivery } from './webhook-delivery';
 
@@ -65,6 +66,34 @@ const TABLE_THROTTLES = 10;
 const TRANSACTION_CONFLICTS = 25;
 /** Error share of a retrying function, in percent, over three periods in a row, that means a real outage. */
 const RETRYING_ERROR_RATE_PERCENT = 50;
+/** CloudWatch evaluates at most this many metrics in one alarm's math expression. */
+const METRICS_PER_ALARM = 10;
+
+/**
+ * A metric the functions emit, as they emit it: the namespace, name and dimensions of its declaration, and the
+ * `service` dimension Powertools adds to each (the function construct sets the service name).
+ */
+export function productMetric<M extends ProductMetric>(
+  metric: M,
+  dimensions: DimensionsOf<M>,
+  options: { statistic?: string; label?: string } = {},
+): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: PRODUCT_METRICS[metric].name,
+    dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME, ...(dimensions as Record<string, string>) },
+    statistic: options.statistic ?? 'Sum',
+    period: PERIOD,
+    label: options.label,
+  });
+}
+
+/** `list` in runs of at most `size`. */
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < list.length; i += size) runs.push(list.slice(i, i + size));
+  return runs;
+}
 
 export class Monitoring extends Construct {
   readonly alarmTopic: Topic;
@@ -80,20 +109,37 @@ export class Monitoring extends Construct {
       displayName: 'Contact enrichment alarms',
       enforceSSL: true,
     });
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    // CloudWatch publishes alarms to the topic: allowed for this account's alarms only, beside the TLS-only Deny.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+          },
+        },
+      }),
+    );
+    if (props.alarmEmail) {
+      this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    } else {
+      Annotations.of(this).addWarningV2(
+        'contact-enrichment:alarmEmail',
+        'No alarmEmail is set: alarms go to the AlarmTopicArn topic, which nobody is subscribed to yet. Deploy ' +
+          'with -c alarmEmail=you@example.com, or subscribe to the topic yourself.',
+      );
+    }
 
     const { stateMachine, webhooks, restApi } = props;
     const deadLetterQueue = webhooks.queue.deadLetterQueue;
     const sum = { period: PERIOD, statistic: 'Sum' };
 
     for (const provider of props.providers) {
-      const outcome = (name: string) =>
-        new Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: 'ProviderOutcome',
-          dimensionsMap: { provider, outcome: name },
-          ...sum,
-        });
+      const outcome = (name: string) => productMetric('providerOutcome', { provider, outcome: name });
       this.addAlarm(
         `Provider${alarmId(provider)}Errors`,
         `More than ${PROVIDER_ERROR_SHARE_PERCENT}% of ${provider}'s steps were errors for 15 minutes: the provider ` +
@@ -111,24 +157,20 @@ export class Monitoring extends Construct {
         }),
         { threshold: PROVIDER_ERROR_SHARE_PERCENT, evaluationPeriods: 3 },
       );
-      this.alarmOnAny(
-        `Provider${alarmId(provider)}CircuitOpen`,
-        `${provider}'s circuit breaker opened: it refused its key, ran out of credits, or failed on most calls; ` +
-          'it is skipped until its cool-down ends (npm run admin -- providers status; providers reset once fixed).',
-        new Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: CIRCUIT_OPENED_METRIC,
-          dimensionsMap: { provider },
-          ...sum,
-        }),
-      );
     }
-    const oldestPending = new Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: OLDEST_PENDING_METRIC,
-      statistic: 'Maximum',
-      period: PERIOD,
-    });
+    chunks(props.providers, METRICS_PER_ALARM).forEach((providers, index) =>
+      this.alarmOnAny(
+        `ProviderCircuitOpen${index ? index + 1 : ''}`,
+        `A provider's circuit breaker opened (${providers.join(', ')}; the graph names which): it refused its ` +
+          'key, ran out of credits, or failed on most calls; it is skipped until its cool-down ends ' +
+          '(npm run admin -- providers status; providers reset once fixed).',
+        sumOf(
+          providers.map((provider) => productMetric('circuitOpened', { provider })),
+          'circuits opened',
+        ),
+      ),
+    );
+    const oldestPending = productMetric('oldestPending', {}, { statistic: 'Maximum' });
     this.addAlarm(
       'OldestPendingEnrichment',
       'An enrichment has been pending longer than maxEnrichmentSeconds plus two sweeps: the recovery path is ' +
@@ -182,7 +224,19 @@ export class Monitoring extends Construct {
     this.alarmOnAny(
       'AuthorizerFailures',
       "The authorizer failed to check API keys (not a refused key: those are the callers' 401s).",
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: AUTHORIZER_FAILURES_METRIC, ...sum }),
+      productMetric('authorizerFailures', {}),
+    );
+    this.alarmOnAny(
+      'WebhookDeadLetters',
+      'Webhooks are in the dead-letter queue: their attempts ran out, or a message could not be read. Fix the ' +
+        'cause, then npm run admin -- webhooks redrive.',
+      deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+    );
+    this.alarmOnAny(
+      'WebhookDeliveryErrors',
+      'The deliver function failed on its own (not a receiver): the queue retries the message, and after its ' +
+        'last receive dead-letters it (see the deliver-webhook logs: "webhook attempt errored").',
+      productMetric('deliveryErrors', {}),
     );
     this.alarmOnAny(
       'ExecutionsFailed',
@@ -205,36 +259,53 @@ export class Monitoring extends Construct {
       restApi.metricServerError(sum),
     );
 
-    for (const fn of props.functions) {
-      const name = fn.spec.name;
-      const id = alarmId(name);
-      if (fn === props.authorizer) {
-        // Every refused API key is a Lambda error here (that is how API Gateway is told to answer 401).
-      } else if (props.retryingFunctions.includes(fn)) {
-        this.addAlarm(
-          `${id}ErrorRate`,
-          `More than ${RETRYING_ERROR_RATE_PERCENT}% of ${name} invocations failed for 15 minutes: a provider ` +
-            'is down or refuses its key.',
-          new MathExpression({
-            expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-            usingMetrics: { errors: fn.metricErrors(sum), invocations: fn.metricInvocations(sum) },
-            period: PERIOD,
-            label: `${name} error rate (%)`,
-          }),
-          { threshold: RETRYING_ERROR_RATE_PERCENT, evaluationPeriods: 3 },
-        );
-      } else {
-        this.alarmOnAny(`${id}Errors`, `The ${name} function failed.`, fn.metricErrors(sum));
-      }
+    // Every function's errors and throttles in a few alarms (the graph below names the function): the authorizer's
+    // errors are refused keys (that is how API Gateway is told to answer 401), a retried function is alarmed on
+    // its error rate.
+    const plain = props.functions.filter(
+      (fn) => fn !== props.authorizer && !props.retryingFunctions.includes(fn),
+    );
+    chunks(plain, METRICS_PER_ALARM).forEach((functions, index) =>
       this.alarmOnAny(
-        `${id}Throttles`,
-        `The ${name} function was throttled: the account's Lambda concurrency is exhausted.`,
-        fn.metricThrottles(sum),
+        `FunctionErrors${index ? index + 1 : ''}`,
+        `A function failed (${functions.map((fn) => fn.spec.name).join(', ')}): see the "Function errors" ` +
+          'graph for which, then its log group.',
+        sumOf(
+          functions.map((fn) => fn.metricErrors(sum)),
+          'errors',
+        ),
+      ),
+    );
+    chunks(props.functions, METRICS_PER_ALARM).forEach((functions, index) =>
+      this.alarmOnAny(
+        `FunctionThrottles${index ? index + 1 : ''}`,
+        "A function was throttled: the account's Lambda concurrency is exhausted (see the " +
+          '"Function throttles" graph; README "Operating" on the concurrency quota).',
+        sumOf(
+          functions.map((fn) => fn.metricThrottles(sum)),
+          'throttles',
+        ),
+      ),
+    );
+    for (const fn of props.retryingFunctions) {
+      const name = fn.spec.name;
+      this.addAlarm(
+        `${alarmId(name)}ErrorRate`,
+        `More than ${RETRYING_ERROR_RATE_PERCENT}% of ${name} invocations failed for 15 minutes: a provider ` +
+          'is down or refuses its key.',
+        new MathExpression({
+          expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+          usingMetrics: { errors: fn.metricErrors(sum), invocations: fn.metricInvocations(sum) },
+          period: PERIOD,
+          label: `${name} error rate (%)`,
+        }),
+        { threshold: RETRYING_ERROR_RATE_PERCENT, evaluationPeriods: 3 },
       );
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `${Stack.of(this).stackName}-waterfall`,
+      // Dashboard names are global to the account: the region keeps two regions' deployments apart.
+      dashboardName: `${Stack.of(this).stackName}-${Aws.REGION}`,
       defaultInterval: Duration.hours(24),
     });
     const graph = (title: string, left: IMetric[], width = 8) =>
@@ -274,13 +345,7 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Pending enrichments (sweeper, every 5 minutes)', [
-        new Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: PENDING_ENRICHMENTS_METRIC,
-          statistic: 'Maximum',
-          period: PERIOD,
-          label: 'pending',
-        }),
+        productMetric('pendingEnrichments', {}, { statistic: 'Maximum', label: 'pending' }),
       ]),
       graph('Oldest pending enrichment (s)', [oldestPending.with({ label: 'age of the oldest' })]),
       graph('Table throttles and transaction conflicts', [
@@ -359,7 +424,7 @@ export class Monitoring extends Construct {
   }
 
   /** An alarm that fires on the first occurrence within a period: each of these is an incident. */
-  private alarmOnAny(id: string, description: string, metric: Metric): Alarm {
+  private alarmOnAny(id: string, description: string, metric: IMetric): Alarm {
     return this.addAlarm(id, description, metric, { threshold: 1, evaluationPeriods: 1 });
   }
 
@@ -384,6 +449,18 @@ export class Monitoring extends Construct {
     this.alarms.push(alarm);
     return alarm;
   }
+}
+
+/** The sum of a few metrics, as one alarmable expression. */
+function sumOf(metrics: IMetric[], label: string): MathExpression {
+  const usingMetrics = Object.fromEntries(metrics.map((metric, i) => [`m${i}`, metric]));
+  return new MathExpression({
+    // SUM over the list adds what is there: a metric with no data in a period does not blank the others.
+    expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
+    usingMetrics,
+    period: PERIOD,
+    label,
+  });
 }
 
 /** `provider-step` → `ProviderStep`, `peopledatalabs` → `Peopledatalabs`: an alarm id from a name. */

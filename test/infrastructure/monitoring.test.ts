@@ -88,16 +88,16 @@ describe('Construct: Monitoring', () => {
     }
   });
 
-  it('alarms per provider when its circuit breaker opens', () => {
+  it("alarms when any configured provider's circuit breaker opens", () => {
     // Act
-    const opened = alarms.filter((alarm) => alarm.MetricName === 'ProviderCircuitOpened');
+    const opened = expressionAlarms('ProviderCircuitOpened');
 
     // Assess
-    expect(opened.map((alarm) => JSON.stringify(alarm.Dimensions)).sort()).toEqual(
-      configuredProviders()
-        .map((provider) => JSON.stringify([{ Name: 'provider', Value: provider }]))
-        .sort(),
-    );
+    expect(opened).toHaveLength(1);
+    for (const provider of configuredProviders()) {
+      expect(JSON.stringify(opened[0]!.Metrics)).toContain(`{"Name":"provider","Value":"${provider}"}`);
+    }
+    expect(opened[0]!.Threshold).toBe(1);
   });
 
   it('alarms when an enrichment stays pending past maxEnrichmentSeconds and two sweeps', () => {
@@ -109,7 +109,7 @@ describe('Construct: Monitoring', () => {
     expect(matching[0]!.Threshold).toBe(3600 + 600);
   });
 
-  it('alarms on the webhook failure rate, not on dead-letter depth, and a 410 Gone does not count', () => {
+  it('alarms on the webhook failure rate, and a 410 Gone does not count', () => {
     // Act
     const rate = expressionAlarms('WebhookAttempt');
 
@@ -119,7 +119,39 @@ describe('Construct: Monitoring', () => {
     expect(outcomes).toContain('"Value":"delivered"');
     expect(outcomes).toContain('"Value":"failed"');
     expect(outcomes).not.toContain('"Value":"gone"');
-    expect(alarmsOn('ApproximateNumberOfMessagesVisible')).toHaveLength(0);
+  });
+
+  it("alarms on any webhook in the dead-letter queue, and on the deliver function's own errors", () => {
+    // Arrange
+    const deadLetters = {
+      'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.webhooks.queue.deadLetterQueue), 'QueueName'],
+    };
+
+    // Assess
+    const depth = alarmsOn('ApproximateNumberOfMessagesVisible', deadLetters);
+    expect(depth).toHaveLength(1);
+    expect(depth[0]!.Threshold).toBe(1);
+    expect(alarmsOn('WebhookDeliveryErrors')).toHaveLength(1);
+  });
+
+  it('lets CloudWatch publish to the alarm topic for this account only, over TLS only', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   it('alarms on table throttles and on transaction conflicts', () => {
@@ -160,50 +192,79 @@ describe('Construct: Monitoring', () => {
     expect(matching[0]!.Namespace).toBe('AWS/ApiGateway');
   });
 
-  it('alarms on errors and throttles of every function, on the error rate of provider-step', () => {
+  it('alarms on errors of every function but the authorizer, on throttles of all, on the error rate of provider-step', () => {
     // Arrange
-    const functions = synthesized.stack.node
-      .findAll()
-      .filter((construct): construct is EnrichmentFunction => construct instanceof EnrichmentFunction);
+    const functions = synthesized.stack.functions;
+    const inAlarm = (alarm: AlarmProperties, fn: EnrichmentFunction) =>
+      JSON.stringify(alarm.Metrics ?? []).includes(JSON.stringify({ Ref: synthesized.logicalId(fn) }));
+    const errorAlarms = expressionAlarms('Errors');
+    const throttleAlarms = expressionAlarms('Throttles');
     const providerStep = synthesized.stack.functionNamed('provider-step');
 
     for (const fn of functions) {
       // Act
-      const name = { Ref: synthesized.logicalId(fn) };
-      const errorRate = alarms.filter(
-        (alarm) =>
-          alarm.Metrics !== undefined && JSON.stringify(alarm.Metrics).includes(JSON.stringify(name)),
-      );
+      const errors = errorAlarms.filter((alarm) => inAlarm(alarm, fn));
 
       // Assess
-      expect(alarmsOn('Throttles', name)).toHaveLength(1);
+      expect(throttleAlarms.filter((alarm) => inAlarm(alarm, fn))).toHaveLength(1);
       if (fn === synthesized.stack.functionNamed('authorizer')) {
-        expect(alarmsOn('Errors', name)).toHaveLength(0);
+        expect(errors).toHaveLength(0);
       } else if (fn === providerStep) {
-        expect(alarmsOn('Errors', name)).toHaveLength(0);
-        expect(errorRate).toHaveLength(1);
-        expect(errorRate[0]!.Metrics).toEqual(
+        expect(errors).toHaveLength(1);
+        expect(errors[0]!.Metrics).toEqual(
           expect.arrayContaining([
             expect.objectContaining({ Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)' }),
           ]),
         );
       } else {
-        expect(alarmsOn('Errors', name)).toHaveLength(1);
+        expect(errors).toHaveLength(1);
+        expect(JSON.stringify(errors[0]!.Metrics)).toContain('SUM([');
       }
     }
+    // CloudWatch evaluates at most ten metrics in one alarm.
+    for (const alarm of alarms)
+      expect((alarm.Metrics ?? []).filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
   });
 
   it('has exactly the alarms above and no others', () => {
     // Arrange
-    const functions = synthesized.stack.node
-      .findAll()
-      .filter((construct) => construct instanceof EnrichmentFunction).length;
+    const functions = synthesized.stack.functions.length;
+    const groups = (count: number) => Math.ceil(count / 10);
 
-    // Assess: 3 executions + 1 API + two per provider (error share, circuit) + oldest pending + webhook rate +
-    // 2 table + authorizer failures, and per function throttles and (but the authorizer's) errors or error rate.
+    // Assess: 3 executions + 1 API + one error share per provider + circuits + oldest pending + webhook rate +
+    // dead letters + delivery errors + 2 table + authorizer failures + function errors (all but the authorizer
+    // and provider-step, in groups of ten) + throttles (groups of ten) + provider-step's error rate.
     expect(alarms).toHaveLength(
-      3 + 1 + 2 * configuredProviders().length + 1 + 1 + 2 + 1 + functions + (functions - 1),
+      3 +
+        1 +
+        configuredProviders().length +
+        1 +
+        1 +
+        1 +
+        1 +
+        1 +
+        2 +
+        1 +
+        groups(functions - 2) +
+        groups(functions) +
+        1,
     );
+  });
+
+  it('names the dashboard after the stack and its region, and warns at synthesis when no one is emailed', () => {
+    // Arrange
+    const dashboard = Object.values(resourcesOf(synthesized.template, 'AWS::CloudWatch::Dashboard'))[0]!;
+    const bare = synthesize();
+
+    // Assess
+    expect(JSON.stringify(dashboard.Properties.DashboardName)).toContain('AWS::Region');
+    expect(
+      bare.app
+        .synth()
+        .getStackByName(bare.stack.stackName)
+        .messages.map((message) => String(message.entry.data)),
+    ).toEqual(expect.arrayContaining([expect.stringContaining('No alarmEmail is set')]));
+    bare.dispose();
   });
 
   it('graphs the pending backlog and the table', () => {
