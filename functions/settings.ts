@@ -166,7 +166,6 @@ export const SETTINGS = {
   allowPrivateWebhookTargets: runtimeSetting('ALLOW_PRIVATE_WEBHOOK_TARGETS', {
     parse: flag,
     default: false,
-    local: true,
   }),
   logRetentionDays: setting({ parse: logRetentionDays, default: 30 }),
   apiRateLimit: setting({ parse: integer(1, 10_000), default: 100 }),

@@ -90,6 +90,8 @@ export class EnrichmentStack extends Stack {
       alarmEmail: settings.alarmEmail,
     });
 
+    this.storage.protectOnceCreated([this.webhooks, this.workflow, this.recovery, this.api, this.monitoring]);
+
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the API; append /contacts/enrich/async, /contacts/{id} or /account/credits',
       value: this.api.restApi.url,

@@ -36,8 +36,13 @@ export interface LocalRuntimeOptions {
   tableName: string;
   /** Overrides `WATERFALL_CONFIG`. */
   waterfall?: WaterfallSettings;
-  /** Loopback and private webhook targets (and plain http): allowed unless said otherwise. */
+  /** Private-range webhook targets (10/8, 172.16/12, 192.168/16, …): `ALLOW_PRIVATE_WEBHOOK_TARGETS` unless said. */
   allowPrivateWebhookTargets?: boolean;
+  /**
+   * Loopback webhook targets: the local stack's receivers listen there, so allowed unless said (tests of the
+   * deployed behaviour say false). Other private ranges follow `ALLOW_PRIVATE_WEBHOOK_TARGETS` (default off).
+   */
+  loopbackWebhookTargets?: boolean;
   /** Overrides `WEBHOOK_RETRY_SCHEDULE`. */
   webhookRetrySchedule?: number[];
   /** Overrides `MAX_ENRICHMENT_SECONDS`. */
@@ -63,7 +68,7 @@ export function localRuntime(options: LocalRuntimeOptions): Runtime {
     config,
     db: options.db,
     clock: options.clock ?? systemClock,
-    loopbackWebhookTargets: config.allowPrivateWebhookTargets,
+    loopbackWebhookTargets: options.loopbackWebhookTargets ?? true,
   };
 }
 

@@ -130,7 +130,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhookQueue: queue,
       waterfall: options.waterfall,
       extraProviders: options.extraProviders,
-      allowPrivateWebhookTargets: true,
       fastWaitsMs: options.fastWaitsMs,
       maxEnrichmentSeconds: options.maxEnrichmentSeconds,
       traffic: options.traffic,

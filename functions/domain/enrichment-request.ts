@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { ISO_COUNTRY_CODES } from './countries';
 import { MAX_CUSTOM_BYTES } from './limits';
 import { ValidationError, type FieldError } from './errors';
-import { classifyHost, isAllowedAddressClass, type TargetPolicy } from './network-address';
+import { allowsPlainHttp, classifyHost, isAllowedAddressClass, type TargetPolicy } from './network-address';
 
 export const ENRICHMENT_TYPES = ['email', 'phone', 'personal_email'] as const;
 export type EnrichmentType = (typeof ENRICHMENT_TYPES)[number];
@@ -56,8 +56,9 @@ function webhookUrlIssue(input: string, policy: TargetPolicy): string | undefine
   } catch {
     return 'must be an absolute URL';
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowPrivateTargets)) {
-    return policy.allowPrivateTargets ? 'must use http or https' : 'must use https';
+  const httpAllowed = allowsPlainHttp(policy);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && httpAllowed)) {
+    return httpAllowed ? 'must use http or https' : 'must use https';
   }
   const addressClass = classifyHost(url.hostname);
   if (addressClass !== undefined && !isAllowedAddressClass(addressClass, policy)) {

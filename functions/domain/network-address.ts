@@ -17,6 +17,11 @@ export interface TargetPolicy {
   allowLoopbackTargets?: boolean;
 }
 
+/** Plain `http` only where private or loopback targets are allowed: development and private networks. */
+export function allowsPlainHttp(policy: TargetPolicy): boolean {
+  return policy.allowPrivateTargets || policy.allowLoopbackTargets === true;
+}
+
 /** Whether a webhook may be sent to an address of this class under the policy; link-local never. */
 export function isAllowedAddressClass(addressClass: AddressClass, policy: TargetPolicy): boolean {
   if (addressClass === 'public') return true;

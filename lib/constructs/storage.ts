@@ -4,8 +4,11 @@
  * the stack.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { PENDING_INDEX, TTL_ATTRIBUTE, WEBHOOK_INDEX } from '../../functions/adapters/dynamodb/keys';
 import type { EnrichmentTable } from './enrichment-function';
 
@@ -24,7 +27,10 @@ export class Storage extends Construct implements EnrichmentTable {
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      deletionProtection: true,
+      // Off while the stack is being created, so that a failed first deploy can roll back (DynamoDB refuses to
+      // delete a protected table, which would leave the stack in ROLLBACK_FAILED); `protectOnceCreated` turns it
+      // on as the stack's last step.
+      deletionProtection: false,
       // `cdk destroy` leaves the table (balances, ledger, keys) in place; deleting it is a separate decision. A
       // first deploy that rolls back deletes the table it just created (it holds nothing yet), rather than
       // leaving an orphan that blocks the next attempt.
@@ -47,5 +53,40 @@ export class Storage extends Construct implements EnrichmentTable {
         },
       ],
     });
+  }
+
+  /**
+   * Turns the table's deletion protection on once everything in `after` exists: the last step of a first deploy,
+   * so nothing can fail after it and roll back into a protected table. CloudFormation leaves the setting alone
+   * afterwards (the template's value never changes), so later deploys keep it on.
+   */
+  protectOnceCreated(after: readonly IConstruct[]): AwsCustomResource {
+    const updateTable = {
+      service: 'DynamoDB',
+      action: 'updateTable',
+      parameters: { TableName: this.table.tableName, DeletionProtectionEnabled: true },
+      physicalResourceId: PhysicalResourceId.of(`${this.node.path}/DeletionProtection`),
+    };
+    // A role of its own, as every function of the stack has: its log group, and (added by the construct) the one
+    // UpdateTable call on this table; no AWS managed policy.
+    const logGroup = new LogGroup(this, 'DeletionProtectionLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(this, 'DeletionProtectionRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Turns the data table deletion protection on after the first deploy',
+    });
+    logGroup.grantWrite(role);
+    const protection = new AwsCustomResource(this, 'DeletionProtection', {
+      onCreate: updateTable,
+      onUpdate: updateTable,
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.table.tableArn] }),
+      installLatestAwsSdk: false,
+      role,
+      logGroup,
+    });
+    for (const construct of after) protection.node.addDependency(construct);
+    return protection;
   }
 }

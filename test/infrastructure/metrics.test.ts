@@ -74,14 +74,16 @@ describe('Monitoring joined to the emitted metrics', () => {
     // Each distinct Powertools environment of the deployed functions (they share one today).
     const environments = new Map<string, Record<string, string>>();
     for (const fn of Object.values(resourcesOf(synthesized.template, 'AWS::Lambda::Function'))) {
-      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const variables =
+        (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
       const powertools = Object.fromEntries(
         Object.entries(variables).filter(
           (entry): entry is [string, string] =>
             entry[0].startsWith('POWERTOOLS_') && typeof entry[1] === 'string',
         ),
       );
-      environments.set(JSON.stringify(powertools), powertools);
+      // The product's functions (the CDK's own custom-resource function emits nothing of ours).
+      if (powertools.POWERTOOLS_SERVICE_NAME) environments.set(JSON.stringify(powertools), powertools);
     }
     const lines = [...environments.values()].flatMap(emitUnder);
     emitted = emfMetrics(lines);

@@ -50,16 +50,30 @@ describe('Construct: Storage', () => {
     expect(TTL_ATTRIBUTE).toBe('expires_at');
   });
 
-  it('keeps point-in-time recovery and deletion protection on', () => {
-    // Assess
+  it('keeps point-in-time recovery on, and turns deletion protection on as the last step of the stack', () => {
+    // Arrange
+    const protection = Object.entries(resourcesOf(synthesized.template, 'Custom::AWS'));
+    const table = synthesized.logicalId(synthesized.stack.storage.table);
+    const stateMachine = synthesized.logicalId(synthesized.stack.workflow.stateMachine);
+    const topic = synthesized.logicalId(synthesized.stack.monitoring.alarmTopic);
+
+    // Assess: off in the table's own template, so that a failed first create can roll back and delete it.
     synthesized.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: [
         Match.objectLike({
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-          DeletionProtectionEnabled: true,
+          DeletionProtectionEnabled: false,
         }),
       ],
     });
+    expect(protection).toHaveLength(1);
+    const [, resource] = protection[0]!;
+    const create = JSON.stringify(resource.Properties.Create);
+    expect(create).toContain('updateTable');
+    expect(create).toContain('\\"DeletionProtectionEnabled\\":true');
+    expect(create).toContain(table);
+    expect(resource.Properties.Delete).toBeUndefined();
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([stateMachine, topic]));
   });
 
   it('retains the table when the stack is deleted or the table replaced, but not after a failed first create', () => {

@@ -6,6 +6,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import {
+  allowsPlainHttp,
   classifyAddress,
   classifyHost,
   isAllowedAddressClass,
@@ -52,7 +53,7 @@ export async function checkWebhookTarget(
   } catch {
     return { allowed: false, reason: 'invalid_url' };
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowPrivateTargets)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowsPlainHttp(policy))) {
     return { allowed: false, reason: 'scheme' };
   }
   // The WHATWG parser has already turned `2130706433`, `0x7f.1` or `[::ffff:127.0.0.1]` into canonical IPs.

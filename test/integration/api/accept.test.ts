@@ -28,7 +28,11 @@ describe('Handler: accept enrichment', () => {
 
   beforeAll(async () => {
     starter = new RecordingStarter();
-    product = await createTestProduct({ wrapWorkflow: () => starter, allowPrivateWebhookTargets: false });
+    product = await createTestProduct({
+      wrapWorkflow: () => starter,
+      allowPrivateWebhookTargets: false,
+      loopbackWebhookTargets: false,
+    });
     account = await product.createAccount({ balance: 100 });
   });
   afterAll(() => product.close());

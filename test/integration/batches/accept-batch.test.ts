@@ -44,7 +44,11 @@ describe('Handler: accept batch', () => {
 
   beforeAll(async () => {
     starter = new RecordingStarter();
-    product = await createTestProduct({ wrapWorkflow: () => starter, allowPrivateWebhookTargets: false });
+    product = await createTestProduct({
+      wrapWorkflow: () => starter,
+      allowPrivateWebhookTargets: false,
+      loopbackWebhookTargets: false,
+    });
     account = await product.createAccount({ balance: 1000, personal_email_consent: true });
   });
   afterAll(() => product.close());
