@@ -1,7 +1,9 @@
 import { SETTINGS } from '../../functions/settings';
 import { Match } from 'aws-cdk-lib/assertions';
 import { EnrichmentFunction } from '../../lib/constructs/enrichment-function';
-import { resourcesOf, synthesize, type Synthesized } from './synthesize';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT, resourcesOf, synthesize, type Synthesized } from './synthesize';
 
 const ALARM_EMAIL = 'ops@example.com';
 
@@ -265,6 +267,22 @@ describe('Construct: Monitoring', () => {
         .messages.map((message) => String(message.entry.data)),
     ).toEqual(expect.arrayContaining([expect.stringContaining('No alarmEmail is set')]));
     bare.dispose();
+  });
+
+  it("states the alarms' idle cost in the README as the template has them", () => {
+    // Act: CloudWatch bills each metric an alarm evaluates.
+    const metrics = alarms.reduce(
+      (count, alarm) =>
+        count + (alarm.MetricName ? 1 : (alarm.Metrics ?? []).filter((metric) => metric.MetricStat).length),
+      0,
+    );
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+
+    // Assess
+    expect(readme).toContain(`${alarms.length} alarms watching ${metrics} metrics`);
+    expect(readme).toContain(
+      `$${(metrics * 0.1).toFixed(2)}, $${((metrics - 10) * 0.1).toFixed(2)} beyond the 10`,
+    );
   });
 
   it('graphs the pending backlog and the table', () => {
