@@ -14,7 +14,10 @@ import { WebhookSender } from './adapters/webhooks/sender';
 import type { Resolver } from './adapters/webhooks/target-guard';
 import { required, type Config } from './config';
 import { AcceptEnrichment } from './domain/accept-enrichment';
-import { DynamoBatchStore } from './adapters/dynamodb/batch-store';
+import { DynamoBatchAcceptStore } from './adapters/dynamodb/batch-accept-store';
+import { DynamoBatchProgressStore } from './adapters/dynamodb/batch-progress-store';
+import { DynamoBatchReader } from './adapters/dynamodb/batch-reader';
+import { DynamoBatchWebhookStore } from './adapters/dynamodb/batch-webhook-store';
 import { AcceptBatch } from './domain/accept-batch';
 import { FinishBatch } from './domain/finish-batch';
 import { SweepBatches } from './domain/sweep-batches';
@@ -38,7 +41,7 @@ import { createGetContactHandler } from './handlers/get-contact';
 import { logger, observeCircuitOpening, observeProgress } from './handlers/observability';
 import { createRecoverEnrichmentHandler } from './handlers/recover-enrichment';
 import { createSweepPendingHandler } from './handlers/sweep-pending';
-import { DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
+import { DynamoPendingBatches, DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
 import { DynamoProgressStore } from './adapters/dynamodb/progress-store';
 import { DynamoProviderTraffic } from './adapters/dynamodb/provider-traffic-store';
 import { DynamoResultCache } from './adapters/dynamodb/result-cache-store';
@@ -124,13 +127,10 @@ export function eraseContactHandler(runtime: Runtime, webhooks: WebhookQueue) {
   );
 }
 
-const batchStore = (runtime: Runtime) =>
-  new DynamoBatchStore(runtime.db, table(runtime), runtime.config.retentionDays);
-
 function acceptBatch(runtime: Runtime, workflow: WorkflowStarter): AcceptBatch {
   return new AcceptBatch({
     accounts: new DynamoAccountStore(runtime.db, table(runtime)),
-    batches: batchStore(runtime),
+    batches: new DynamoBatchAcceptStore(runtime.db, table(runtime), runtime.config.retentionDays),
     workflow,
     clock: runtime.clock,
     targetPolicy: targetPolicyOf(runtime),
@@ -144,18 +144,22 @@ export function acceptBatchHandler(runtime: Runtime, workflow: WorkflowStarter) 
 }
 
 export function getBatchHandler(runtime: Runtime) {
-  return createGetBatchHandler(batchStore(runtime));
+  return createGetBatchHandler(new DynamoBatchReader(runtime.db, table(runtime)));
 }
 
 function finishBatch(runtime: Runtime, webhooks: WebhookQueue): FinishBatch {
-  return new FinishBatch({ batches: batchStore(runtime), webhooks, clock: runtime.clock });
+  return new FinishBatch({
+    batches: new DynamoBatchProgressStore(runtime.db, table(runtime)),
+    webhooks,
+    clock: runtime.clock,
+  });
 }
 
 /** The sweeper's part for batches whose accept or last finish stopped half-way. */
 function sweepBatches(runtime: Runtime, workflow: WorkflowStarter, webhooks: WebhookQueue): SweepBatches {
   return new SweepBatches({
-    pending: batchStore(runtime),
-    batches: batchStore(runtime),
+    pending: new DynamoPendingBatches(runtime.db, table(runtime)),
+    batches: new DynamoBatchReader(runtime.db, table(runtime)),
     accept: acceptBatch(runtime, workflow),
     finish: finishBatch(runtime, webhooks),
     clock: runtime.clock,
@@ -284,7 +288,7 @@ export function deliverWebhookHandler(
     }),
     clock,
     schedule: retryScheduleFrom(config.webhookRetrySchedule),
-    batches: batchStore(runtime),
+    batches: new DynamoBatchWebhookStore(db, table(runtime)),
   });
   return createDeliverWebhookHandler({
     deliverWebhook: observe ? observe(deliverWebhook) : deliverWebhook,

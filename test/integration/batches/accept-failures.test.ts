@@ -4,7 +4,7 @@
  * contact is written once, run once and finished, the batch finishes with one webhook, and the ledger sums.
  */
 import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
-import { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store';
+import { DynamoBatchAcceptStore } from '../../../functions/adapters/dynamodb/batch-accept-store';
 import { AcceptBatch } from '../../../functions/domain/accept-batch';
 import { PriceList } from '../../../functions/domain/credits';
 import type { BatchAcceptRepository, WorkflowStarter } from '../../../functions/domain/ports';
@@ -75,7 +75,7 @@ describe('Class: AcceptBatch stopping half-way', () => {
       if (dead) throw new Stopped(method);
       return result;
     }
-    const store = new DynamoBatchStore(product.table.db, product.table.tableName, 90);
+    const store = new DynamoBatchAcceptStore(product.table.db, product.table.tableName, 90);
     const batches = new Proxy(store, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver) as unknown;
