@@ -19,7 +19,8 @@ import {
 import { loadConfig, type Config } from '../functions/config';
 import { systemClock, type Clock } from '../functions/domain/clock';
 import type { DeliverWebhook, DeliveryOutcome } from '../functions/domain/deliver-webhook';
-import type { DeliveryQueue, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
+import type { DeliveryQueue, WebhookQueue } from '../functions/domain/ports/webhooks';
+import type { WorkflowStarter } from '../functions/domain/ports/workflow';
 import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
 import { FUNCTION_SPECS, specsTriggeredBy, type FunctionName } from '../functions/manifest';
 import type { FunctionSpec, Handler, Platform, WorkflowTask } from '../functions/manifest/define';

@@ -2,7 +2,7 @@
  * Operator use cases on accounts and keys (README "The operator CLI"): what `npm run admin` runs against the
  * deployed table or the local stack's.
  */
-import type { AccountAdministrationRepository } from '../domain/ports';
+import type { AccountAdministrationRepository } from '../domain/ports/accounts';
 import { creditsOf, newApiKey, newWebhookSecret, type Account } from '../domain/accounts';
 import type { Clock } from '../domain/clock';
 import { newId } from '../domain/ids';

@@ -44,13 +44,10 @@ import {
 } from './errors';
 import { newId } from './ids';
 import type { TargetPolicy } from './network-address';
-import type {
-  AccountReader,
-  BatchAcceptRepository,
-  BatchIdempotencyRecord,
-  IdempotencyClaim,
-  WorkflowStarter,
-} from './ports';
+import type { IdempotencyClaim } from './ports/accept';
+import type { AccountReader } from './ports/accounts';
+import type { BatchAcceptRepository, BatchIdempotencyRecord } from './ports/batches';
+import type { WorkflowStarter } from './ports/workflow';
 import { workflowInputOf } from './waterfall-state';
 
 /** Writes and starts in flight at once: four rounds for 100 contacts, well within the SDK's 50 sockets and StartExecution's burst. */

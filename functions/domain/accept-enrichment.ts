@@ -29,7 +29,9 @@ import { newId } from './ids';
 import { workflowInputOf } from './waterfall-state';
 import type { TargetPolicy } from './network-address';
 import type { PriceList } from './credits';
-import type { AcceptRepository, AccountReader, IdempotencyClaim, WorkflowStarter } from './ports';
+import type { AcceptRepository, IdempotencyClaim } from './ports/accept';
+import type { AccountReader } from './ports/accounts';
+import type { WorkflowStarter } from './ports/workflow';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;

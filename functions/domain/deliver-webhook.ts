@@ -21,13 +21,9 @@
 import { toBatchWebhookBody } from './batch';
 import type { Clock } from './clock';
 import { toWebhookBody } from './contact';
-import type {
-  AccountReader,
-  BatchWebhookRepository,
-  SendOutcome,
-  WebhookRepository,
-  WebhookTransport,
-} from './ports';
+import type { AccountReader } from './ports/accounts';
+import type { BatchWebhookRepository } from './ports/batches';
+import type { SendOutcome, WebhookRepository, WebhookTransport } from './ports/webhooks';
 import { parseRetryAfter } from './retry-after';
 import { retryDelaySeconds, type RetrySchedule } from './retry-schedule';
 import { signWebhook } from './webhook-signature';

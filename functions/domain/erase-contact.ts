@@ -23,7 +23,8 @@ import type { Clock } from './clock';
 import { releaseReservation } from './credits';
 import type { FinishBatch } from './finish-batch';
 import { getContact } from './get-contact';
-import type { ErasureRepository, ResultCache } from './ports';
+import type { ErasureRepository } from './ports/contacts';
+import type { ResultCache } from './ports/progress';
 import { allCacheIdentities } from './result-cache';
 
 export interface EraseContactDependencies {

@@ -20,7 +20,8 @@
 import type { BatchRecord } from './batch';
 import type { Clock } from './clock';
 import type { ContactRecord } from './contact';
-import type { BatchProgressRepository, WebhookQueue } from './ports';
+import type { BatchProgressRepository } from './ports/batches';
+import type { WebhookQueue } from './ports/webhooks';
 
 export interface FinishBatchDependencies {
   batches: BatchProgressRepository;

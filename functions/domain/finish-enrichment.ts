@@ -21,7 +21,8 @@ import type { Clock } from './clock';
 import type { ContactRecord, Results, WaterfallStep } from './contact';
 import { settle, type PriceList } from './credits';
 import type { EnrichmentType } from './enrichment-request';
-import type { FinishOutcome, FinishRepository, WebhookQueue } from './ports';
+import type { FinishOutcome, FinishRepository } from './ports/finish';
+import type { WebhookQueue } from './ports/webhooks';
 import type { FinishCommand } from './waterfall-state';
 import type { FinishBatch } from './finish-batch';
 

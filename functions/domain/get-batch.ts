@@ -2,7 +2,7 @@
 import { toBatchView, type BatchView } from './batch';
 import { NotFoundError } from './errors';
 import { ID_PATTERN } from './ids';
-import type { BatchReader } from './ports';
+import type { BatchReader } from './ports/batches';
 
 export async function getBatch(batches: BatchReader, accountId: string, id: string): Promise<BatchView> {
   const batch = ID_PATTERN.test(id) ? await batches.getBatch(accountId, id) : undefined;

@@ -26,14 +26,9 @@ import type { Clock } from './clock';
 import type { ContactQuery, ContactRecord, EmailCandidate, WaterfallStep } from './contact';
 import type { EnrichmentType } from './enrichment-request';
 import { isEmailSyntaxValid, judgeEmailVerdict, judgePhones } from './judge-answer';
-import type {
-  ProgressRepository,
-  ProgressUpdate,
-  ProviderTraffic,
-  ResultCache,
-  SuppressionCheck,
-  TrafficDecision,
-} from './ports';
+import type { ProgressRepository, ProgressUpdate, ResultCache } from './ports/progress';
+import type { SuppressionCheck } from './ports/suppression';
+import type { ProviderTraffic, TrafficDecision } from './ports/traffic';
 import { cacheIdentities, cacheOwner, type CachedResult, type CacheSettings } from './result-cache';
 import { initialise, type SteppedCursor, type TypeCursor } from './waterfall-state';
 import {

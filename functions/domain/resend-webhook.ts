@@ -16,7 +16,7 @@
 import { toWebhookView, type WebhookView } from './contact';
 import { InvalidStateError } from './errors';
 import { getContact } from './get-contact';
-import type { WebhookQueue, WebhookResendRepository } from './ports';
+import type { WebhookQueue, WebhookResendRepository } from './ports/webhooks';
 
 export interface ResendWebhookDependencies {
   webhooks: WebhookResendRepository;

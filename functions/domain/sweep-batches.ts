@@ -15,7 +15,7 @@
 import type { AcceptBatch } from './accept-batch';
 import type { Clock } from './clock';
 import type { FinishBatch } from './finish-batch';
-import type { BatchReader, PendingBatches } from './ports';
+import type { BatchReader, PendingBatches } from './ports/batches';
 
 export interface SweepBatchesDependencies {
   pending: PendingBatches;

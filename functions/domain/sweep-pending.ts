@@ -17,7 +17,8 @@
  */
 import type { Clock } from './clock';
 import type { FinishEnrichment } from './finish-enrichment';
-import type { PendingEnrichments, WorkflowInspector, WorkflowStarter } from './ports';
+import type { PendingEnrichments } from './ports/sweep';
+import type { WorkflowInspector, WorkflowStarter } from './ports/workflow';
 import { workflowInputOf } from './waterfall-state';
 import type { BatchSweepReport, SweepBatches } from './sweep-batches';
 

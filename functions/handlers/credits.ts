@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { creditsOf } from '../domain/accounts';
 import { UnauthorizedError } from '../domain/errors';
-import type { AccountReader } from '../domain/ports';
+import type { AccountReader } from '../domain/ports/accounts';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 

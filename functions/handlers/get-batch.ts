@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PENDING_RETRY_AFTER_SECONDS } from '../domain/contact';
 import { getBatch } from '../domain/get-batch';
-import type { BatchReader } from '../domain/ports';
+import type { BatchReader } from '../domain/ports/batches';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 

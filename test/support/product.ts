@@ -2,7 +2,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { newApiKey, newWebhookSecret, type Account } from '../../functions/domain/accounts';
 import { newId } from '../../functions/domain/ids';
-import type { WebhookQueue } from '../../functions/domain/ports';
+import type { WebhookQueue } from '../../functions/domain/ports/webhooks';
 import { composeLocalProduct, type LocalProduct, type LocalProductOptions } from '../../local/compose';
 import { apiEvent, lambdaContext } from './api-events';
 import { createTestTable, type TestTable } from './dynamo';

@@ -4,7 +4,8 @@
  */
 import type { ContactRecord, EmailResult, PhoneResult, WaterfallStep } from '../../functions/domain/contact';
 import type { EnrichmentType } from '../../functions/domain/enrichment-request';
-import type { ProgressUpdate, ResultCache, SuppressionCheck } from '../../functions/domain/ports';
+import type { ProgressUpdate, ResultCache } from '../../functions/domain/ports/progress';
+import type { SuppressionCheck } from '../../functions/domain/ports/suppression';
 import { ProviderStep, type ProviderDirectory } from '../../functions/domain/provider-step';
 import type { CachedResult } from '../../functions/domain/result-cache';
 import type { Provider, ProviderAnswer } from '../../functions/providers/provider';

@@ -9,7 +9,7 @@ import {
   StartExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../../domain/ports';
+import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../../domain/ports/workflow';
 import type { WorkflowInput } from '../../domain/waterfall-state';
 
 export class StepFunctionsWorkflow implements WorkflowStarter, WorkflowInspector {

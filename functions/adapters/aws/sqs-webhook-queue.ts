@@ -10,8 +10,8 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { WebhookQueue } from '../../domain/ports';
-import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports';
+import type { WebhookQueue } from '../../domain/ports/webhooks';
+import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports/webhooks';
 import { MAX_RETRY_DELAY_SECONDS } from '../../domain/retry-schedule';
 import { webhookMessageBody, type QueuedWebhook } from '../../domain/webhook-message';
 

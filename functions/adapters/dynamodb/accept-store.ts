@@ -11,7 +11,7 @@ import type {
   AcceptRepository,
   IdempotencyClaim,
   IdempotencyRecord,
-} from '../../domain/ports';
+} from '../../domain/ports/accept';
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
 import { availableOfRefused, creditUndoWrites, creditWrites } from './credits';

@@ -13,7 +13,7 @@ import {
 import { creditsOf, type Account, type ApiKeyRecord } from '../../domain/accounts';
 import { grantCredits } from '../../domain/credits';
 import { newId } from '../../domain/ids';
-import type { AccountAdministrationRepository } from '../../domain/ports';
+import type { AccountAdministrationRepository } from '../../domain/ports/accounts';
 import { DynamoAccountStore } from './account-store';
 import { keys, PREFIXES, type LedgerEntry } from './keys';
 import { creditWrites } from './credits';

@@ -10,12 +10,12 @@ import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { stagedParts, type BatchRecord } from '../../domain/batch';
 import type { ContactRecord } from '../../domain/contact';
 import { reserveCredits } from '../../domain/credits';
+import type { IdempotencyClaim } from '../../domain/ports/accept';
 import type {
   BatchAcceptRepository,
   BatchCommitOutcome,
   BatchIdempotencyRecord,
-  IdempotencyClaim,
-} from '../../domain/ports';
+} from '../../domain/ports/batches';
 import { DynamoBatchReader } from './batch-reader';
 import { availableOfRefused, creditWrites } from './credits';
 import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from './keys';

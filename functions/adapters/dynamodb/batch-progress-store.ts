@@ -6,7 +6,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchRecord } from '../../domain/batch';
-import type { BatchFinishOutcome, BatchProgressRepository } from '../../domain/ports';
+import type { BatchFinishOutcome, BatchProgressRepository } from '../../domain/ports/batches';
 import { DynamoBatchReader, toBatch } from './batch-reader';
 import { keys, PENDING_INDEX, shardOfKey, WEBHOOK_INDEX, webhookShardOf } from './keys';
 import { isConditionFailure } from './transactions';

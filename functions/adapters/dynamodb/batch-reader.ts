@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { BatchRecord } from '../../domain/batch';
 import type { ContactRecord } from '../../domain/contact';
-import type { BatchReader } from '../../domain/ports';
+import type { BatchReader } from '../../domain/ports/batches';
 import { toRecord } from './contact-records';
 import { keys, PENDING_INDEX, TTL_ATTRIBUTE } from './keys';
 

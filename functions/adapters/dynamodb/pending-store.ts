@@ -4,12 +4,8 @@
  * so the sweeper finds one left half-way.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type {
-  PendingBatches,
-  PendingBatchReference,
-  PendingEnrichments,
-  PendingReference,
-} from '../../domain/ports';
+import type { PendingBatches, PendingBatchReference } from '../../domain/ports/batches';
+import type { PendingEnrichments, PendingReference } from '../../domain/ports/sweep';
 import { batchIdOfKey, PENDING_BATCH_SHARDS, PENDING_INDEX, PENDING_SHARDS } from './keys';
 
 export class DynamoPendingEnrichments implements PendingEnrichments {

@@ -5,7 +5,7 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resultKeyOf } from '../../domain/contact';
-import type { ProgressRepository, ProgressUpdate } from '../../domain/ports';
+import type { ProgressRepository, ProgressUpdate } from '../../domain/ports/progress';
 import { DynamoContacts } from './contact-records';
 import { keys } from './keys';
 import { isConditionFailure } from './transactions';

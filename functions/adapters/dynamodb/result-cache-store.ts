@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EnrichmentType } from '../../domain/enrichment-request';
-import type { ResultCache } from '../../domain/ports';
+import type { ResultCache } from '../../domain/ports/progress';
 import type { CachedResult } from '../../domain/result-cache';
 import { keys, TTL_ATTRIBUTE } from './keys';
 

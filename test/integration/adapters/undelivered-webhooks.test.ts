@@ -5,7 +5,7 @@
 import { DynamoBatchWebhookStore } from '../../../functions/adapters/dynamodb/batch-webhook-store';
 import { listUndeliveredWebhooks } from '../../../functions/adapters/dynamodb/undelivered-webhooks';
 import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
-import type { WorkflowStarter } from '../../../functions/domain/ports';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import { lambdaContext } from '../../support/api-events';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
 

@@ -7,7 +7,7 @@ import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account
 import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
 import type { ContactView } from '../../../functions/domain/contact';
 import { DeliverWebhook } from '../../../functions/domain/deliver-webhook';
-import type { SendOutcome } from '../../../functions/domain/ports';
+import type { SendOutcome } from '../../../functions/domain/ports/webhooks';
 import { retryScheduleFrom } from '../../../functions/domain/retry-schedule';
 import type { WaterfallSettings } from '../../../functions/domain/waterfall-settings';
 import type { ContactQuery, Provider, ProviderAnswer } from '../../../functions/providers/provider';

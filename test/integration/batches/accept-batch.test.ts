@@ -3,7 +3,7 @@
  * contract's "Bulk enrichment", and the guarantee that a rejected batch writes, reserves and starts nothing.
  */
 import { CONSENT_REQUIRED_MESSAGE } from '../../../functions/domain/errors';
-import type { WorkflowStarter } from '../../../functions/domain/ports';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';

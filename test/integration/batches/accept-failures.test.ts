@@ -7,7 +7,8 @@ import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account
 import { DynamoBatchAcceptStore } from '../../../functions/adapters/dynamodb/batch-accept-store';
 import { AcceptBatch } from '../../../functions/domain/accept-batch';
 import { PriceList } from '../../../functions/domain/credits';
-import type { BatchAcceptRepository, WorkflowStarter } from '../../../functions/domain/ports';
+import type { BatchAcceptRepository } from '../../../functions/domain/ports/batches';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import { itemsOfAccount } from '../../support/dynamo';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
 

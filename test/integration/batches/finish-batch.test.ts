@@ -9,7 +9,7 @@ import { keys } from '../../../functions/adapters/dynamodb/keys';
 import type { ContactView } from '../../../functions/domain/contact';
 import { PriceList } from '../../../functions/domain/credits';
 import { FinishEnrichment } from '../../../functions/domain/finish-enrichment';
-import type { WorkflowStarter } from '../../../functions/domain/ports';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import { lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
