@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { WebhookQueue } from '../functions/domain/ports/webhooks';
 import type { DeadLetterRedrive, DeliveryQueue } from '../functions/domain/ports/webhooks';
-import { webhookMessageBody, type QueuedWebhook } from '../functions/domain/webhook-message';
+import { webhookMessageBody, type QueuedWebhook } from '../functions/domain/webhooks/webhook-message';
 
 export type QueueConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 

@@ -3,7 +3,7 @@
  * deployed table or the local stack's.
  */
 import type { AccountAdministrationRepository } from '../domain/ports/accounts';
-import { creditsOf, newApiKey, newWebhookSecret, type Account } from '../domain/accounts';
+import { creditsOf, newApiKey, newWebhookSecret, type Account } from '../domain/accounts/accounts';
 import type { Clock } from '../domain/clock';
 import { newId } from '../domain/ids';
 

@@ -9,7 +9,7 @@ import {
   normaliseSuppression,
   SuppressionNotFoundError,
   type SuppressionKind,
-} from '../domain/suppression-list';
+} from '../domain/privacy/suppression-list';
 
 export class SuppressionAdministration {
   constructor(

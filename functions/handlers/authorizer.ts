@@ -5,7 +5,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { authenticate } from '../domain/authenticate';
+import { authenticate } from '../domain/accounts/authenticate';
 import type { ApiKeyReader } from '../domain/ports/accounts';
 import { emitMetric, logger } from './observability';
 

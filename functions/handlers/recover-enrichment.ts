@@ -5,8 +5,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { FinishEnrichment, FinishReport } from '../domain/finish-enrichment';
-import type { WorkflowInput } from '../domain/waterfall-state';
+import type { FinishEnrichment, FinishReport } from '../domain/enrichment/finish-enrichment';
+import type { WorkflowInput } from '../domain/enrichment/waterfall-state';
 import { logger } from './observability';
 
 /** The part of Step Functions' "Execution Status Change" event this function reads. */

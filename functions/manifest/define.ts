@@ -10,7 +10,7 @@ import type { ProviderStepOptions, Runtime, WebhookSending } from '../compositio
 import type { DeliveryQueue, WebhookQueue } from '../domain/ports/webhooks';
 import type { WorkflowInspector, WorkflowStarter } from '../domain/ports/workflow';
 import type { RuntimeSettingName } from '../settings';
-import type { DeliverWebhook } from '../domain/deliver-webhook';
+import type { DeliverWebhook } from '../domain/webhooks/deliver-webhook';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 

@@ -10,7 +10,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../../domain/ports/workflow';
-import type { WorkflowInput } from '../../domain/waterfall-state';
+import type { WorkflowInput } from '../../domain/enrichment/waterfall-state';
 
 export class StepFunctionsWorkflow implements WorkflowStarter, WorkflowInspector {
   constructor(

@@ -4,8 +4,8 @@
  */
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AcceptedResponse, ContactRecord } from '../../domain/contact';
-import { reserveCredits } from '../../domain/credits';
+import type { AcceptedResponse, ContactRecord } from '../../domain/enrichment/contact';
+import { reserveCredits } from '../../domain/credits/credits';
 import type {
   AcceptOutcome,
   AcceptRepository,

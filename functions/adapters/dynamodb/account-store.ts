@@ -1,6 +1,6 @@
 /** The hot path of accounts in DynamoDB: the authorizer's key lookup and the account a request acts for. */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Account, ApiKeyRecord } from '../../domain/accounts';
+import type { Account, ApiKeyRecord } from '../../domain/accounts/accounts';
 import type { AccountReader, ApiKeyReader } from '../../domain/ports/accounts';
 import { keys } from './keys';
 

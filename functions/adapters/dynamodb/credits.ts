@@ -4,8 +4,13 @@
  * the same transaction as the change the movement belongs to, so the ledger always sums to the account.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { availableOf } from '../../domain/accounts';
-import { reversed, type CreditDeltas, type CreditMovement, type MovementEntry } from '../../domain/credits';
+import { availableOf } from '../../domain/accounts/accounts';
+import {
+  reversed,
+  type CreditDeltas,
+  type CreditMovement,
+  type MovementEntry,
+} from '../../domain/credits/credits';
 import { keys, PREFIXES } from './keys';
 
 /** The sort-key tail naming a ledger entry: deterministic, so a rollback can delete what it wrote. */

@@ -9,9 +9,9 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { EnrichmentType } from '../../domain/enrichment-request';
+import type { EnrichmentType } from '../../domain/enrichment/enrichment-request';
 import type { ResultCache } from '../../domain/ports/progress';
-import type { CachedResult } from '../../domain/result-cache';
+import type { CachedResult } from '../../domain/enrichment/result-cache';
 import { keys, TTL_ATTRIBUTE } from './keys';
 
 /** BatchWriteItem takes at most 25 requests. */

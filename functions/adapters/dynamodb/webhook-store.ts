@@ -3,7 +3,7 @@
  * delivery log), and a resend's new round.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { MAX_DELIVERIES_KEPT, type WebhookDelivery } from '../../domain/contact';
+import { MAX_DELIVERIES_KEPT, type WebhookDelivery } from '../../domain/enrichment/contact';
 import type { WebhookAttempt, WebhookRepository, WebhookResendRepository } from '../../domain/ports/webhooks';
 import { DynamoContacts } from './contact-records';
 import { keys, WEBHOOK_INDEX, webhookShardOf } from './keys';

@@ -1,5 +1,5 @@
 /** AcceptEnrichment: the pending record, the credit reservation and the idempotency record, written as one. */
-import type { AcceptedResponse, ContactRecord } from '../contact';
+import type { AcceptedResponse, ContactRecord } from '../enrichment/contact';
 import type { ContactReader } from './contacts';
 
 export interface IdempotencyClaim {

@@ -1,6 +1,6 @@
 /** Accounts: reading an account, the authorizer's key lookup, and the operator's account administration. */
-import type { Account, ApiKeyRecord } from '../accounts';
-import type { LedgerEntry } from '../ledger';
+import type { Account, ApiKeyRecord } from '../accounts/accounts';
+import type { LedgerEntry } from '../credits/ledger';
 
 export interface AccountReader {
   getAccount(accountId: string): Promise<Account | undefined>;

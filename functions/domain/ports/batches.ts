@@ -1,6 +1,6 @@
 /** Bulk enrichment (AcceptBatch, FinishBatch, GetBatch, SweepBatches, the batch webhook). */
-import type { BatchRecord } from '../batch';
-import type { ContactRecord } from '../contact';
+import type { BatchRecord } from '../batches/batch';
+import type { ContactRecord } from '../enrichment/contact';
 import type { IdempotencyClaim } from './accept';
 import type { WebhookAttempt } from './webhooks';
 

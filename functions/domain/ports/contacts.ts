@@ -1,6 +1,6 @@
 /** Contact records: reading one (shared by most use cases) and erasing it (DELETE /contacts/{id}). */
-import type { ContactRecord } from '../contact';
-import type { Settlement } from '../credits';
+import type { ContactRecord } from '../enrichment/contact';
+import type { Settlement } from '../credits/credits';
 
 export interface ContactReader {
   getContact(accountId: string, enrichmentId: string): Promise<ContactRecord | undefined>;

@@ -1,6 +1,6 @@
 /** FinishEnrichment (RecordResult, recovery, sweeper): flipping a record to finished with its settlement. */
-import type { ContactRecord, Results, WaterfallStep } from '../contact';
-import type { Settlement } from '../credits';
+import type { ContactRecord, Results, WaterfallStep } from '../enrichment/contact';
+import type { Settlement } from '../credits/credits';
 import type { ContactReader } from './contacts';
 
 export interface FinishInput {

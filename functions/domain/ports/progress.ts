@@ -1,7 +1,7 @@
 /** ProviderStep: what a step adds to the record, and the results cache it reads and fills (erasure empties it). */
-import type { EmailCandidate, EmailResult, PhoneResult, WaterfallStep } from '../contact';
-import type { EnrichmentType } from '../enrichment-request';
-import type { CachedResult } from '../result-cache';
+import type { EmailCandidate, EmailResult, PhoneResult, WaterfallStep } from '../enrichment/contact';
+import type { EnrichmentType } from '../enrichment/enrichment-request';
+import type { CachedResult } from '../enrichment/result-cache';
 import type { ContactReader } from './contacts';
 
 /** What one provider step adds to the record: trace steps, and the type's result or end. */

@@ -1,5 +1,5 @@
 /** The suppression list: the provider step's check, and the operator's list. */
-import type { SuppressionEntry, SuppressionKind } from '../suppression-list';
+import type { SuppressionEntry, SuppressionKind } from '../privacy/suppression-list';
 
 export interface SuppressionCheck {
   /** Whether the person objected to enrichment: their LinkedIn URL or their domain is on the list. */

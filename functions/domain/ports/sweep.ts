@@ -1,5 +1,5 @@
 /** SweepPending (sweeper, `enrichments recover`): the pending enrichments, through a sparse index. */
-import type { EnrichmentType } from '../enrichment-request';
+import type { EnrichmentType } from '../enrichment/enrichment-request';
 
 export interface PendingReference {
   account_id: string;

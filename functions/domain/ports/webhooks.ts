@@ -1,7 +1,7 @@
 /** Webhooks: the queue, delivery and its attempts, resend, the HTTP transport, and the operator's redrive. */
-import type { WebhookDelivery, WebhookState } from '../contact';
-import type { AddressClass } from '../network-address';
-import type { QueuedWebhook } from '../webhook-message';
+import type { WebhookDelivery, WebhookState } from '../enrichment/contact';
+import type { AddressClass } from '../webhooks/network-address';
+import type { QueuedWebhook } from '../webhooks/webhook-message';
 import type { ContactReader } from './contacts';
 
 export interface WebhookQueue {

@@ -1,5 +1,5 @@
 /** The workflow: starting an enrichment's execution and asking whether it still runs. */
-import type { WorkflowInput } from '../waterfall-state';
+import type { WorkflowInput } from '../enrichment/waterfall-state';
 
 export interface WorkflowStarter {
   /** Starts the waterfall; starting the same enrichment twice is harmless. */

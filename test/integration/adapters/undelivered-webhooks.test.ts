@@ -2,7 +2,7 @@
  * The index of webhooks left to deliver on DynamoDB Local: a finished contact or batch with a webhook enters it
  * at its finish, leaves it once the webhook is delivered or given up on, and a resend puts it back.
  */
-import { DynamoBatchWebhookStore } from '../../../functions/adapters/dynamodb/batch-webhook-store';
+import { DynamoBatchWebhookStore } from '../../../functions/adapters/dynamodb/batches/webhook-store';
 import { listUndeliveredWebhooks } from '../../../functions/adapters/dynamodb/undelivered-webhooks';
 import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
 import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';

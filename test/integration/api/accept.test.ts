@@ -3,7 +3,7 @@
  * guarantee that a rejected request writes, reserves and starts nothing.
  */
 import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
-import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
+import type { WorkflowInput } from '../../../functions/domain/enrichment/waterfall-state';
 import { CONSENT_REQUIRED_MESSAGE } from '../../../functions/domain/errors';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';

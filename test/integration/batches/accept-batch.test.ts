@@ -4,7 +4,7 @@
  */
 import { CONSENT_REQUIRED_MESSAGE } from '../../../functions/domain/errors';
 import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
-import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
+import type { WorkflowInput } from '../../../functions/domain/enrichment/waterfall-state';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';

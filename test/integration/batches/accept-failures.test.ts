@@ -4,9 +4,9 @@
  * contact is written once, run once and finished, the batch finishes with one webhook, and the ledger sums.
  */
 import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
-import { DynamoBatchAcceptStore } from '../../../functions/adapters/dynamodb/batch-accept-store';
-import { AcceptBatch } from '../../../functions/domain/accept-batch';
-import { PriceList } from '../../../functions/domain/credits';
+import { DynamoBatchAcceptStore } from '../../../functions/adapters/dynamodb/batches/accept-store';
+import { AcceptBatch } from '../../../functions/domain/batches/accept-batch';
+import { PriceList } from '../../../functions/domain/credits/credits';
 import type { BatchAcceptRepository } from '../../../functions/domain/ports/batches';
 import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import { itemsOfAccount } from '../../support/dynamo';

@@ -22,13 +22,13 @@
  * Transient provider errors are rethrown for the state machine to retry, unless the provider asked for a
  * Retry-After short enough to wait for in the state machine.
  */
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import type { ContactQuery, ContactRecord, EmailCandidate, WaterfallStep } from './contact';
 import type { EnrichmentType } from './enrichment-request';
 import { isEmailSyntaxValid, judgeEmailVerdict, judgePhones } from './judge-answer';
-import type { ProgressRepository, ProgressUpdate, ResultCache } from './ports/progress';
-import type { SuppressionCheck } from './ports/suppression';
-import type { ProviderTraffic, TrafficDecision } from './ports/traffic';
+import type { ProgressRepository, ProgressUpdate, ResultCache } from '../ports/progress';
+import type { SuppressionCheck } from '../ports/suppression';
+import type { ProviderTraffic, TrafficDecision } from '../ports/traffic';
 import { cacheIdentities, cacheOwner, type CachedResult, type CacheSettings } from './result-cache';
 import { initialise, type SteppedCursor, type TypeCursor } from './waterfall-state';
 import {
@@ -38,7 +38,7 @@ import {
   type EmailVerifier,
   type Provider,
   type ProviderAnswer,
-} from './provider';
+} from '../provider';
 
 export interface ProviderDirectory {
   /** The configured provider order of a type. */

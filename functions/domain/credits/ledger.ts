@@ -7,7 +7,7 @@
  * Output: `{ entries, next_cursor }`; `next_cursor` is null on the last page.
  */
 import * as z from 'zod/mini';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 
 export const LEDGER_KINDS = ['grant', 'reserve', 'charge', 'release'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];

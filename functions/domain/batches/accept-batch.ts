@@ -23,7 +23,7 @@
  * Idempotency-Key replay resumes it from the staged copies (`resume`); the contacts already written are pending
  * enrichments like any other, which the sweeper starts or finishes. A start that fails is left to the sweeper.
  */
-import { creditsOf, requireConsentFor } from './accounts';
+import { creditsOf, requireConsentFor } from '../accounts/accounts';
 import {
   acceptedResponseOf,
   shardCountOf,
@@ -32,23 +32,23 @@ import {
   type BatchRecord,
 } from './batch';
 import { parseBatchRequest, stagedParts } from './batch';
-import type { Clock } from './clock';
-import type { ContactRecord } from './contact';
-import type { PriceList } from './credits';
-import { AcceptEnrichment, idempotencyClaim } from './accept-enrichment';
+import type { Clock } from '../clock';
+import type { ContactRecord } from '../enrichment/contact';
+import type { PriceList } from '../credits/credits';
+import { AcceptEnrichment, idempotencyClaim } from '../enrichment/accept-enrichment';
 import {
   IdempotencyConflictError,
   InsufficientCreditsError,
   InternalError,
   UnauthorizedError,
-} from './errors';
-import { newId } from './ids';
-import type { TargetPolicy } from './network-address';
-import type { IdempotencyClaim } from './ports/accept';
-import type { AccountReader } from './ports/accounts';
-import type { BatchAcceptRepository, BatchIdempotencyRecord } from './ports/batches';
-import type { WorkflowStarter } from './ports/workflow';
-import { workflowInputOf } from './waterfall-state';
+} from '../errors';
+import { newId } from '../ids';
+import type { TargetPolicy } from '../webhooks/network-address';
+import type { IdempotencyClaim } from '../ports/accept';
+import type { AccountReader } from '../ports/accounts';
+import type { BatchAcceptRepository, BatchIdempotencyRecord } from '../ports/batches';
+import type { WorkflowStarter } from '../ports/workflow';
+import { workflowInputOf } from '../enrichment/waterfall-state';
 
 /** Writes and starts in flight at once: four rounds for 100 contacts, well within the SDK's 50 sockets and StartExecution's burst. */
 const PARALLEL_CALLS = 25;

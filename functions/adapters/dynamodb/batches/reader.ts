@@ -9,11 +9,11 @@ import {
   GetCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { BatchRecord } from '../../domain/batch';
-import type { ContactRecord } from '../../domain/contact';
-import type { BatchReader } from '../../domain/ports/batches';
-import { toRecord } from './contact-records';
-import { keys, PENDING_INDEX, TTL_ATTRIBUTE } from './keys';
+import type { BatchRecord } from '../../../domain/batches/batch';
+import type { ContactRecord } from '../../../domain/enrichment/contact';
+import type { BatchReader } from '../../../domain/ports/batches';
+import { toRecord } from '../contact-records';
+import { keys, PENDING_INDEX, TTL_ATTRIBUTE } from '../keys';
 
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;

@@ -4,7 +4,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { EmailStatus, PhoneLineType, PhoneResult } from './contact';
-import type { EmailVerdict, FoundPhone } from './provider';
+import type { EmailVerdict, FoundPhone } from '../provider';
 
 /** A pragmatic address check (RFC 5321 lengths, one @, a dotted domain); providers return plain addresses. */
 const EMAIL =

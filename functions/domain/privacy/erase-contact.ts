@@ -19,13 +19,13 @@
  *     back to 3; gone is 404.
  *  5. A cancelled contact of a batch is ticked off its batch, which finishes without it.
  */
-import type { Clock } from './clock';
-import { releaseReservation } from './credits';
-import type { FinishBatch } from './finish-batch';
-import { getContact } from './get-contact';
-import type { ErasureRepository } from './ports/contacts';
-import type { ResultCache } from './ports/progress';
-import { allCacheIdentities } from './result-cache';
+import type { Clock } from '../clock';
+import { releaseReservation } from '../credits/credits';
+import type { FinishBatch } from '../batches/finish-batch';
+import { getContact } from '../enrichment/get-contact';
+import type { ErasureRepository } from '../ports/contacts';
+import type { ResultCache } from '../ports/progress';
+import { allCacheIdentities } from '../enrichment/result-cache';
 
 export interface EraseContactDependencies {
   contacts: ErasureRepository;

@@ -4,11 +4,11 @@
  * account's credits with the ledger entries that record it. The adapters persist the numbers computed here
  * and nothing else (README "Credits").
  */
-import { availableOf } from './accounts';
-import type { Results } from './contact';
-import type { EnrichmentType } from './enrichment-request';
+import { availableOf } from '../accounts/accounts';
+import type { Results } from '../enrichment/contact';
+import type { EnrichmentType } from '../enrichment/enrichment-request';
 import type { LedgerEntry } from './ledger';
-import { providersOf, type WaterfallSettings } from './waterfall-settings';
+import { providersOf, type WaterfallSettings } from '../enrichment/waterfall-settings';
 
 /** The price of a found result of each type when the configuration names no per-provider price. */
 export const DEFAULT_PRICES: Readonly<Record<EnrichmentType, number>> = {

@@ -1,6 +1,6 @@
 /** API key → account id; undefined for a missing, malformed, unknown or revoked key. */
 import { bearerToken, hashApiKey } from './accounts';
-import type { ApiKeyReader } from './ports/accounts';
+import type { ApiKeyReader } from '../ports/accounts';
 
 export async function authenticate(
   accounts: ApiKeyReader,

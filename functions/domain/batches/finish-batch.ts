@@ -18,10 +18,10 @@
  * finished (or were erased) but still listed, then goes on from 2.
  */
 import type { BatchRecord } from './batch';
-import type { Clock } from './clock';
-import type { ContactRecord } from './contact';
-import type { BatchProgressRepository } from './ports/batches';
-import type { WebhookQueue } from './ports/webhooks';
+import type { Clock } from '../clock';
+import type { ContactRecord } from '../enrichment/contact';
+import type { BatchProgressRepository } from '../ports/batches';
+import type { WebhookQueue } from '../ports/webhooks';
 
 export interface FinishBatchDependencies {
   batches: BatchProgressRepository;

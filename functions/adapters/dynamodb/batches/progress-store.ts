@@ -5,11 +5,11 @@
  * webhooks left to deliver; it leaves the pending index once its finish is handed over.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BatchRecord } from '../../domain/batch';
-import type { BatchFinishOutcome, BatchProgressRepository } from '../../domain/ports/batches';
-import { DynamoBatchReader, toBatch } from './batch-reader';
-import { keys, PENDING_INDEX, shardOfKey, WEBHOOK_INDEX, webhookShardOf } from './keys';
-import { isConditionFailure } from './transactions';
+import type { BatchRecord } from '../../../domain/batches/batch';
+import type { BatchFinishOutcome, BatchProgressRepository } from '../../../domain/ports/batches';
+import { DynamoBatchReader, toBatch } from './reader';
+import { keys, PENDING_INDEX, shardOfKey, WEBHOOK_INDEX, webhookShardOf } from '../keys';
+import { isConditionFailure } from '../transactions';
 
 export class DynamoBatchProgressStore extends DynamoBatchReader implements BatchProgressRepository {
   async markMemberFinished(

@@ -10,7 +10,7 @@
  *  2. The deliver step then runs a full round of attempts: the record's `webhook.status` turns `pending` on the
  *     first failed attempt of the round and ends `delivered` or `failed` again (`attempts` keeps counting).
  */
-import type { DeadLetterRedrive } from './ports/webhooks';
+import type { DeadLetterRedrive } from '../ports/webhooks';
 
 export interface RedriveSummary {
   redriven: number;

@@ -17,14 +17,14 @@
  *     stopped before it, as long as no delivery has been attempted).
  *  6. A contact of a batch is ticked off its batch, which finishes with its last contact (FinishBatch).
  */
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import type { ContactRecord, Results, WaterfallStep } from './contact';
-import { settle, type PriceList } from './credits';
+import { settle, type PriceList } from '../credits/credits';
 import type { EnrichmentType } from './enrichment-request';
-import type { FinishOutcome, FinishRepository } from './ports/finish';
-import type { WebhookQueue } from './ports/webhooks';
+import type { FinishOutcome, FinishRepository } from '../ports/finish';
+import type { WebhookQueue } from '../ports/webhooks';
 import type { FinishCommand } from './waterfall-state';
-import type { FinishBatch } from './finish-batch';
+import type { FinishBatch } from '../batches/finish-batch';
 
 export interface FinishEnrichmentDependencies {
   finishes: FinishRepository;

@@ -11,15 +11,15 @@ import {
   type ContactRecord,
   type ContactView,
   type WebhookState,
-} from './contact';
+} from '../enrichment/contact';
 import {
   buildSchema,
   parseEnrichmentRequest,
   toFieldErrors,
   type EnrichmentRequest,
-} from './enrichment-request';
-import { ValidationError, type FieldError } from './errors';
-import type { TargetPolicy } from './network-address';
+} from '../enrichment/enrichment-request';
+import { ValidationError, type FieldError } from '../errors';
+import type { TargetPolicy } from '../webhooks/network-address';
 
 export const MAX_BATCH_CONTACTS = 100;
 

@@ -18,13 +18,13 @@
  *  6. Record the attempt on the contact record: attempts, last attempt time and status, webhook status, and
  *     an entry in its delivery log (attempt number, time, response status, duration, error).
  */
-import { toBatchWebhookBody } from './batch';
-import type { Clock } from './clock';
-import { toWebhookBody } from './contact';
-import type { AccountReader } from './ports/accounts';
-import type { BatchWebhookRepository } from './ports/batches';
-import type { SendOutcome, WebhookRepository, WebhookTransport } from './ports/webhooks';
-import { parseRetryAfter } from './retry-after';
+import { toBatchWebhookBody } from '../batches/batch';
+import type { Clock } from '../clock';
+import { toWebhookBody } from '../enrichment/contact';
+import type { AccountReader } from '../ports/accounts';
+import type { BatchWebhookRepository } from '../ports/batches';
+import type { SendOutcome, WebhookRepository, WebhookTransport } from '../ports/webhooks';
+import { parseRetryAfter } from '../traffic/retry-after';
 import { retryDelaySeconds, type RetrySchedule } from './retry-schedule';
 import { signWebhook } from './webhook-signature';
 import { isBatchWebhook, type BatchWebhookMessage, type QueuedWebhook } from './webhook-message';

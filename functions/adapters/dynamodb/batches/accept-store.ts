@@ -7,19 +7,19 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { stagedParts, type BatchRecord } from '../../domain/batch';
-import type { ContactRecord } from '../../domain/contact';
-import { reserveCredits } from '../../domain/credits';
-import type { IdempotencyClaim } from '../../domain/ports/accept';
+import { stagedParts, type BatchRecord } from '../../../domain/batches/batch';
+import type { ContactRecord } from '../../../domain/enrichment/contact';
+import { reserveCredits } from '../../../domain/credits/credits';
+import type { IdempotencyClaim } from '../../../domain/ports/accept';
 import type {
   BatchAcceptRepository,
   BatchCommitOutcome,
   BatchIdempotencyRecord,
-} from '../../domain/ports/batches';
-import { DynamoBatchReader } from './batch-reader';
-import { availableOfRefused, creditWrites } from './credits';
-import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from './keys';
-import { cancellationReasons, isConditionFailure, transactWrite } from './transactions';
+} from '../../../domain/ports/batches';
+import { DynamoBatchReader } from './reader';
+import { availableOfRefused, creditWrites } from '../credits';
+import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from '../keys';
+import { cancellationReasons, isConditionFailure, transactWrite } from '../transactions';
 
 /** Staged contacts are deleted once written; should that never happen, TTL removes them after a day. */
 const STAGED_TTL_SECONDS = 24 * 60 * 60;

@@ -13,10 +13,10 @@
  *     attempt then sends the stored body (the record as it stood at finish) with the same `webhook-id` and a
  *     fresh timestamp and signature; the attempts go on counting in the delivery log.
  */
-import { toWebhookView, type WebhookView } from './contact';
-import { InvalidStateError } from './errors';
-import { getContact } from './get-contact';
-import type { WebhookQueue, WebhookResendRepository } from './ports/webhooks';
+import { toWebhookView, type WebhookView } from '../enrichment/contact';
+import { InvalidStateError } from '../errors';
+import { getContact } from '../enrichment/get-contact';
+import type { WebhookQueue, WebhookResendRepository } from '../ports/webhooks';
 
 export interface ResendWebhookDependencies {
   webhooks: WebhookResendRepository;

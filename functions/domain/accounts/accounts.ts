@@ -1,7 +1,7 @@
 /** Accounts, API keys and webhook secrets (README "The operator CLI"). Keys are only ever stored as hashes. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { EnrichmentType } from './enrichment-request';
-import { ConsentRequiredError } from './errors';
+import type { EnrichmentType } from '../enrichment/enrichment-request';
+import { ConsentRequiredError } from '../errors';
 
 export interface Account {
   account_id: string;

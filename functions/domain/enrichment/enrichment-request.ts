@@ -4,9 +4,9 @@
  */
 import * as z from 'zod/mini';
 import { ISO_COUNTRY_CODES } from './countries';
-import { MAX_CUSTOM_BYTES } from './limits';
-import { ValidationError, type FieldError } from './errors';
-import { classifyHost, isAllowedAddressClass, type TargetPolicy } from './network-address';
+import { MAX_CUSTOM_BYTES } from '../limits';
+import { ValidationError, type FieldError } from '../errors';
+import { classifyHost, isAllowedAddressClass, type TargetPolicy } from '../webhooks/network-address';
 
 export const ENRICHMENT_TYPES = ['email', 'phone', 'personal_email'] as const;
 export type EnrichmentType = (typeof ENRICHMENT_TYPES)[number];

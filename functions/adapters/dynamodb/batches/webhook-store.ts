@@ -1,10 +1,10 @@
 /** The batch webhook's delivery state on the batch item, and its place in the index of webhooks left to deliver. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BatchWebhookRepository } from '../../domain/ports/batches';
-import type { WebhookAttempt } from '../../domain/ports/webhooks';
-import { DynamoBatchReader } from './batch-reader';
-import { keys, WEBHOOK_INDEX } from './keys';
-import { isConditionFailure } from './transactions';
+import type { BatchWebhookRepository } from '../../../domain/ports/batches';
+import type { WebhookAttempt } from '../../../domain/ports/webhooks';
+import { DynamoBatchReader } from './reader';
+import { keys, WEBHOOK_INDEX } from '../keys';
+import { isConditionFailure } from '../transactions';
 
 export class DynamoBatchWebhookStore extends DynamoBatchReader implements BatchWebhookRepository {
   async recordBatchWebhookAttempt(

@@ -15,12 +15,12 @@
  * Before them, batches pending for as long are swept (SweepBatches: a batch accept or finish that stopped
  * half-way is carried out).
  */
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import type { FinishEnrichment } from './finish-enrichment';
-import type { PendingEnrichments } from './ports/sweep';
-import type { WorkflowInspector, WorkflowStarter } from './ports/workflow';
+import type { PendingEnrichments } from '../ports/sweep';
+import type { WorkflowInspector, WorkflowStarter } from '../ports/workflow';
 import { workflowInputOf } from './waterfall-state';
-import type { BatchSweepReport, SweepBatches } from './sweep-batches';
+import type { BatchSweepReport, SweepBatches } from '../batches/sweep-batches';
 
 export interface SweepPendingDependencies {
   pending: PendingEnrichments;

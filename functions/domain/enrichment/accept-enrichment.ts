@@ -14,24 +14,24 @@
  *     stop between 4 and 5, the sweeper or an Idempotency-Key replay starts it.)
  */
 import { createHash } from 'node:crypto';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { EMPTY_PROGRESS, type AcceptedResponse, type ContactRecord } from './contact';
 import { parseEnrichmentRequest, type EnrichmentRequest } from './enrichment-request';
-import { requireConsentFor } from './accounts';
+import { requireConsentFor } from '../accounts/accounts';
 import {
   IdempotencyConflictError,
   InsufficientCreditsError,
   InternalError,
   UnauthorizedError,
   ValidationError,
-} from './errors';
-import { newId } from './ids';
+} from '../errors';
+import { newId } from '../ids';
 import { workflowInputOf } from './waterfall-state';
-import type { TargetPolicy } from './network-address';
-import type { PriceList } from './credits';
-import type { AcceptRepository, IdempotencyClaim } from './ports/accept';
-import type { AccountReader } from './ports/accounts';
-import type { WorkflowStarter } from './ports/workflow';
+import type { TargetPolicy } from '../webhooks/network-address';
+import type { PriceList } from '../credits/credits';
+import type { AcceptRepository, IdempotencyClaim } from '../ports/accept';
+import type { AccountReader } from '../ports/accounts';
+import type { WorkflowStarter } from '../ports/workflow';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;

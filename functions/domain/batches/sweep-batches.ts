@@ -13,9 +13,9 @@
  *     left, and hand over a finished batch whose webhook was never queued.
  */
 import type { AcceptBatch } from './accept-batch';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import type { FinishBatch } from './finish-batch';
-import type { BatchReader, PendingBatches } from './ports/batches';
+import type { BatchReader, PendingBatches } from '../ports/batches';
 
 export interface SweepBatchesDependencies {
   pending: PendingBatches;

@@ -4,8 +4,8 @@
  * the operator keeps it (`npm run admin -- suppressions add|remove|list`). Values are normalised exactly as
  * requests are, so an entry matches however a client spells the same person.
  */
-import { normaliseDomain, normaliseLinkedinUrl } from './enrichment-request';
-import { isEmailSyntaxValid } from './judge-answer';
+import { normaliseDomain, normaliseLinkedinUrl } from '../enrichment/enrichment-request';
+import { isEmailSyntaxValid } from '../enrichment/judge-answer';
 
 export const SUPPRESSION_KINDS = ['email', 'linkedin_url', 'domain'] as const;
 export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
