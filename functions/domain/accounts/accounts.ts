@@ -1,7 +1,5 @@
 /** Accounts, API keys and webhook secrets (README "The operator CLI"). Keys are only ever stored as hashes. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { EnrichmentType } from '../enrichment/enrichment-request';
-import { ConsentRequiredError } from '../errors';
 
 export interface Account {
   account_id: string;
@@ -27,18 +25,6 @@ export function availableOf(credits: Pick<Account, 'balance' | 'reserved'>): num
 
 export function creditsOf(account: Pick<Account, 'balance' | 'reserved'>): Credits {
   return { balance: account.balance, reserved: account.reserved, available: availableOf(account) };
-}
-
-/**
- * The consent rule: personal emails are only looked for on an account that recorded its GDPR consent. Throws
- * ConsentRequiredError (422) when `types`, all the types of a request or of every contact of a batch, ask for
- * one without it.
- */
-export function requireConsentFor(
-  account: Pick<Account, 'personal_email_consent'>,
-  types: readonly EnrichmentType[],
-): void {
-  if (types.includes('personal_email') && !account.personal_email_consent) throw new ConsentRequiredError();
 }
 
 export interface ApiKeyRecord {

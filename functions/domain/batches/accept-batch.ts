@@ -23,7 +23,8 @@
  * Idempotency-Key replay resumes it from the staged copies (`resume`); the contacts already written are pending
  * enrichments like any other, which the sweeper starts or finishes. A start that fails is left to the sweeper.
  */
-import { creditsOf, requireConsentFor } from '../accounts/accounts';
+import { creditsOf } from '../accounts/accounts';
+import { requireConsentFor } from '../privacy/consent';
 import {
   acceptedResponseOf,
   shardCountOf,

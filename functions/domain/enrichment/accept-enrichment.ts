@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import { EMPTY_PROGRESS, type AcceptedResponse, type ContactRecord } from './contact';
 import { parseEnrichmentRequest, type EnrichmentRequest } from './enrichment-request';
-import { requireConsentFor } from '../accounts/accounts';
+import { requireConsentFor } from '../privacy/consent';
 import {
   IdempotencyConflictError,
   InsufficientCreditsError,

@@ -1,4 +1,4 @@
-import { requireConsentFor } from '../../functions/domain/accounts/accounts';
+import { requireConsentFor } from '../../functions/domain/privacy/consent';
 import { ConsentRequiredError } from '../../functions/domain/errors';
 
 describe('Function: requireConsentFor', () => {
