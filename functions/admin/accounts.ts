@@ -3,7 +3,8 @@
  * deployed table or the local stack's.
  */
 import type { AccountAdministrationRepository } from '../domain/ports/accounts';
-import { creditsOf, newApiKey, newWebhookSecret, type Account } from '../domain/accounts/accounts';
+import { newApiKey, newWebhookSecret, type Account } from '../domain/accounts/accounts';
+import { creditsOf } from '../domain/credits/credits';
 import type { Clock } from '../domain/clock';
 import { newId } from '../domain/ids';
 

@@ -2,7 +2,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { creditsOf } from '../domain/accounts/accounts';
+import { creditsOf } from '../domain/credits/credits';
 import { UnauthorizedError } from '../domain/errors';
 import type { AccountReader } from '../domain/ports/accounts';
 import { accountIdOf, httpErrors, json } from './http';

@@ -4,7 +4,7 @@
  * the handlers answer with.
  */
 import * as z from 'zod/mini';
-import type { Credits } from '../domain/accounts/accounts';
+import type { Credits } from '../domain/credits/credits';
 import { MAX_BATCH_CONTACTS, type BatchAcceptedResponse, type BatchView } from '../domain/batches/batch';
 import type { AcceptedResponse, ContactView, WebhookView } from '../domain/enrichment/contact';
 import { ENRICHMENT_TYPES, buildSchema } from '../domain/enrichment/enrichment-request';

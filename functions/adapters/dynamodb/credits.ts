@@ -4,8 +4,8 @@
  * the same transaction as the change the movement belongs to, so the ledger always sums to the account.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { availableOf } from '../../domain/accounts/accounts';
 import {
+  availableOf,
   reversed,
   type CreditDeltas,
   type CreditMovement,

@@ -12,21 +12,6 @@ export interface Account {
   created_at: string;
 }
 
-export interface Credits {
-  balance: number;
-  reserved: number;
-  available: number;
-}
-
-/** The credits a new reservation may use: the balance less what is reserved (also of deltas: it is linear). */
-export function availableOf(credits: Pick<Account, 'balance' | 'reserved'>): number {
-  return credits.balance - credits.reserved;
-}
-
-export function creditsOf(account: Pick<Account, 'balance' | 'reserved'>): Credits {
-  return { balance: account.balance, reserved: account.reserved, available: availableOf(account) };
-}
-
 export interface ApiKeyRecord {
   key_hash: string;
   key_prefix: string;

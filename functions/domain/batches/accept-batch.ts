@@ -23,7 +23,6 @@
  * Idempotency-Key replay resumes it from the staged copies (`resume`); the contacts already written are pending
  * enrichments like any other, which the sweeper starts or finishes. A start that fails is left to the sweeper.
  */
-import { creditsOf } from '../accounts/accounts';
 import { requireConsentFor } from '../privacy/consent';
 import {
   acceptedResponseOf,
@@ -35,7 +34,7 @@ import {
 import { parseBatchRequest, stagedParts } from './batch';
 import type { Clock } from '../clock';
 import type { ContactRecord } from '../enrichment/contact';
-import type { PriceList } from '../credits/credits';
+import { creditsOf, type PriceList } from '../credits/credits';
 import { AcceptEnrichment, idempotencyClaim } from '../enrichment/accept-enrichment';
 import {
   IdempotencyConflictError,

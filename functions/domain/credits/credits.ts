@@ -4,11 +4,26 @@
  * account's credits with the ledger entries that record it. The adapters persist the numbers computed here
  * and nothing else (README "Credits").
  */
-import { availableOf } from '../accounts/accounts';
+import type { Account } from '../accounts/accounts';
 import type { Results } from '../enrichment/contact';
 import type { EnrichmentType } from '../enrichment/enrichment-request';
 import type { LedgerEntry } from './ledger';
 import { providersOf, type WaterfallSettings } from '../enrichment/waterfall-settings';
+
+export interface Credits {
+  balance: number;
+  reserved: number;
+  available: number;
+}
+
+/** The credits a new reservation may use: the balance less what is reserved (also of deltas: it is linear). */
+export function availableOf(credits: Pick<Account, 'balance' | 'reserved'>): number {
+  return credits.balance - credits.reserved;
+}
+
+export function creditsOf(account: Pick<Account, 'balance' | 'reserved'>): Credits {
+  return { balance: account.balance, reserved: account.reserved, available: availableOf(account) };
+}
 
 /** The price of a found result of each type when the configuration names no per-provider price. */
 export const DEFAULT_PRICES: Readonly<Record<EnrichmentType, number>> = {
