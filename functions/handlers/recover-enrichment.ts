@@ -1,6 +1,6 @@
 /**
  * EventBridge target: a waterfall execution failed, timed out or was aborted. The enrichment is finished
- * anyway, with what was found so far (functions/domain/finish-enrichment.ts).
+ * anyway, with what was found so far (functions/domain/enrichment/finish-enrichment.ts).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';

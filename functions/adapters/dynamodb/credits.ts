@@ -1,5 +1,5 @@
 /**
- * Credit movements (functions/domain/credits.ts) as TransactWriteItems: the account's update, by the deltas the
+ * Credit movements (functions/domain/credits/credits.ts) as TransactWriteItems: the account's update, by the deltas the
  * domain computed, and a Put of each ledger entry. Every store that moves credits writes them through here, in
  * the same transaction as the change the movement belongs to, so the ledger always sums to the account.
  */

@@ -1,6 +1,6 @@
 /**
  * The results cache in the table. A find is kept under each identity of the person (hashes, see
- * functions/domain/result-cache.ts) as `CACHE#<identity>` / `<owner>#<type>`, with the table's TTL, so a lookup
+ * functions/domain/enrichment/result-cache.ts) as `CACHE#<identity>` / `<owner>#<type>`, with the table's TTL, so a lookup
  * is one GetItem per identity and erasure finds every copy of a person with one Query per identity.
  */
 import {
