@@ -14,7 +14,7 @@ import { DynamoAccountAdminStore } from '../functions/adapters/dynamodb/account-
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../functions/admin/accounts';
 import { systemClock } from '../functions/domain/clock';
-import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
+import type { WaterfallSettings } from '../functions/domain/enrichment/waterfall-settings';
 import type { Provider } from '../functions/providers/provider';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { sum } from './stats';

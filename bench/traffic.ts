@@ -12,7 +12,7 @@
  * Each stack enriches `count` people (one type, email) all at once, then the same people again.
  */
 import { ENV } from '../functions/config';
-import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
+import type { WaterfallSettings } from '../functions/domain/enrichment/waterfall-settings';
 import { providerVariable } from '../functions/providers/directory';
 import { logNormalLatency, startProviderSimulator } from '../test/support/provider-simulator';
 import { BenchStack } from './local';

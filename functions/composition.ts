@@ -13,23 +13,27 @@ import { DynamoWebhookStore } from './adapters/dynamodb/webhook-store';
 import { WebhookSender } from './adapters/webhooks/sender';
 import type { Resolver } from './adapters/webhooks/target-guard';
 import { required, type Config } from './config';
-import { AcceptEnrichment } from './domain/accept-enrichment';
-import { DynamoBatchStore } from './adapters/dynamodb/batch-store';
-import { AcceptBatch } from './domain/accept-batch';
-import { FinishBatch } from './domain/finish-batch';
-import { SweepBatches } from './domain/sweep-batches';
+import { AcceptEnrichment } from './domain/enrichment/accept-enrichment';
+import { DynamoBatchAcceptStore } from './adapters/dynamodb/batches/accept-store';
+import { DynamoBatchProgressStore } from './adapters/dynamodb/batches/progress-store';
+import { DynamoBatchReader } from './adapters/dynamodb/batches/reader';
+import { DynamoBatchWebhookStore } from './adapters/dynamodb/batches/webhook-store';
+import { AcceptBatch } from './domain/batches/accept-batch';
+import { FinishBatch } from './domain/batches/finish-batch';
+import { SweepBatches } from './domain/batches/sweep-batches';
 import { createAcceptBatchHandler } from './handlers/accept-batch';
 import { createGetBatchHandler } from './handlers/get-batch';
 import type { Clock } from './domain/clock';
-import type { TargetPolicy } from './domain/network-address';
-import { PriceList } from './domain/credits';
-import { DeliverWebhook } from './domain/deliver-webhook';
-import type { DeliveryQueue, WebhookQueue, WorkflowInspector, WorkflowStarter } from './domain/ports';
-import { SweepPending } from './domain/sweep-pending';
-import type { WaterfallStep } from './domain/contact';
-import { ProviderStep } from './domain/provider-step';
-import { FinishEnrichment } from './domain/finish-enrichment';
-import { retryScheduleFrom } from './domain/retry-schedule';
+import type { TargetPolicy } from './domain/webhooks/network-address';
+import { PriceList } from './domain/credits/credits';
+import { DeliverWebhook } from './domain/webhooks/deliver-webhook';
+import type { DeliveryQueue, WebhookQueue } from './domain/ports/webhooks';
+import type { WorkflowInspector, WorkflowStarter } from './domain/ports/workflow';
+import { SweepPending } from './domain/enrichment/sweep-pending';
+import type { WaterfallStep } from './domain/enrichment/contact';
+import { ProviderStep } from './domain/enrichment/provider-step';
+import { FinishEnrichment } from './domain/enrichment/finish-enrichment';
+import { retryScheduleFrom } from './domain/webhooks/retry-schedule';
 import { createAcceptHandler } from './handlers/accept';
 import { createAuthorizerHandler } from './handlers/authorizer';
 import { createCreditsHandler } from './handlers/credits';
@@ -38,19 +42,19 @@ import { createGetContactHandler } from './handlers/get-contact';
 import { logger, observeCircuitOpening, observeProgress } from './handlers/observability';
 import { createRecoverEnrichmentHandler } from './handlers/recover-enrichment';
 import { createSweepPendingHandler } from './handlers/sweep-pending';
-import { DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
+import { DynamoPendingBatches, DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
 import { DynamoProgressStore } from './adapters/dynamodb/progress-store';
 import { DynamoProviderTraffic } from './adapters/dynamodb/provider-traffic-store';
 import { DynamoResultCache } from './adapters/dynamodb/result-cache-store';
 import { DynamoSuppressionList } from './adapters/dynamodb/suppression-store';
 import { DynamoErasureStore } from './adapters/dynamodb/erasure-store';
-import { EraseContact } from './domain/erase-contact';
+import { EraseContact } from './domain/privacy/erase-contact';
 import { createEraseContactHandler } from './handlers/erase-contact';
 import { createProviderStepHandler } from './handlers/provider-step';
 import { createRecordResultHandler } from './handlers/record-result';
 import { createProviderDirectory, documentedRateLimits, type DirectoryOptions } from './providers/directory';
 import { DynamoLedger } from './adapters/dynamodb/ledger';
-import { ResendWebhook } from './domain/resend-webhook';
+import { ResendWebhook } from './domain/webhooks/resend-webhook';
 import { createLedgerHandler } from './handlers/ledger';
 import { createResendWebhookHandler } from './handlers/resend-webhook';
 import { createApiReferenceHandler, type ApiReferenceAssets } from './handlers/api-reference';
@@ -124,13 +128,10 @@ export function eraseContactHandler(runtime: Runtime, webhooks: WebhookQueue) {
   );
 }
 
-const batchStore = (runtime: Runtime) =>
-  new DynamoBatchStore(runtime.db, table(runtime), runtime.config.retentionDays);
-
 function acceptBatch(runtime: Runtime, workflow: WorkflowStarter): AcceptBatch {
   return new AcceptBatch({
     accounts: new DynamoAccountStore(runtime.db, table(runtime)),
-    batches: batchStore(runtime),
+    batches: new DynamoBatchAcceptStore(runtime.db, table(runtime), runtime.config.retentionDays),
     workflow,
     clock: runtime.clock,
     targetPolicy: targetPolicyOf(runtime),
@@ -144,18 +145,22 @@ export function acceptBatchHandler(runtime: Runtime, workflow: WorkflowStarter) 
 }
 
 export function getBatchHandler(runtime: Runtime) {
-  return createGetBatchHandler(batchStore(runtime));
+  return createGetBatchHandler(new DynamoBatchReader(runtime.db, table(runtime)));
 }
 
 function finishBatch(runtime: Runtime, webhooks: WebhookQueue): FinishBatch {
-  return new FinishBatch({ batches: batchStore(runtime), webhooks, clock: runtime.clock });
+  return new FinishBatch({
+    batches: new DynamoBatchProgressStore(runtime.db, table(runtime)),
+    webhooks,
+    clock: runtime.clock,
+  });
 }
 
 /** The sweeper's part for batches whose accept or last finish stopped half-way. */
 function sweepBatches(runtime: Runtime, workflow: WorkflowStarter, webhooks: WebhookQueue): SweepBatches {
   return new SweepBatches({
-    pending: batchStore(runtime),
-    batches: batchStore(runtime),
+    pending: new DynamoPendingBatches(runtime.db, table(runtime)),
+    batches: new DynamoBatchReader(runtime.db, table(runtime)),
     accept: acceptBatch(runtime, workflow),
     finish: finishBatch(runtime, webhooks),
     clock: runtime.clock,
@@ -284,7 +289,7 @@ export function deliverWebhookHandler(
     }),
     clock,
     schedule: retryScheduleFrom(config.webhookRetrySchedule),
-    batches: batchStore(runtime),
+    batches: new DynamoBatchWebhookStore(db, table(runtime)),
   });
   return createDeliverWebhookHandler({
     deliverWebhook: observe ? observe(deliverWebhook) : deliverWebhook,

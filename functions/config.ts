@@ -5,8 +5,8 @@
  * function loads with the settings its manifest entry declares: each must be set, and reading any other throws,
  * so a function cannot silently run on a default its deployment never gave it.
  */
-import type { CacheSettings } from './domain/result-cache';
-import type { WaterfallSettings } from './domain/waterfall-settings';
+import type { CacheSettings } from './domain/enrichment/result-cache';
+import type { WaterfallSettings } from './domain/enrichment/waterfall-settings';
 import { envNameOf, parseSettings, SETTINGS, type RuntimeSettingName, type SettingName } from './settings';
 
 /** Environment variables of the resources a function is wired to (set by the CDK constructs). */

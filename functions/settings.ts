@@ -7,14 +7,14 @@
  * Every parser takes a setting in its typed form (context values from `cdk.json`) or in its string form
  * (`-c key=value`, environment variables) and throws a `SettingError` saying what it expects.
  */
-import { MAX_RETRY_DELAY_SECONDS } from './domain/retry-schedule';
-import type { CacheScope } from './domain/result-cache';
+import { MAX_RETRY_DELAY_SECONDS } from './domain/webhooks/retry-schedule';
+import type { CacheScope } from './domain/enrichment/result-cache';
 import {
   rateLimitsProblems,
   SANDBOX_WATERFALL,
   waterfallSettingsProblems,
   type WaterfallSettings,
-} from './domain/waterfall-settings';
+} from './domain/enrichment/waterfall-settings';
 
 export class SettingError extends Error {
   override readonly name = 'SettingError';

@@ -4,7 +4,7 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ENRICHMENT_TYPES } from '../functions/domain/enrichment-request';
+import { ENRICHMENT_TYPES } from '../functions/domain/enrichment/enrichment-request';
 import { Api } from './constructs/api';
 import type { EnrichmentFunction, FunctionDefaults, Wiring } from './constructs/enrichment-function';
 import { FUNCTION_NAMES, type FunctionName } from '../functions/manifest';

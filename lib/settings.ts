@@ -6,10 +6,10 @@
  */
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import type { CacheScope } from '../functions/domain/result-cache';
-import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
+import type { CacheScope } from '../functions/domain/enrichment/result-cache';
+import type { WaterfallSettings } from '../functions/domain/enrichment/waterfall-settings';
 import { parseSettings, type Settings } from '../functions/settings';
-import { ENRICHMENT_TYPES, type EnrichmentType } from '../functions/domain/enrichment-request';
+import { ENRICHMENT_TYPES, type EnrichmentType } from '../functions/domain/enrichment/enrichment-request';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from '../functions/providers/catalog';
 import { SANDBOX_PROVIDERS } from '../functions/providers/sandbox';
 

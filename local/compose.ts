@@ -18,9 +18,10 @@ import {
 } from '../functions/composition';
 import { loadConfig, type Config } from '../functions/config';
 import { systemClock, type Clock } from '../functions/domain/clock';
-import type { DeliverWebhook, DeliveryOutcome } from '../functions/domain/deliver-webhook';
-import type { DeliveryQueue, WebhookQueue, WorkflowStarter } from '../functions/domain/ports';
-import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
+import type { DeliverWebhook, DeliveryOutcome } from '../functions/domain/webhooks/deliver-webhook';
+import type { DeliveryQueue, WebhookQueue } from '../functions/domain/ports/webhooks';
+import type { WorkflowStarter } from '../functions/domain/ports/workflow';
+import type { WaterfallSettings } from '../functions/domain/enrichment/waterfall-settings';
 import { FUNCTION_SPECS, specsTriggeredBy, type FunctionName } from '../functions/manifest';
 import type { FunctionSpec, Handler, Platform, WorkflowTask } from '../functions/manifest/define';
 import {
@@ -30,7 +31,7 @@ import {
 } from '../functions/providers/directory';
 import type { EmailVerifier, Provider } from '../functions/providers/provider';
 import { LocalWorkflow, type LocalWorkflowOptions, type TaskHandler } from './local-workflow';
-import type { QueuedWebhook } from '../functions/domain/webhook-message';
+import type { QueuedWebhook } from '../functions/domain/webhooks/webhook-message';
 export interface LocalRuntimeOptions {
   db: DynamoDBDocumentClient;
   tableName: string;

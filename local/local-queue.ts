@@ -6,9 +6,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { WebhookQueue } from '../functions/domain/ports';
-import type { DeadLetterRedrive, DeliveryQueue } from '../functions/domain/ports';
-import { webhookMessageBody, type QueuedWebhook } from '../functions/domain/webhook-message';
+import type { WebhookQueue } from '../functions/domain/ports/webhooks';
+import type { DeadLetterRedrive, DeliveryQueue } from '../functions/domain/ports/webhooks';
+import { webhookMessageBody, type QueuedWebhook } from '../functions/domain/webhooks/webhook-message';
 
 export type QueueConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 

@@ -7,8 +7,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../functions/domain/ports';
-import type { WorkflowInput } from '../functions/domain/waterfall-state';
+import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../functions/domain/ports/workflow';
+import type { WorkflowInput } from '../functions/domain/enrichment/waterfall-state';
 import type { ExecutionStatusEvent } from '../functions/handlers/recover-enrichment';
 import { specsTriggeredBy } from '../functions/manifest';
 import type { WorkflowTask } from '../functions/manifest/define';

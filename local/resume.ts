@@ -4,7 +4,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listUndeliveredWebhooks } from '../functions/adapters/dynamodb/undelivered-webhooks';
-import type { WebhookQueue } from '../functions/domain/ports';
+import type { WebhookQueue } from '../functions/domain/ports/webhooks';
 
 export async function resumeUndeliveredWebhooks(
   db: DynamoDBDocumentClient,

@@ -8,12 +8,12 @@ import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createTable } from '../functions/adapters/dynamodb/table';
 import { loadConfig } from '../functions/config';
-import type { WaterfallSettings } from '../functions/domain/waterfall-settings';
-import type { FinishCommand } from '../functions/domain/waterfall-state';
+import type { WaterfallSettings } from '../functions/domain/enrichment/waterfall-settings';
+import type { FinishCommand } from '../functions/domain/enrichment/waterfall-state';
 import type { Provider } from '../functions/providers/provider';
-import { maxAttempts, retryScheduleFrom } from '../functions/domain/retry-schedule';
+import { maxAttempts, retryScheduleFrom } from '../functions/domain/webhooks/retry-schedule';
 import type { Resolver } from '../functions/adapters/webhooks/target-guard';
-import { redriveWebhooks } from '../functions/domain/redrive-webhooks';
+import { redriveWebhooks } from '../functions/domain/webhooks/redrive-webhooks';
 import { ApiError } from '../functions/domain/errors';
 import { LocalApi } from './api-gateway';
 import {
@@ -25,7 +25,7 @@ import {
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalQueue } from './local-queue';
 import { resumeUndeliveredWebhooks } from './resume';
-import { isBatchWebhook } from '../functions/domain/webhook-message';
+import { isBatchWebhook } from '../functions/domain/webhooks/webhook-message';
 
 export const LOCAL_TABLE_NAME = 'contact-enrichment-local';
 

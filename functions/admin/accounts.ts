@@ -2,8 +2,9 @@
  * Operator use cases on accounts and keys (README "The operator CLI"): what `npm run admin` runs against the
  * deployed table or the local stack's.
  */
-import type { AccountAdministrationRepository } from '../domain/ports';
-import { creditsOf, newApiKey, newWebhookSecret, type Account } from '../domain/accounts';
+import type { AccountAdministrationRepository } from '../domain/ports/accounts';
+import { newApiKey, newWebhookSecret, type Account } from '../domain/accounts/accounts';
+import { creditsOf } from '../domain/credits/credits';
 import type { Clock } from '../domain/clock';
 import { newId } from '../domain/ids';
 

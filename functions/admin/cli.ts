@@ -15,19 +15,19 @@ import {
 } from '../adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-store';
-import { ISO_COUNTRY_CODES } from '../domain/countries';
+import { ISO_COUNTRY_CODES } from '../domain/enrichment/countries';
 import { ApiError } from '../domain/errors';
 import { systemClock } from '../domain/clock';
 import { AccountAdministration } from './accounts';
 import { SuppressionAdministration } from './suppressions';
 import { DynamoProviderTraffic } from '../adapters/dynamodb/provider-traffic-store';
-import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/sweep-pending';
+import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/enrichment/sweep-pending';
 import { knownProviderNames } from '../providers/directory';
 import {
   normaliseSuppression,
   SuppressionNotFoundError,
   type SuppressionKind,
-} from '../domain/suppression-list';
+} from '../domain/privacy/suppression-list';
 import {
   MissingQueueError,
   MissingWebhookQueueError,

@@ -3,13 +3,13 @@
  * `npm run admin -- suppressions add|remove|list` runs against the deployed table or the local stack's.
  */
 import type { Clock } from '../domain/clock';
-import type { SuppressionListRepository } from '../domain/ports';
+import type { SuppressionListRepository } from '../domain/ports/suppression';
 import {
   InvalidSuppressionError,
   normaliseSuppression,
   SuppressionNotFoundError,
   type SuppressionKind,
-} from '../domain/suppression-list';
+} from '../domain/privacy/suppression-list';
 
 export class SuppressionAdministration {
   constructor(

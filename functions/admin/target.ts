@@ -12,7 +12,7 @@ import { resendWebhook, sweepPending } from '../composition';
 import { systemClock } from '../domain/clock';
 import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
 import { loadConfig } from '../config';
-import { redriveWebhooks } from '../domain/redrive-webhooks';
+import { redriveWebhooks } from '../domain/webhooks/redrive-webhooks';
 
 export interface AdminTarget {
   tableName: string;

@@ -4,11 +4,11 @@
  * said; judging the data (email validity, phone country and line type) is the waterfall's job
  * (`./provider-step.ts`, `./judge-answer.ts`), so adapters stay thin and alike.
  */
-import type { ContactQuery } from './contact';
-import type { EnrichmentType } from './enrichment-request';
+import type { ContactQuery } from './enrichment/contact';
+import type { EnrichmentType } from './enrichment/enrichment-request';
 
 /** What the waterfall knows about the contact (one shape, derived from the request schema). */
-export type { ContactQuery } from './contact';
+export type { ContactQuery } from './enrichment/contact';
 
 /** A provider's own verdict on an email it returned, when it gives one. */
 export type EmailVerdict = 'valid' | 'catch_all' | 'invalid' | 'unknown';

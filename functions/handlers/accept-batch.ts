@@ -2,7 +2,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { AcceptBatch } from '../domain/accept-batch';
+import type { AcceptBatch } from '../domain/batches/accept-batch';
 import { MAX_BULK_BODY_BYTES } from '../domain/limits';
 import { basePathOf } from './accept';
 import { accountIdOf, header, httpErrors, json, readJsonBody } from './http';

@@ -2,7 +2,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { AcceptEnrichment } from '../domain/accept-enrichment';
+import { AcceptEnrichment } from '../domain/enrichment/accept-enrichment';
 import { accountIdOf, header, httpErrors, json, readJsonBody } from './http';
 import { logger } from './observability';
 

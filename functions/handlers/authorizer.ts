@@ -5,8 +5,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { authenticate } from '../domain/authenticate';
-import type { ApiKeyReader } from '../domain/ports';
+import { authenticate } from '../domain/accounts/authenticate';
+import type { ApiKeyReader } from '../domain/ports/accounts';
 import { emitMetric, logger } from './observability';
 
 /** `arn:aws:execute-api:region:account:api/stage/METHOD/path` → `arn:aws:execute-api:region:account:api/stage/*` */

@@ -2,9 +2,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { creditsOf } from '../domain/accounts';
+import { creditsOf } from '../domain/credits/credits';
 import { UnauthorizedError } from '../domain/errors';
-import type { AccountReader } from '../domain/ports';
+import type { AccountReader } from '../domain/ports/accounts';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 

@@ -6,10 +6,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { DeliverWebhook, DeliveryOutcome } from '../domain/deliver-webhook';
-import type { DeliveryQueue } from '../domain/ports';
+import type { DeliverWebhook, DeliveryOutcome } from '../domain/webhooks/deliver-webhook';
+import type { DeliveryQueue } from '../domain/ports/webhooks';
 import { emitMetric, logger } from './observability';
-import { isBatchWebhook, type QueuedWebhook } from '../domain/webhook-message';
+import { isBatchWebhook, type QueuedWebhook } from '../domain/webhooks/webhook-message';
 
 export interface DeliverWebhookHandlerDependencies {
   deliverWebhook: Pick<DeliverWebhook, 'execute'>;

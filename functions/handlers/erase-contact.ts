@@ -2,7 +2,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { EraseContact } from '../domain/erase-contact';
+import type { EraseContact } from '../domain/privacy/erase-contact';
 import { accountIdOf, httpErrors } from './http';
 import { logger } from './observability';
 

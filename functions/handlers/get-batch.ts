@@ -2,9 +2,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { PENDING_RETRY_AFTER_SECONDS } from '../domain/contact';
-import { getBatch } from '../domain/get-batch';
-import type { BatchReader } from '../domain/ports';
+import { PENDING_RETRY_AFTER_SECONDS } from '../domain/enrichment/contact';
+import { getBatch } from '../domain/batches/get-batch';
+import type { BatchReader } from '../domain/ports/batches';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 

@@ -2,9 +2,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { getContact } from '../domain/get-contact';
-import { PENDING_RETRY_AFTER_SECONDS, toContactView } from '../domain/contact';
-import type { ContactReader } from '../domain/ports';
+import { getContact } from '../domain/enrichment/get-contact';
+import { PENDING_RETRY_AFTER_SECONDS, toContactView } from '../domain/enrichment/contact';
+import type { ContactReader } from '../domain/ports/contacts';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 

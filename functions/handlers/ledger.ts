@@ -2,7 +2,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { readLedger, type LedgerReader } from '../domain/ledger';
+import { readLedger, type LedgerReader } from '../domain/credits/ledger';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 

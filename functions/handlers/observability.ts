@@ -4,8 +4,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { WaterfallStep } from '../domain/contact';
-import type { ProgressRepository } from '../domain/ports';
+import type { WaterfallStep } from '../domain/enrichment/contact';
+import type { ProgressRepository } from '../domain/ports/progress';
 
 /** The Powertools service every function reports as: one product, one service. */
 export const SERVICE_NAME = 'contact-enrichment';

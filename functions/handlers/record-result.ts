@@ -1,8 +1,8 @@
 /** Step Functions task: finish the record, settle credits exactly once, hand the webhook to its queue. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { FinishEnrichment, FinishReport } from '../domain/finish-enrichment';
-import type { FinishCommand } from '../domain/waterfall-state';
+import type { FinishEnrichment, FinishReport } from '../domain/enrichment/finish-enrichment';
+import type { FinishCommand } from '../domain/enrichment/waterfall-state';
 import { logger } from './observability';
 
 export function createRecordResultHandler(finish: Pick<FinishEnrichment, 'execute'>) {

@@ -1,12 +1,12 @@
 /**
  * EventBridge target: a waterfall execution failed, timed out or was aborted. The enrichment is finished
- * anyway, with what was found so far (functions/domain/finish-enrichment.ts).
+ * anyway, with what was found so far (functions/domain/enrichment/finish-enrichment.ts).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { FinishEnrichment, FinishReport } from '../domain/finish-enrichment';
-import type { WorkflowInput } from '../domain/waterfall-state';
+import type { FinishEnrichment, FinishReport } from '../domain/enrichment/finish-enrichment';
+import type { WorkflowInput } from '../domain/enrichment/waterfall-state';
 import { logger } from './observability';
 
 /** The part of Step Functions' "Execution Status Change" event this function reads. */

@@ -2,7 +2,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ResendWebhook } from '../domain/resend-webhook';
+import type { ResendWebhook } from '../domain/webhooks/resend-webhook';
 import { accountIdOf, httpErrors, json } from './http';
 import { logger } from './observability';
 

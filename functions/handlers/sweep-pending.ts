@@ -1,7 +1,7 @@
-/** Scheduled: finishes or starts pending enrichments whose workflow is not running (functions/domain/sweep-pending.ts). */
+/** Scheduled: finishes or starts pending enrichments whose workflow is not running (functions/domain/enrichment/sweep-pending.ts). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { SweepPending, SweepReport } from '../domain/sweep-pending';
+import type { SweepPending, SweepReport } from '../domain/enrichment/sweep-pending';
 import { emitMetric, logger } from './observability';
 
 export function createSweepPendingHandler(sweep: Pick<SweepPending, 'execute' | 'backlog'>) {

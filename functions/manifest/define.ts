@@ -7,9 +7,10 @@
 import type { Context } from 'aws-lambda';
 import type { ApiReferenceAssets } from '../handlers/api-reference';
 import type { ProviderStepOptions, Runtime, WebhookSending } from '../composition';
-import type { DeliveryQueue, WebhookQueue, WorkflowInspector, WorkflowStarter } from '../domain/ports';
+import type { DeliveryQueue, WebhookQueue } from '../domain/ports/webhooks';
+import type { WorkflowInspector, WorkflowStarter } from '../domain/ports/workflow';
 import type { RuntimeSettingName } from '../settings';
-import type { DeliverWebhook } from '../domain/deliver-webhook';
+import type { DeliverWebhook } from '../domain/webhooks/deliver-webhook';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 

@@ -1,6 +1,6 @@
 /** The examples the document shows: one contact, followed through its enrichment, its webhook and its batch. */
-import type { AcceptedResponse, ContactView, WebhookView } from '../domain/contact';
-import type { LedgerPage } from '../domain/ledger';
+import type { AcceptedResponse, ContactView, WebhookView } from '../domain/enrichment/contact';
+import type { LedgerPage } from '../domain/credits/ledger';
 
 export const EXAMPLE_ID = '01K9ZQ3W8D6X4V2N7C5B1M0HJT';
 export const EXAMPLE_BATCH_ID = '01K9ZQ3W8C2R7T5Y9V3H1N0PAS';

@@ -3,7 +3,7 @@
  * `buildPaths` (`./paths.ts`) turns the list into the document's `paths`.
  */
 import * as z from 'zod/mini';
-import { LEDGER_PAGE_LIMITS, ledgerQuerySchema } from '../domain/ledger';
+import { LEDGER_PAGE_LIMITS, ledgerQuerySchema } from '../domain/credits/ledger';
 import { MAX_BODY_BYTES } from '../domain/limits';
 import { AUTHORIZED_ERRORS, BODY_ERRORS, RETRY_AFTER } from './errors';
 import {

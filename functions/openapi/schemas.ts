@@ -4,15 +4,15 @@
  * the handlers answer with.
  */
 import * as z from 'zod/mini';
-import type { Credits } from '../domain/accounts';
-import { MAX_BATCH_CONTACTS, type BatchAcceptedResponse, type BatchView } from '../domain/batch';
-import type { AcceptedResponse, ContactView, WebhookView } from '../domain/contact';
-import { ENRICHMENT_TYPES, buildSchema } from '../domain/enrichment-request';
+import type { Credits } from '../domain/credits/credits';
+import { MAX_BATCH_CONTACTS, type BatchAcceptedResponse, type BatchView } from '../domain/batches/batch';
+import type { AcceptedResponse, ContactView, WebhookView } from '../domain/enrichment/contact';
+import { ENRICHMENT_TYPES, buildSchema } from '../domain/enrichment/enrichment-request';
 import { ERROR_CODES, type ErrorBody } from '../domain/errors';
 import { ID_PATTERN } from '../domain/ids';
-import { LEDGER_KINDS, type LedgerPage } from '../domain/ledger';
+import { LEDGER_KINDS, type LedgerPage } from '../domain/credits/ledger';
 import { MAX_CUSTOM_BYTES } from '../domain/limits';
-import type { ResentWebhook } from '../domain/resend-webhook';
+import type { ResentWebhook } from '../domain/webhooks/resend-webhook';
 
 export type Json = Record<string, unknown>;
 

@@ -8,7 +8,7 @@
  * needs to know besides the name (`inputs`). Adding a provider: its adapter file, its double's documented
  * bodies (test/integration/providers/doubles.ts) and one entry here.
  */
-import type { EnrichmentType } from '../domain/enrichment-request';
+import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
 import { CONTACTOUT_INPUTS, CONTACTOUT_TYPES, createContactOutProvider } from './contactout';
 import { createDropcontactProvider, DROPCONTACT_INPUTS, DROPCONTACT_TYPES } from './dropcontact';
 import { createEnrowProvider, ENROW_INPUTS, ENROW_TYPES } from './enrow';

@@ -3,8 +3,8 @@
  * providers built with their API keys. A real provider without a key is reported as missing so the waterfall
  * can skip it and say so.
  */
-import type { WaterfallSettings } from '../domain/waterfall-settings';
-import type { ProviderDirectory } from '../domain/provider-step';
+import type { WaterfallSettings } from '../domain/enrichment/waterfall-settings';
+import type { ProviderDirectory } from '../domain/enrichment/provider-step';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from './catalog';
 import type { EmailVerifier, Provider } from '../domain/provider';
 import { createSandboxProvider, SANDBOX_PROVIDERS } from './sandbox';

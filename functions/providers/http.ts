@@ -7,7 +7,7 @@
  * status only: never the URL (some providers take the API key as a query parameter), never a body (PII).
  */
 import type { ZodMiniType } from 'zod/mini';
-import { parseRetryAfter } from '../domain/retry-after';
+import { parseRetryAfter } from '../domain/traffic/retry-after';
 import { PermanentProviderError, TransientProviderError, type ProviderRefusal } from '../domain/provider';
 
 export type FailureKind = 'transient' | 'permanent';

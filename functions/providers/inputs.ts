@@ -3,7 +3,7 @@
  * one of a few sets of contact fields per type. Each adapter declares its sets, the catalog lists them, and
  * the adapter refuses a contact without any of them before spending a call on it.
  */
-import type { EnrichmentType } from '../domain/enrichment-request';
+import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
 import { PermanentProviderError, type ContactQuery } from '../domain/provider';
 
 export type ContactInput = 'domain' | 'company_name' | 'linkedin_url';

@@ -10,7 +10,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
-import type { EnrichmentType } from '../domain/enrichment-request';
+import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
 import {
   TransientProviderError,
   type ContactQuery,

@@ -12,7 +12,11 @@ import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { maxAttempts, minimumSpanSeconds, retryScheduleFrom } from '../../functions/domain/retry-schedule';
+import {
+  maxAttempts,
+  minimumSpanSeconds,
+  retryScheduleFrom,
+} from '../../functions/domain/webhooks/retry-schedule';
 import { specsTriggeredBy, type FunctionSpec } from '../../functions/manifest';
 import { EnrichmentFunction, METRICS_NAMESPACE, type Wiring } from './enrichment-function';
 import { ResilientQueue } from './resilient-queue';

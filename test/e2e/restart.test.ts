@@ -7,9 +7,9 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
 import { DynamoAcceptStore } from '../../functions/adapters/dynamodb/accept-store';
-import { PriceList } from '../../functions/domain/credits';
-import { SANDBOX_WATERFALL } from '../../functions/domain/waterfall-settings';
-import { AcceptEnrichment } from '../../functions/domain/accept-enrichment';
+import { PriceList } from '../../functions/domain/credits/credits';
+import { SANDBOX_WATERFALL } from '../../functions/domain/enrichment/waterfall-settings';
+import { AcceptEnrichment } from '../../functions/domain/enrichment/accept-enrichment';
 import { startLocalStack } from '../../local/stack';
 import { ApiClient } from '../support/http-client';
 

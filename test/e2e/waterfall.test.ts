@@ -6,7 +6,7 @@ import { DynamoAccountAdminStore } from '../../functions/adapters/dynamodb/accou
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
-import type { ContactView } from '../../functions/domain/contact';
+import type { ContactView } from '../../functions/domain/enrichment/contact';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { ApiClient } from '../support/http-client';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_RETRY_SCHEDULE, maxAttempts } from '../../functions/domain/retry-schedule';
+import { DEFAULT_RETRY_SCHEDULE, maxAttempts } from '../../functions/domain/webhooks/retry-schedule';
 import { Storage } from '../../lib/constructs/storage';
 import { WebhookDelivery } from '../../lib/constructs/webhook-delivery';
 import { cdkJsonContext } from './synthesize';

@@ -3,7 +3,7 @@
  * outcome through the deliver function's own `logAttempt`, under the environment it is started with (a function's
  * environment from the synthesized template). Prints what Powertools writes: EMF and log lines, one per line.
  */
-import type { DeliveryOutcome } from '../../functions/domain/deliver-webhook';
+import type { DeliveryOutcome } from '../../functions/domain/webhooks/deliver-webhook';
 import { logAttempt } from '../../functions/handlers/deliver-webhook';
 import { emitMetric, PRODUCT_METRICS, type ProductMetric } from '../../functions/handlers/observability';
 

@@ -1,8 +1,8 @@
 /** The product composed for tests: a fresh table on DynamoDB Local, the real ASL run locally, real handlers. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { newApiKey, newWebhookSecret, type Account } from '../../functions/domain/accounts';
+import { newApiKey, newWebhookSecret, type Account } from '../../functions/domain/accounts/accounts';
 import { newId } from '../../functions/domain/ids';
-import type { WebhookQueue } from '../../functions/domain/ports';
+import type { WebhookQueue } from '../../functions/domain/ports/webhooks';
 import { composeLocalProduct, type LocalProduct, type LocalProductOptions } from '../../local/compose';
 import { apiEvent, lambdaContext } from './api-events';
 import { createTestTable, type TestTable } from './dynamo';
@@ -11,7 +11,7 @@ import {
   type BatchWebhookMessage,
   type QueuedWebhook,
   type WebhookMessage,
-} from '../../functions/domain/webhook-message';
+} from '../../functions/domain/webhooks/webhook-message';
 
 export class RecordingWebhookQueue implements WebhookQueue {
   readonly messages: WebhookMessage[] = [];

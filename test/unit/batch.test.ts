@@ -4,9 +4,9 @@ import {
   shardCountOf,
   shardOf,
   stagedParts,
-} from '../../functions/domain/batch';
-import type { ContactRecord } from '../../functions/domain/contact';
-import { webhookMessageBody } from '../../functions/domain/webhook-message';
+} from '../../functions/domain/batches/batch';
+import type { ContactRecord } from '../../functions/domain/enrichment/contact';
+import { webhookMessageBody } from '../../functions/domain/webhooks/webhook-message';
 
 const record = (index: number, customBytes: number) =>
   ({

@@ -7,8 +7,8 @@ import {
   settle,
   settleCredits,
   type CreditMovement,
-} from '../../functions/domain/credits';
-import type { WaterfallSettings } from '../../functions/domain/waterfall-settings';
+} from '../../functions/domain/credits/credits';
+import type { WaterfallSettings } from '../../functions/domain/enrichment/waterfall-settings';
 
 const settings: WaterfallSettings = {
   order: { email: ['a', 'b'], phone: ['a'], personal_email: [] },

@@ -2,9 +2,9 @@ import {
   normaliseDomain,
   normaliseLinkedinUrl,
   parseEnrichmentRequest,
-} from '../../functions/domain/enrichment-request';
+} from '../../functions/domain/enrichment/enrichment-request';
 import { ValidationError } from '../../functions/domain/errors';
-import { isAllowedAddressClass } from '../../functions/domain/network-address';
+import { isAllowedAddressClass } from '../../functions/domain/webhooks/network-address';
 
 describe('Function: normaliseDomain', () => {
   it.each([

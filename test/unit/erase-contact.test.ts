@@ -1,8 +1,8 @@
-import type { ContactRecord } from '../../functions/domain/contact';
-import type { Settlement } from '../../functions/domain/credits';
-import { EraseContact } from '../../functions/domain/erase-contact';
+import type { ContactRecord } from '../../functions/domain/enrichment/contact';
+import type { Settlement } from '../../functions/domain/credits/credits';
+import { EraseContact } from '../../functions/domain/privacy/erase-contact';
 import { NotFoundError } from '../../functions/domain/errors';
-import type { ErasureRepository } from '../../functions/domain/ports';
+import type { ErasureRepository } from '../../functions/domain/ports/contacts';
 
 const ID = '01KB0000000000000000000000';
 

@@ -1,4 +1,8 @@
-import { isEmailSyntaxValid, judgeEmailVerdict, judgePhones } from '../../functions/domain/judge-answer';
+import {
+  isEmailSyntaxValid,
+  judgeEmailVerdict,
+  judgePhones,
+} from '../../functions/domain/enrichment/judge-answer';
 
 describe('Function: judgePhones', () => {
   it('normalises to E.164 with country and line type, and drops duplicates', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { OPENAPI_FILE } from '../../bin/openapi';
-import { buildSchema } from '../../functions/domain/enrichment-request';
+import { buildSchema } from '../../functions/domain/enrichment/enrichment-request';
 import { buildOpenApiDocument, openApiText } from '../../functions/openapi/document';
 import { REQUEST_FIELD_DOCS } from '../../functions/openapi/schemas';
 

@@ -2,11 +2,17 @@
  * ProviderStep as a specification, with plain fakes: the record, the provider directory, the results cache and
  * the suppression list are objects in memory.
  */
-import type { ContactRecord, EmailResult, PhoneResult, WaterfallStep } from '../../functions/domain/contact';
-import type { EnrichmentType } from '../../functions/domain/enrichment-request';
-import type { ProgressUpdate, ResultCache, SuppressionCheck } from '../../functions/domain/ports';
-import { ProviderStep, type ProviderDirectory } from '../../functions/domain/provider-step';
-import type { CachedResult } from '../../functions/domain/result-cache';
+import type {
+  ContactRecord,
+  EmailResult,
+  PhoneResult,
+  WaterfallStep,
+} from '../../functions/domain/enrichment/contact';
+import type { EnrichmentType } from '../../functions/domain/enrichment/enrichment-request';
+import type { ProgressUpdate, ResultCache } from '../../functions/domain/ports/progress';
+import type { SuppressionCheck } from '../../functions/domain/ports/suppression';
+import { ProviderStep, type ProviderDirectory } from '../../functions/domain/enrichment/provider-step';
+import type { CachedResult } from '../../functions/domain/enrichment/result-cache';
 import type { Provider, ProviderAnswer } from '../../functions/providers/provider';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');

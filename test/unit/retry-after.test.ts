@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '../../functions/domain/retry-after';
+import { parseRetryAfter } from '../../functions/domain/traffic/retry-after';
 
 describe('Function: parseRetryAfter', () => {
   const now = new Date('2030-01-01T00:00:00Z');

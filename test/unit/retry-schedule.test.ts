@@ -5,7 +5,7 @@ import {
   minimumSpanSeconds,
   retryDelaySeconds,
   retryScheduleFrom,
-} from '../../functions/domain/retry-schedule';
+} from '../../functions/domain/webhooks/retry-schedule';
 
 describe('Function: retryDelaySeconds', () => {
   it('makes at least 8 attempts over at least 24 hours by default', () => {

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { newWebhookSecret } from '../../functions/domain/accounts';
-import { signWebhook } from '../../functions/domain/webhook-signature';
+import { newWebhookSecret } from '../../functions/domain/accounts/accounts';
+import { signWebhook } from '../../functions/domain/webhooks/webhook-signature';
 
 describe('Function: signWebhook', () => {
   const secret = newWebhookSecret();

@@ -9,8 +9,8 @@ import {
   StartExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../../domain/ports';
-import type { WorkflowInput } from '../../domain/waterfall-state';
+import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../../domain/ports/workflow';
+import type { WorkflowInput } from '../../domain/enrichment/waterfall-state';
 
 export class StepFunctionsWorkflow implements WorkflowStarter, WorkflowInspector {
   constructor(

@@ -10,10 +10,10 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { WebhookQueue } from '../../domain/ports';
-import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports';
-import { MAX_RETRY_DELAY_SECONDS } from '../../domain/retry-schedule';
-import { webhookMessageBody, type QueuedWebhook } from '../../domain/webhook-message';
+import type { WebhookQueue } from '../../domain/ports/webhooks';
+import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports/webhooks';
+import { MAX_RETRY_DELAY_SECONDS } from '../../domain/webhooks/retry-schedule';
+import { webhookMessageBody, type QueuedWebhook } from '../../domain/webhooks/webhook-message';
 
 /**
  * SQS refuses a visibility timeout that would keep a message hidden beyond 12 hours after its receive (it does

@@ -4,14 +4,14 @@
  */
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AcceptedResponse, ContactRecord } from '../../domain/contact';
-import { reserveCredits } from '../../domain/credits';
+import type { AcceptedResponse, ContactRecord } from '../../domain/enrichment/contact';
+import { reserveCredits } from '../../domain/credits/credits';
 import type {
   AcceptOutcome,
   AcceptRepository,
   IdempotencyClaim,
   IdempotencyRecord,
-} from '../../domain/ports';
+} from '../../domain/ports/accept';
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
 import { availableOfRefused, creditUndoWrites, creditWrites } from './credits';

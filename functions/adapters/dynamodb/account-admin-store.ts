@@ -10,10 +10,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { creditsOf, type Account, type ApiKeyRecord } from '../../domain/accounts';
-import { grantCredits } from '../../domain/credits';
+import type { Account, ApiKeyRecord } from '../../domain/accounts/accounts';
+import { creditsOf, grantCredits } from '../../domain/credits/credits';
 import { newId } from '../../domain/ids';
-import type { AccountAdministrationRepository } from '../../domain/ports';
+import type { AccountAdministrationRepository } from '../../domain/ports/accounts';
 import { DynamoAccountStore } from './account-store';
 import { keys, PREFIXES, type LedgerEntry } from './keys';
 import { creditWrites } from './credits';

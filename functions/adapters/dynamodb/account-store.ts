@@ -1,7 +1,7 @@
 /** The hot path of accounts in DynamoDB: the authorizer's key lookup and the account a request acts for. */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Account, ApiKeyRecord } from '../../domain/accounts';
-import type { AccountReader, ApiKeyReader } from '../../domain/ports';
+import type { Account, ApiKeyRecord } from '../../domain/accounts/accounts';
+import type { AccountReader, ApiKeyReader } from '../../domain/ports/accounts';
 import { keys } from './keys';
 
 export function toAccount(item: Record<string, unknown>): Account {

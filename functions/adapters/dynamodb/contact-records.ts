@@ -1,7 +1,7 @@
 /** Reading contact records: the item is the record, less the attributes that only serve the table. */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ContactRecord } from '../../domain/contact';
-import type { ContactReader } from '../../domain/ports';
+import type { ContactRecord } from '../../domain/enrichment/contact';
+import type { ContactReader } from '../../domain/ports/contacts';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, TTL_ATTRIBUTE } from './keys';
 
 const TABLE_ONLY_ATTRIBUTES = [

@@ -1,11 +1,16 @@
 /**
- * Credit movements (functions/domain/credits.ts) as TransactWriteItems: the account's update, by the deltas the
+ * Credit movements (functions/domain/credits/credits.ts) as TransactWriteItems: the account's update, by the deltas the
  * domain computed, and a Put of each ledger entry. Every store that moves credits writes them through here, in
  * the same transaction as the change the movement belongs to, so the ledger always sums to the account.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { availableOf } from '../../domain/accounts';
-import { reversed, type CreditDeltas, type CreditMovement, type MovementEntry } from '../../domain/credits';
+import {
+  availableOf,
+  reversed,
+  type CreditDeltas,
+  type CreditMovement,
+  type MovementEntry,
+} from '../../domain/credits/credits';
 import { keys, PREFIXES } from './keys';
 
 /** The sort-key tail naming a ledger entry: deterministic, so a rollback can delete what it wrote. */

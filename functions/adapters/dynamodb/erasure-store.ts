@@ -5,9 +5,9 @@
  * credits. The accept's idempotency record goes first, unless a later request reused its key.
  */
 import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ContactRecord } from '../../domain/contact';
-import { settleCredits, type Settlement } from '../../domain/credits';
-import type { ErasureRepository } from '../../domain/ports';
+import type { ContactRecord } from '../../domain/enrichment/contact';
+import { settleCredits, type Settlement } from '../../domain/credits/credits';
+import type { ErasureRepository } from '../../domain/ports/contacts';
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys } from './keys';
 import { creditWrites } from './credits';

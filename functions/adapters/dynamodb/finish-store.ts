@@ -5,9 +5,9 @@
  * nothing.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ContactRecord } from '../../domain/contact';
-import { settleCredits } from '../../domain/credits';
-import type { FinishInput, FinishOutcome, FinishRepository } from '../../domain/ports';
+import type { ContactRecord } from '../../domain/enrichment/contact';
+import { settleCredits } from '../../domain/credits/credits';
+import type { FinishInput, FinishOutcome, FinishRepository } from '../../domain/ports/finish';
 import { DynamoContacts } from './contact-records';
 import { keys, PENDING_INDEX, WEBHOOK_INDEX, webhookShardOf } from './keys';
 import { creditWrites } from './credits';

@@ -19,8 +19,8 @@
  *
  * Every key of the table is built here, and every prefix a query or a parse needs is one of `PREFIXES`.
  */
-import type { EnrichmentType } from '../../domain/enrichment-request';
-import type { SuppressionKind } from '../../domain/suppression-list';
+import type { EnrichmentType } from '../../domain/enrichment/enrichment-request';
+import type { SuppressionKind } from '../../domain/privacy/suppression-list';
 
 /** The prefixes of the keys, for `begins_with` queries and for reading an id back out of a key. */
 export const PREFIXES = {
@@ -113,7 +113,7 @@ export const TTL_ATTRIBUTE = 'expires_at';
 /** On a contact accepted with an Idempotency-Key: the key's hash, so erasure finds its idempotency record. */
 export const IDEMPOTENCY_KEY_ATTRIBUTE = 'idempotency_key_hash';
 
-export type { LedgerEntry, LedgerKind } from '../../domain/ledger';
+export type { LedgerEntry, LedgerKind } from '../../domain/credits/ledger';
 
 /**
  * The sparse index of pending enrichments: a pending contact carries `pending_shard` (one of a few values, so

@@ -6,7 +6,7 @@
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
-import type { LedgerEntry, LedgerPage, LedgerPageRequest, LedgerReader } from '../../domain/ledger';
+import type { LedgerEntry, LedgerPage, LedgerPageRequest, LedgerReader } from '../../domain/credits/ledger';
 import { keys, PREFIXES } from './keys';
 
 export function toLedgerEntry(item: Record<string, unknown>): LedgerEntry {

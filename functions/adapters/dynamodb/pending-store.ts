@@ -1,7 +1,12 @@
-/** Pending enrichments through the sparse `pending` index: a Query per shard, never a Scan of the table. */
+/**
+ * Pending enrichments and batches through the sparse `pending` index: a Query per shard, never a Scan of the
+ * table. A batch carries the index's key (its own shards, `PENDING#BATCH#<n>`) until its finish is handed over,
+ * so the sweeper finds one left half-way.
+ */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { PendingEnrichments, PendingReference } from '../../domain/ports';
-import { PENDING_INDEX, PENDING_SHARDS } from './keys';
+import type { PendingBatches, PendingBatchReference } from '../../domain/ports/batches';
+import type { PendingEnrichments, PendingReference } from '../../domain/ports/sweep';
+import { batchIdOfKey, PENDING_BATCH_SHARDS, PENDING_INDEX, PENDING_SHARDS } from './keys';
 
 export class DynamoPendingEnrichments implements PendingEnrichments {
   constructor(
@@ -49,6 +54,28 @@ export class DynamoPendingEnrichments implements PendingEnrichments {
       account_id: item.account_id as string,
       enrichment_id: item.enrichment_id as string,
       enrichment_type: item.enrichment_type as PendingReference['enrichment_type'],
+      created_at: item.created_at as string,
+    }));
+  }
+}
+
+export class DynamoPendingBatches implements PendingBatches {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listPendingBatches(before: Date): Promise<PendingBatchReference[]> {
+    const pages = await Promise.all(
+      PENDING_BATCH_SHARDS.map((shard) => this.queryShard(shard, before.toISOString())),
+    );
+    return pages.flat().sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  private async queryShard(shard: string, before: string): Promise<PendingBatchReference[]> {
+    return (await queryPendingShard(this.db, this.tableName, shard, before)).map((item) => ({
+      account_id: item.account_id as string,
+      batch_id: batchIdOfKey(String(item.SK)),
       created_at: item.created_at as string,
     }));
   }

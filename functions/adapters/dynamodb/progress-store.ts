@@ -4,8 +4,8 @@
  * added to a finished or erased record). Parallel types update different keys of the same maps.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resultKeyOf } from '../../domain/contact';
-import type { ProgressRepository, ProgressUpdate } from '../../domain/ports';
+import { resultKeyOf } from '../../domain/enrichment/contact';
+import type { ProgressRepository, ProgressUpdate } from '../../domain/ports/progress';
 import { DynamoContacts } from './contact-records';
 import { keys } from './keys';
 import { isConditionFailure } from './transactions';

@@ -6,7 +6,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../domain/clock';
-import type { CallOutcome, ProviderTraffic, TrafficDecision } from '../../domain/ports';
+import type { CallOutcome, ProviderTraffic, TrafficDecision } from '../../domain/ports/traffic';
 import {
   CircuitBreaker,
   type BreakerRecord,

@@ -1,6 +1,6 @@
 /**
  * The results cache in the table. A find is kept under each identity of the person (hashes, see
- * functions/domain/result-cache.ts) as `CACHE#<identity>` / `<owner>#<type>`, with the table's TTL, so a lookup
+ * functions/domain/enrichment/result-cache.ts) as `CACHE#<identity>` / `<owner>#<type>`, with the table's TTL, so a lookup
  * is one GetItem per identity and erasure finds every copy of a person with one Query per identity.
  */
 import {
@@ -9,9 +9,9 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { EnrichmentType } from '../../domain/enrichment-request';
-import type { ResultCache } from '../../domain/ports';
-import type { CachedResult } from '../../domain/result-cache';
+import type { EnrichmentType } from '../../domain/enrichment/enrichment-request';
+import type { ResultCache } from '../../domain/ports/progress';
+import type { CachedResult } from '../../domain/enrichment/result-cache';
 import { keys, TTL_ATTRIBUTE } from './keys';
 
 /** BatchWriteItem takes at most 25 requests. */

@@ -9,8 +9,8 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { SuppressionCheck, SuppressionListRepository } from '../../domain/ports';
-import type { SuppressionEntry, SuppressionKind } from '../../domain/suppression-list';
+import type { SuppressionCheck, SuppressionListRepository } from '../../domain/ports/suppression';
+import type { SuppressionEntry, SuppressionKind } from '../../domain/privacy/suppression-list';
 import { keys, SUPPRESSION_PARTITION } from './keys';
 import { isConditionFailure } from './transactions';
 

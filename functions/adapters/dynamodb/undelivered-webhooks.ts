@@ -1,6 +1,6 @@
 /** Webhooks left to deliver, through the sparse `undelivered-webhooks` index: a Query per shard, never a Scan. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { QueuedWebhook } from '../../domain/webhook-message';
+import type { QueuedWebhook } from '../../domain/webhooks/webhook-message';
 import { WEBHOOK_INDEX } from './keys';
 import { queryAllPages } from './pending-store';
 

@@ -3,8 +3,8 @@
  * delivery log), and a resend's new round.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { MAX_DELIVERIES_KEPT, type WebhookDelivery } from '../../domain/contact';
-import type { WebhookAttempt, WebhookRepository, WebhookResendRepository } from '../../domain/ports';
+import { MAX_DELIVERIES_KEPT, type WebhookDelivery } from '../../domain/enrichment/contact';
+import type { WebhookAttempt, WebhookRepository, WebhookResendRepository } from '../../domain/ports/webhooks';
 import { DynamoContacts } from './contact-records';
 import { keys, WEBHOOK_INDEX, webhookShardOf } from './keys';
 import { isConditionFailure } from './transactions';

@@ -4,8 +4,8 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { TargetPolicy } from '../../domain/network-address';
-import type { SendOutcome, WebhookPost, WebhookTransport } from '../../domain/ports';
+import type { TargetPolicy } from '../../domain/webhooks/network-address';
+import type { SendOutcome, WebhookPost, WebhookTransport } from '../../domain/ports/webhooks';
 import { checkWebhookTarget, pinnedLookup, systemResolver, type Resolver } from './target-guard';
 
 /** Any 2xx within 10 s is success (README "Webhooks"). */

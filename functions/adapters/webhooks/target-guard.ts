@@ -12,7 +12,7 @@ import {
   isAllowedAddressClass,
   type AddressClass,
   type TargetPolicy,
-} from '../../domain/network-address';
+} from '../../domain/webhooks/network-address';
 
 export interface ResolvedAddress {
   address: string;

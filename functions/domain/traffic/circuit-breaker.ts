@@ -6,7 +6,7 @@
  *
  * Pure: the caller gives the persisted state and the time (epoch ms); the store persists what this decides.
  */
-import type { CallOutcome, TrafficDecision } from '../ports';
+import type { CallOutcome, TrafficDecision } from '../ports/traffic';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
 

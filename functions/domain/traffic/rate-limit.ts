@@ -7,7 +7,7 @@
  *
  * Pure: the caller gives the persisted `tat` and the time (epoch ms); the store persists what this decides.
  */
-import type { TrafficDecision } from '../ports';
+import type { TrafficDecision } from '../ports/traffic';
 
 export interface RateLimit {
   perSecond: number;

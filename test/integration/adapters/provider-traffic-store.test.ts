@@ -3,7 +3,7 @@
  * the breaker lets exactly one trial through after its cool-down, and a Retry-After holds every caller back.
  */
 import { DynamoProviderTraffic } from '../../../functions/adapters/dynamodb/provider-traffic-store';
-import type { TrafficDecision } from '../../../functions/domain/ports';
+import type { TrafficDecision } from '../../../functions/domain/ports/traffic';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -2,10 +2,10 @@
  * The index of webhooks left to deliver on DynamoDB Local: a finished contact or batch with a webhook enters it
  * at its finish, leaves it once the webhook is delivered or given up on, and a resend puts it back.
  */
-import { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store';
+import { DynamoBatchWebhookStore } from '../../../functions/adapters/dynamodb/batches/webhook-store';
 import { listUndeliveredWebhooks } from '../../../functions/adapters/dynamodb/undelivered-webhooks';
 import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
-import type { WorkflowStarter } from '../../../functions/domain/ports';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import { lambdaContext } from '../../support/api-events';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
 
@@ -89,7 +89,7 @@ describe('Function: listUndeliveredWebhooks', () => {
   it('drops a webhook once delivered or given up on, keeps it while retried, and takes a resend back', async () => {
     // Prepare
     const webhooks = new DynamoWebhookStore(product.table.db, product.table.tableName);
-    const batches = new DynamoBatchStore(product.table.db, product.table.tableName, 30);
+    const batches = new DynamoBatchWebhookStore(product.table.db, product.table.tableName);
     const [delivered, failed] = [await accept('Delivered', true), await accept('Failed', true)];
     await finish(delivered);
     await finish(failed);

@@ -6,7 +6,7 @@ import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/ac
 import { DynamoProviderTraffic } from '../../../functions/adapters/dynamodb/provider-traffic-store';
 import { runAdmin, UsageError } from '../../../functions/admin/cli';
 import type { AdminTarget } from '../../../functions/admin/target';
-import { authenticate } from '../../../functions/domain/authenticate';
+import { authenticate } from '../../../functions/domain/accounts/authenticate';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 
 const run = promisify(execFile);

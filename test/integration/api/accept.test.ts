@@ -2,8 +2,8 @@
  * POST /contacts/enrich/async through API Gateway-shaped events: every rule of the contract, and the
  * guarantee that a rejected request writes, reserves and starts nothing.
  */
-import type { WorkflowStarter } from '../../../functions/domain/ports';
-import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
+import type { WorkflowInput } from '../../../functions/domain/enrichment/waterfall-state';
 import { CONSENT_REQUIRED_MESSAGE } from '../../../functions/domain/errors';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';

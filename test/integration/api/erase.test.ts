@@ -5,11 +5,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
 import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
-import type { ContactView } from '../../../functions/domain/contact';
-import { DeliverWebhook } from '../../../functions/domain/deliver-webhook';
-import type { SendOutcome } from '../../../functions/domain/ports';
-import { retryScheduleFrom } from '../../../functions/domain/retry-schedule';
-import type { WaterfallSettings } from '../../../functions/domain/waterfall-settings';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
+import { DeliverWebhook } from '../../../functions/domain/webhooks/deliver-webhook';
+import type { SendOutcome } from '../../../functions/domain/ports/webhooks';
+import { retryScheduleFrom } from '../../../functions/domain/webhooks/retry-schedule';
+import type { WaterfallSettings } from '../../../functions/domain/enrichment/waterfall-settings';
 import type { ContactQuery, Provider, ProviderAnswer } from '../../../functions/providers/provider';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import type { TestTable } from '../../support/dynamo';

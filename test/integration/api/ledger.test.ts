@@ -1,5 +1,5 @@
 /** GET /account/ledger: the handler over DynamoDB Local, after real accepts and finishes. */
-import type { LedgerEntry, LedgerPage } from '../../../functions/domain/ledger';
+import type { LedgerEntry, LedgerPage } from '../../../functions/domain/credits/ledger';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
 

@@ -3,8 +3,8 @@
  * allowed; other private ranges only when started with `ALLOW_PRIVATE_WEBHOOK_TARGETS=true`. Checked at accept
  * time: nothing is ever sent to these addresses (the workflow is a recording double).
  */
-import type { WorkflowStarter } from '../../../functions/domain/ports';
-import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
+import type { WorkflowInput } from '../../../functions/domain/enrichment/waterfall-state';
 import { createTestProduct, type TestProduct } from '../../support/product';
 
 class RecordingStarter implements WorkflowStarter {

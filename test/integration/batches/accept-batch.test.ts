@@ -3,8 +3,8 @@
  * contract's "Bulk enrichment", and the guarantee that a rejected batch writes, reserves and starts nothing.
  */
 import { CONSENT_REQUIRED_MESSAGE } from '../../../functions/domain/errors';
-import type { WorkflowStarter } from '../../../functions/domain/ports';
-import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
+import type { WorkflowInput } from '../../../functions/domain/enrichment/waterfall-state';
 import { apiEvent, lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';

@@ -4,10 +4,11 @@
  * contact is written once, run once and finished, the batch finishes with one webhook, and the ledger sums.
  */
 import { DynamoAccountStore } from '../../../functions/adapters/dynamodb/account-store';
-import { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store';
-import { AcceptBatch } from '../../../functions/domain/accept-batch';
-import { PriceList } from '../../../functions/domain/credits';
-import type { BatchAcceptRepository, WorkflowStarter } from '../../../functions/domain/ports';
+import { DynamoBatchAcceptStore } from '../../../functions/adapters/dynamodb/batches/accept-store';
+import { AcceptBatch } from '../../../functions/domain/batches/accept-batch';
+import { PriceList } from '../../../functions/domain/credits/credits';
+import type { BatchAcceptRepository } from '../../../functions/domain/ports/batches';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import { itemsOfAccount } from '../../support/dynamo';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
 
@@ -75,7 +76,7 @@ describe('Class: AcceptBatch stopping half-way', () => {
       if (dead) throw new Stopped(method);
       return result;
     }
-    const store = new DynamoBatchStore(product.table.db, product.table.tableName, 90);
+    const store = new DynamoBatchAcceptStore(product.table.db, product.table.tableName, 90);
     const batches = new Proxy(store, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver) as unknown;

@@ -5,11 +5,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { keys } from '../../../functions/adapters/dynamodb/keys';
-import { newApiKey, newWebhookSecret } from '../../../functions/domain/accounts';
-import type { ContactView } from '../../../functions/domain/contact';
+import { newApiKey, newWebhookSecret } from '../../../functions/domain/accounts/accounts';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
 import { newId } from '../../../functions/domain/ids';
-import { maxAttempts, retryScheduleFrom } from '../../../functions/domain/retry-schedule';
-import { redriveWebhooks } from '../../../functions/domain/redrive-webhooks';
+import { maxAttempts, retryScheduleFrom } from '../../../functions/domain/webhooks/retry-schedule';
+import { redriveWebhooks } from '../../../functions/domain/webhooks/redrive-webhooks';
 import { composeLocalProduct, composeWebhookDelivery, type LocalProduct } from '../../../local/compose';
 import { LocalQueue } from '../../../local/local-queue';
 import { apiEvent, lambdaContext } from '../../support/api-events';

@@ -6,14 +6,14 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoFinishStore } from '../../../functions/adapters/dynamodb/finish-store';
 import { keys } from '../../../functions/adapters/dynamodb/keys';
-import type { ContactView } from '../../../functions/domain/contact';
-import { PriceList } from '../../../functions/domain/credits';
-import { FinishEnrichment } from '../../../functions/domain/finish-enrichment';
-import type { WorkflowStarter } from '../../../functions/domain/ports';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
+import { PriceList } from '../../../functions/domain/credits/credits';
+import { FinishEnrichment } from '../../../functions/domain/enrichment/finish-enrichment';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
 import { lambdaContext } from '../../support/api-events';
 import { itemsOfAccount } from '../../support/dynamo';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';
-import type { QueuedWebhook } from '../../../functions/domain/webhook-message';
+import type { QueuedWebhook } from '../../../functions/domain/webhooks/webhook-message';
 
 interface BatchView {
   batch_id: string;

@@ -6,7 +6,7 @@
  * when asynchronous, and spend no call on a contact without the inputs its catalog entry lists. What only
  * one provider does is in its double's `cases` (run here) or in its own test file (request shapes).
  */
-import type { EnrichmentType } from '../../../functions/domain/enrichment-request';
+import type { EnrichmentType } from '../../../functions/domain/enrichment/enrichment-request';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from '../../../functions/providers/catalog';
 import { describeInputs, type ContactInput } from '../../../functions/providers/inputs';
 import {

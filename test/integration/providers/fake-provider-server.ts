@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EnrichmentType } from '../../../functions/domain/enrichment-request';
+import type { EnrichmentType } from '../../../functions/domain/enrichment/enrichment-request';
 import {
   PermanentProviderError,
   TransientProviderError,

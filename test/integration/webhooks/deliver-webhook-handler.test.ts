@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SqsWebhookQueue } from '../../../functions/adapters/aws/sqs-webhook-queue';
-import type { DeliveryCommand, DeliveryOutcome } from '../../../functions/domain/deliver-webhook';
+import type { DeliveryCommand, DeliveryOutcome } from '../../../functions/domain/webhooks/deliver-webhook';
 import { createDeliverWebhookHandler } from '../../../functions/handlers/deliver-webhook';
 import { motoClientConfig } from '../../support/moto';
 import {

@@ -1,9 +1,9 @@
-import type { Account } from '../../../functions/domain/accounts';
-import type { ContactRecord } from '../../../functions/domain/contact';
-import type { WebhookAttempt } from '../../../functions/domain/ports';
-import { DeliverWebhook } from '../../../functions/domain/deliver-webhook';
-import { retryScheduleFrom } from '../../../functions/domain/retry-schedule';
-import type { SendOutcome } from '../../../functions/domain/ports';
+import type { Account } from '../../../functions/domain/accounts/accounts';
+import type { ContactRecord } from '../../../functions/domain/enrichment/contact';
+import type { WebhookAttempt } from '../../../functions/domain/ports/webhooks';
+import { DeliverWebhook } from '../../../functions/domain/webhooks/deliver-webhook';
+import { retryScheduleFrom } from '../../../functions/domain/webhooks/retry-schedule';
+import type { SendOutcome } from '../../../functions/domain/ports/webhooks';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 

@@ -1,5 +1,5 @@
-import type { Account } from '../../../functions/domain/accounts';
-import type { TargetPolicy } from '../../../functions/domain/network-address';
+import type { Account } from '../../../functions/domain/accounts/accounts';
+import type { TargetPolicy } from '../../../functions/domain/webhooks/network-address';
 import { checkWebhookTarget, type ResolvedAddress } from '../../../functions/adapters/webhooks/target-guard';
 import type { LocalQueue } from '../../../local/local-queue';
 import { createTestTable, type TestTable } from '../../support/dynamo';

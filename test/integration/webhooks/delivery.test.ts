@@ -1,6 +1,6 @@
-import { toContactView } from '../../../functions/domain/contact';
-import type { Account } from '../../../functions/domain/accounts';
-import { redriveWebhooks } from '../../../functions/domain/redrive-webhooks';
+import { toContactView } from '../../../functions/domain/enrichment/contact';
+import type { Account } from '../../../functions/domain/accounts/accounts';
+import { redriveWebhooks } from '../../../functions/domain/webhooks/redrive-webhooks';
 import type { LocalQueue } from '../../../local/local-queue';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import { createAccount, finishedContact, storesOf, type Stores } from './fixtures';

@@ -3,8 +3,8 @@ import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/ac
 import { DynamoAcceptStore } from '../../../functions/adapters/dynamodb/accept-store';
 import { DynamoFinishStore } from '../../../functions/adapters/dynamodb/finish-store';
 import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
-import { newApiKey, newWebhookSecret, type Account } from '../../../functions/domain/accounts';
-import type { ContactRecord } from '../../../functions/domain/contact';
+import { newApiKey, newWebhookSecret, type Account } from '../../../functions/domain/accounts/accounts';
+import type { ContactRecord } from '../../../functions/domain/enrichment/contact';
 import { newId } from '../../../functions/domain/ids';
 import type { TestTable } from '../../support/dynamo';
 

@@ -1,6 +1,6 @@
-import { parseEnrichmentRequest } from '../../../functions/domain/enrichment-request';
+import { parseEnrichmentRequest } from '../../../functions/domain/enrichment/enrichment-request';
 import { ValidationError } from '../../../functions/domain/errors';
-import type { TargetPolicy } from '../../../functions/domain/network-address';
+import type { TargetPolicy } from '../../../functions/domain/webhooks/network-address';
 
 const PRIVATE_DISALLOWED: TargetPolicy = { allowPrivateTargets: false };
 const PRIVATE_ALLOWED: TargetPolicy = { allowPrivateTargets: true };

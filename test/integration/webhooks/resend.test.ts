@@ -1,8 +1,8 @@
 /** POST /contacts/{id}/webhook/resend: its handler over DynamoDB Local, the local queue and an HTTP receiver. */
-import type { Account } from '../../../functions/domain/accounts';
-import type { ContactRecord } from '../../../functions/domain/contact';
+import type { Account } from '../../../functions/domain/accounts/accounts';
+import type { ContactRecord } from '../../../functions/domain/enrichment/contact';
 import { newId } from '../../../functions/domain/ids';
-import { ResendWebhook } from '../../../functions/domain/resend-webhook';
+import { ResendWebhook } from '../../../functions/domain/webhooks/resend-webhook';
 import { createResendWebhookHandler } from '../../../functions/handlers/resend-webhook';
 import type { LocalQueue } from '../../../local/local-queue';
 import { apiEvent, lambdaContext } from '../../support/api-events';

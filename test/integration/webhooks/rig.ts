@@ -1,9 +1,9 @@
 /** The delivery side as the local stack wires it: local queue → deployed deliver handler → use case → sender. */
 import { systemClock } from '../../../functions/domain/clock';
-import type { TargetPolicy } from '../../../functions/domain/network-address';
+import type { TargetPolicy } from '../../../functions/domain/webhooks/network-address';
 import { createDeliverWebhookHandler } from '../../../functions/handlers/deliver-webhook';
-import { DeliverWebhook } from '../../../functions/domain/deliver-webhook';
-import { maxAttempts, retryScheduleFrom } from '../../../functions/domain/retry-schedule';
+import { DeliverWebhook } from '../../../functions/domain/webhooks/deliver-webhook';
+import { maxAttempts, retryScheduleFrom } from '../../../functions/domain/webhooks/retry-schedule';
 import { WebhookSender } from '../../../functions/adapters/webhooks/sender';
 import type { Resolver } from '../../../functions/adapters/webhooks/target-guard';
 import { LocalQueue } from '../../../local/local-queue';

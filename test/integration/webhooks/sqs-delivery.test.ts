@@ -11,10 +11,10 @@ import { runAdmin } from '../../../functions/admin/cli';
 import { resolveTarget } from '../../../functions/admin/target';
 import { deliverWebhookHandler } from '../../../functions/composition';
 import { ENV, loadConfig } from '../../../functions/config';
-import type { Account } from '../../../functions/domain/accounts';
+import type { Account } from '../../../functions/domain/accounts/accounts';
 import { systemClock } from '../../../functions/domain/clock';
-import { toContactView } from '../../../functions/domain/contact';
-import { maxAttempts, retryScheduleFrom } from '../../../functions/domain/retry-schedule';
+import { toContactView } from '../../../functions/domain/enrichment/contact';
+import { maxAttempts, retryScheduleFrom } from '../../../functions/domain/webhooks/retry-schedule';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import { motoClientConfig, motoEndpoint } from '../../support/moto';
 import {

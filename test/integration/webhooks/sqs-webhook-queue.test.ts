@@ -8,7 +8,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { SqsWebhookQueue } from '../../../functions/adapters/aws/sqs-webhook-queue';
-import { redriveWebhooks } from '../../../functions/domain/redrive-webhooks';
+import { redriveWebhooks } from '../../../functions/domain/webhooks/redrive-webhooks';
 import { motoClientConfig, motoEndpoint } from '../../support/moto';
 import {
   createRedrivenQueue,

@@ -6,16 +6,16 @@ import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/ac
 import { DynamoAcceptStore } from '../../../functions/adapters/dynamodb/accept-store';
 import { DynamoFinishStore } from '../../../functions/adapters/dynamodb/finish-store';
 import { DynamoWebhookStore } from '../../../functions/adapters/dynamodb/webhook-store';
-import { newApiKey, newWebhookSecret } from '../../../functions/domain/accounts';
-import type { ContactRecord } from '../../../functions/domain/contact';
+import { newApiKey, newWebhookSecret } from '../../../functions/domain/accounts/accounts';
+import type { ContactRecord } from '../../../functions/domain/enrichment/contact';
 import { newId } from '../../../functions/domain/ids';
-import { FinishEnrichment } from '../../../functions/domain/finish-enrichment';
-import type { FinishCommand } from '../../../functions/domain/waterfall-state';
+import { FinishEnrichment } from '../../../functions/domain/enrichment/finish-enrichment';
+import type { FinishCommand } from '../../../functions/domain/enrichment/waterfall-state';
 import { DynamoPendingEnrichments } from '../../../functions/adapters/dynamodb/pending-store';
 import { DynamoProgressStore } from '../../../functions/adapters/dynamodb/progress-store';
-import { SweepPending } from '../../../functions/domain/sweep-pending';
-import { PriceList } from '../../../functions/domain/credits';
-import { SANDBOX_WATERFALL } from '../../../functions/domain/waterfall-settings';
+import { SweepPending } from '../../../functions/domain/enrichment/sweep-pending';
+import { PriceList } from '../../../functions/domain/credits/credits';
+import { SANDBOX_WATERFALL } from '../../../functions/domain/enrichment/waterfall-settings';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import {
   createTestProduct,
@@ -23,7 +23,7 @@ import {
   type TestAccount,
   type TestProduct,
 } from '../../support/product';
-import type { ContactView } from '../../../functions/domain/contact';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
 
 describe('Class: FinishEnrichment', () => {
   let table: TestTable;

@@ -3,8 +3,8 @@
  * pending, no personal data in the workflow, and every enrichment finishing whatever fails on the way.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContactView } from '../../../functions/domain/contact';
-import type { WaterfallSettings } from '../../../functions/domain/waterfall-settings';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
+import type { WaterfallSettings } from '../../../functions/domain/enrichment/waterfall-settings';
 import {
   PermanentProviderError,
   TransientProviderError,

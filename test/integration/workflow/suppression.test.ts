@@ -6,7 +6,7 @@
 import { DynamoSuppressionList } from '../../../functions/adapters/dynamodb/suppression-store';
 import { SuppressionAdministration } from '../../../functions/admin/suppressions';
 import { systemClock } from '../../../functions/domain/clock';
-import type { ContactView } from '../../../functions/domain/contact';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
 import { createSandboxProvider, SANDBOX_PROVIDERS } from '../../../functions/providers/sandbox';
 import type { Provider } from '../../../functions/providers/provider';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';

@@ -2,8 +2,8 @@
  * Provider traffic control on the real waterfall: deployment-wide rate limits, the circuit breaker, and the
  * results cache, against DynamoDB Local and a provider simulator answering as Hunter's API does.
  */
-import type { ContactView } from '../../../functions/domain/contact';
-import type { WaterfallSettings } from '../../../functions/domain/waterfall-settings';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
+import type { WaterfallSettings } from '../../../functions/domain/enrichment/waterfall-settings';
 import type { Config } from '../../../functions/config';
 import { startProviderSimulator, type ProviderSimulator } from '../../support/provider-simulator';
 import { createTestProduct, type TestAccount, type TestProduct } from '../../support/product';

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContactView } from '../../../functions/domain/contact';
-import type { WorkflowStarter } from '../../../functions/domain/ports';
-import type { WorkflowInput } from '../../../functions/domain/waterfall-state';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
+import type { WorkflowStarter } from '../../../functions/domain/ports/workflow';
+import type { WorkflowInput } from '../../../functions/domain/enrichment/waterfall-state';
 import { lambdaContext } from '../../support/api-events';
 import { createTestProduct, type TestProduct } from '../../support/product';
 

@@ -2,8 +2,8 @@
  * The waterfall state machine, path by path: the real ASL file executed locally, the real provider-step and
  * record-result handlers, records and credits on DynamoDB Local.
  */
-import type { ContactView } from '../../../functions/domain/contact';
-import type { WaterfallSettings } from '../../../functions/domain/waterfall-settings';
+import type { ContactView } from '../../../functions/domain/enrichment/contact';
+import type { WaterfallSettings } from '../../../functions/domain/enrichment/waterfall-settings';
 import {
   PermanentProviderError,
   TransientProviderError,

@@ -1,4 +1,4 @@
-import type { TrafficDecision } from '../../../functions/domain/ports';
+import type { TrafficDecision } from '../../../functions/domain/ports/traffic';
 import { RateLimiter } from '../../../functions/domain/traffic/rate-limit';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,0 +1,177 @@
+/**
+ * Credits, in one place: what a found result costs, the worst case reserved at accept, the settlement at
+ * finish (charge what was found, never more than reserved, release the rest), and every movement of an
+ * account's credits with the ledger entries that record it. The adapters persist the numbers computed here
+ * and nothing else (README "Credits").
+ */
+import type { Account } from '../accounts/accounts';
+import type { Results } from '../enrichment/contact';
+import type { EnrichmentType } from '../enrichment/enrichment-request';
+import type { LedgerEntry } from './ledger';
+import { providersOf, type WaterfallSettings } from '../enrichment/waterfall-settings';
+
+export interface Credits {
+  balance: number;
+  reserved: number;
+  available: number;
+}
+
+/** The credits a new reservation may use: the balance less what is reserved (also of deltas: it is linear). */
+export function availableOf(credits: Pick<Account, 'balance' | 'reserved'>): number {
+  return credits.balance - credits.reserved;
+}
+
+export function creditsOf(account: Pick<Account, 'balance' | 'reserved'>): Credits {
+  return { balance: account.balance, reserved: account.reserved, available: availableOf(account) };
+}
+
+/** The price of a found result of each type when the configuration names no per-provider price. */
+export const DEFAULT_PRICES: Readonly<Record<EnrichmentType, number>> = {
+  email: 1,
+  phone: 10,
+  personal_email: 3,
+};
+
+/** The `prices` entry that prices results reused from the cache. */
+export const CACHE_PRICE_KEY = 'cache';
+
+/** The deployment's price list: per-provider prices from the waterfall settings over the defaults. */
+export class PriceList {
+  constructor(private readonly settings: WaterfallSettings) {}
+
+  /** The price of one found result of `type` from `provider`. */
+  priceOf(type: EnrichmentType, provider: string): number {
+    return this.settings.prices[provider]?.[type] ?? DEFAULT_PRICES[type];
+  }
+
+  /** The most a request can cost: for each type, the dearest provider that could answer it. */
+  worstCase(types: readonly EnrichmentType[]): number {
+    return types.reduce((total, type) => {
+      const prices = providersOf(this.settings, type).map((provider) => this.priceOf(type, provider));
+      return total + (prices.length ? Math.max(...prices) : 0);
+    }, 0);
+  }
+
+  /**
+   * What found results cost, each at the price of the provider that found it (phones: one price); a result reused
+   * from the cache costs as its original find, unless `prices.cache` names a price for its type.
+   */
+  priceOfResults(results: Results): number {
+    const price = (type: EnrichmentType, result: { provider: string; cached?: boolean }) =>
+      (result.cached ? this.settings.prices[CACHE_PRICE_KEY]?.[type] : undefined) ??
+      this.priceOf(type, result.provider);
+    let total = 0;
+    if (results.email) total += price('email', results.email);
+    if (results.personal_email) total += price('personal_email', results.personal_email);
+    const phone = results.phones?.[0];
+    if (phone) total += price('phone', phone);
+    return total;
+  }
+}
+
+/** The money movements of one finish: the balance is charged, the whole reservation released. */
+export interface Settlement {
+  charged: number;
+  released: number;
+}
+
+/** Charge what was found, but never more than was reserved: the reservation is the price the client agreed to. */
+export function settle(reserved: number, found: number): Settlement {
+  return { charged: Math.min(found, reserved), released: reserved };
+}
+
+/** The settlement of a cancelled enrichment (erased while pending): nothing charged, the whole reservation released. */
+export function releaseReservation(reserved: number): Settlement {
+  return settle(reserved, 0);
+}
+
+// Movements ---------------------------------------------------------------------------------------------------
+
+/** What a movement changes on the account. `available` is derived (`availableOf`), stored for the 402 check. */
+export interface CreditDeltas {
+  balance: number;
+  reserved: number;
+  available: number;
+}
+
+/**
+ * A ledger entry as a movement writes it: what the account reads, and what the entry belongs to, which names it
+ * (at most one entry of a kind each): an enrichment (`enrichment_id`), a whole batch (`batch_id`, its one
+ * reservation) or an operator's movement (`operation_id`, a grant).
+ */
+export type MovementEntry = LedgerEntry & { batch_id?: string; operation_id?: string };
+
+/**
+ * One movement of an account's credits: its deltas and the ledger entries that record it, written together.
+ * Release 3's refunds (an operator movement on the balance) and holds (a reservation of no enrichment) are
+ * movements of the same shape.
+ */
+export interface CreditMovement {
+  deltas: CreditDeltas;
+  /** The credits that must be available for the movement to happen: a reservation's; null for the others. */
+  requiresAvailable: number | null;
+  entries: MovementEntry[];
+}
+
+/** What a reservation is for: one enrichment, or a whole batch (one movement for all its contacts). */
+export type ReservationFor = { enrichment_id: string } | { batch_id: string };
+
+function deltasOf(balance: number, reserved: number): CreditDeltas {
+  // `+ 0` turns a negated zero (-0) into 0.
+  return { balance: balance + 0, reserved: reserved + 0, available: availableOf({ balance, reserved }) + 0 };
+}
+
+function entry(
+  kind: LedgerEntry['kind'],
+  balance: number,
+  reserved: number,
+  at: string,
+  of: { enrichment_id: string | null; batch_id?: string; operation_id?: string },
+): MovementEntry {
+  return { kind, balance_delta: balance, reserved_delta: reserved, at, ...of };
+}
+
+/** Reserves `cost` at accept (single or bulk), only if that many credits are available; a `reserve` entry. */
+export function reserveCredits(cost: number, at: string, reservation: ReservationFor): CreditMovement {
+  const of =
+    'batch_id' in reservation ? { enrichment_id: null, batch_id: reservation.batch_id } : reservation;
+  return {
+    deltas: deltasOf(0, cost),
+    requiresAvailable: cost,
+    entries: [entry('reserve', 0, cost, at, of)],
+  };
+}
+
+/**
+ * Applies an enrichment's settlement (its finish, or its cancellation at erase): the balance is charged, the
+ * whole reservation released; a `charge` and a `release` entry, each only when it moves something.
+ */
+export function settleCredits(
+  { charged, released }: Settlement,
+  at: string,
+  enrichmentId: string,
+): CreditMovement {
+  const of = { enrichment_id: enrichmentId };
+  return {
+    deltas: deltasOf(-charged, -released),
+    requiresAvailable: null,
+    entries: [
+      ...(charged > 0 ? [entry('charge', -charged, 0, at, of)] : []),
+      ...(released > 0 ? [entry('release', 0, -released, at, of)] : []),
+    ],
+  };
+}
+
+/** An operator's grant of `credits` to the balance; a `grant` entry named by `operationId`. */
+export function grantCredits(credits: number, at: string, operationId: string): CreditMovement {
+  return {
+    deltas: deltasOf(credits, 0),
+    requiresAvailable: null,
+    entries: [entry('grant', credits, 0, at, { enrichment_id: null, operation_id: operationId })],
+  };
+}
+
+/** The deltas that undo a movement (an accept rolled back when its workflow could not be started). */
+export function reversed(deltas: CreditDeltas): CreditDeltas {
+  return deltasOf(-deltas.balance, -deltas.reserved);
+}

@@ -1,0 +1,251 @@
+/**
+ * The body of POST /contacts/enrich/async: schema, normalisation and per-type requirements (checks 2 and 3
+ * of the README's order of checks). Pure: no I/O. The schema is the one source of the request's shape.
+ */
+import * as z from 'zod/mini';
+import { ISO_COUNTRY_CODES } from './countries';
+import { MAX_CUSTOM_BYTES } from '../limits';
+import { ValidationError, type FieldError } from '../errors';
+import {
+  allowsPlainHttp,
+  classifyHost,
+  isAllowedAddressClass,
+  type TargetPolicy,
+} from '../webhooks/network-address';
+
+export const ENRICHMENT_TYPES = ['email', 'phone', 'personal_email'] as const;
+export type EnrichmentType = (typeof ENRICHMENT_TYPES)[number];
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const TOP_LEVEL_LABEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+/** `https://www.Acme.com/about` → `acme.com`; undefined when the text is not a public hostname. */
+export function normaliseDomain(input: string): string | undefined {
+  const text = input.trim();
+  if (text === '' || /\s/.test(text)) return undefined;
+  let hostname: string;
+  try {
+    hostname = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`).hostname;
+  } catch {
+    return undefined;
+  }
+  hostname = hostname.toLowerCase().replace(/\.$/, '');
+  if (hostname.startsWith('www.')) hostname = hostname.slice(4);
+  if (hostname.length > 253) return undefined;
+  const labels = hostname.split('.');
+  if (labels.length < 2) return undefined;
+  if (!labels.every((label) => HOST_LABEL.test(label))) return undefined;
+  if (!TOP_LEVEL_LABEL.test(labels[labels.length - 1]!)) return undefined;
+  return hostname;
+}
+
+const LINKEDIN_PROFILE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/in\/([^/?#\s]+)\/?(?:[?#].*)?$/i;
+const LINKEDIN_SLUG = /^(?:[a-zA-Z0-9_-]|%[0-9a-fA-F]{2}){3,100}$/;
+
+/** Any scheme, `www`, trailing slash or query → `https://www.linkedin.com/in/<slug>`. */
+export function normaliseLinkedinUrl(input: string): string | undefined {
+  const match = LINKEDIN_PROFILE.exec(
+    input.trim().replace(/^(?:[a-z][a-z0-9+.-]*:\/\/)?www\./i, (m) => m.slice(0, -4)),
+  );
+  const slug = match?.[1];
+  if (!slug || !LINKEDIN_SLUG.test(slug)) return undefined;
+  return `https://www.linkedin.com/in/${slug.toLowerCase()}`;
+}
+
+function webhookUrlIssue(input: string, policy: TargetPolicy): string | undefined {
+  if (input.length > 2048) return 'must be at most 2048 characters';
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  const httpAllowed = allowsPlainHttp(policy);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && httpAllowed)) {
+    return httpAllowed ? 'must use http or https' : 'must use https';
+  }
+  const addressClass = classifyHost(url.hostname);
+  if (addressClass !== undefined && !isAllowedAddressClass(addressClass, policy)) {
+    return `must not target a ${addressClass.replace('_', '-')} address`;
+  }
+  return undefined;
+}
+
+/** A string that `normalise` turns into its canonical form, or an issue with `message`. */
+function normalised(normalise: (value: string) => string | undefined, message: string) {
+  return z.pipe(
+    z.string({ error: 'must be a string' }),
+    z.transform((value: string, ctx) => {
+      const result = normalise(value);
+      if (result === undefined) ctx.issues.push({ code: 'custom', message, input: value });
+      return result ?? z.NEVER;
+    }),
+  );
+}
+
+const trimmedName = z.pipe(
+  z.pipe(
+    z.string({ error: 'must be a string' }),
+    z.transform((value: string) => value.trim()),
+  ),
+  z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'must be at most 100 characters')),
+);
+
+const distinct = (values: readonly unknown[]) => new Set(values).size === values.length;
+
+/** The request schema (also the source of the OpenAPI document's request body). */
+export function buildSchema(policy: TargetPolicy) {
+  return z.strictObject({
+    firstname: trimmedName,
+    lastname: trimmedName,
+    enrichment_type: z
+      .array(z.enum(ENRICHMENT_TYPES, { error: 'must be one of email, phone, personal_email' }), {
+        error: 'must be an array of enrichment types',
+      })
+      .check(
+        z.minLength(1, 'must contain at least one type'),
+        z.maxLength(3, 'must contain at most three types'),
+        z.refine(distinct, 'must not repeat a type'),
+      ),
+    company_name: z.nullish(
+      z.pipe(
+        z.string({ error: 'must be a string' }).check(z.maxLength(200, 'must be at most 200 characters')),
+        z.transform((value: string) => value.trim() || null),
+      ),
+    ),
+    domain: z.nullish(normalised(normaliseDomain, 'must be a valid hostname, such as acme.com')),
+    linkedin_url: z.nullish(
+      normalised(normaliseLinkedinUrl, 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)'),
+    ),
+    webhook_url: z.nullish(
+      z.string({ error: 'must be a string' }).check(
+        z.superRefine((value: string, ctx) => {
+          const issue = webhookUrlIssue(value, policy);
+          if (issue) ctx.addIssue({ code: 'custom', message: issue });
+        }),
+      ),
+    ),
+    phone_country_codes: z.nullish(
+      z
+        .array(
+          z
+            .pipe(
+              z.string({ error: 'must be a string' }),
+              z.transform((value: string) => value.toUpperCase()),
+            )
+            .check(
+              z.refine(
+                (value: string) => ISO_COUNTRY_CODES.has(value),
+                'must be an ISO 3166-1 alpha-2 country code',
+              ),
+            ),
+          { error: 'must be an array of country codes' },
+        )
+        .check(
+          z.minLength(1, 'must contain at least one country code'),
+          z.maxLength(250, 'must contain at most 250 country codes'),
+          z.refine(distinct, 'must not repeat a country code'),
+        ),
+    ),
+    use_cache: z.nullish(z.boolean({ error: 'must be true or false' })),
+    custom: z.nullish(
+      z
+        .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+        .check(
+          z.refine(
+            (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_CUSTOM_BYTES,
+            `must be at most ${MAX_CUSTOM_BYTES} bytes once serialised`,
+          ),
+        ),
+    ),
+  });
+}
+
+type RequestBody = z.output<ReturnType<typeof buildSchema>>;
+
+/** Optional fields become `null` when absent: the request as the rest of the product sees it. */
+type Normalised<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
+
+/**
+ * A validated, normalised request: every field of the schema, absent optional ones as `null`, and `custom` as
+ * the JSON text it was serialised to (so it is echoed back byte-for-byte). A new POST field is one schema line.
+ */
+export type EnrichmentRequest = Omit<Normalised<RequestBody>, 'custom'> & { custom_json: string };
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index ? '.' : ''}${String(segment)}`,
+    )
+    .join('');
+}
+
+function isPresent(body: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  let node: unknown = body;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object' || !(segment in node)) return false;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node !== undefined;
+}
+
+/** One error per field (the first zod reports), in the order zod found them. */
+export function toFieldErrors(error: { issues: z.core.$ZodIssue[] }, body: unknown): FieldError[] {
+  const errors = error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        message: 'is not a known field',
+      }));
+    }
+    const path = formatPath(issue.path);
+    if (!path) return [{ path: '(body)', message: 'must be a JSON object' }];
+    if (issue.code === 'invalid_type' && !isPresent(body, issue.path))
+      return [{ path, message: 'is required' }];
+    return [{ path, message: issue.message }];
+  });
+  return errors.filter((candidate, index) => errors.findIndex((e) => e.path === candidate.path) === index);
+}
+
+/** Per-type requirements (check 3): which input each requested type cannot do without. */
+function missingFieldErrors(request: Omit<EnrichmentRequest, 'custom_json'>): FieldError[] {
+  const errors: FieldError[] = [];
+  const types = new Set(request.enrichment_type);
+  if (types.has('email') && !request.domain && !request.company_name) {
+    errors.push({ path: 'domain', message: 'domain or company_name is required for the email enrichment' });
+  }
+  for (const type of ['phone', 'personal_email'] as const) {
+    if (types.has(type) && !request.linkedin_url) {
+      errors.push({ path: 'linkedin_url', message: `is required for the ${type} enrichment` });
+    }
+  }
+  return errors;
+}
+
+/** Validates and normalises a parsed JSON body; throws ValidationError naming every offending field. */
+export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): EnrichmentRequest {
+  const schema = buildSchema(policy);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const errors = toFieldErrors(parsed.error, body);
+    const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
+    throw new ValidationError(
+      errors,
+      unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
+    );
+  }
+  const { custom, ...fields } = parsed.data;
+  const request = Object.fromEntries(
+    Object.keys(schema.shape)
+      .filter((key) => key !== 'custom')
+      .map((key) => [key, fields[key as keyof typeof fields] ?? null]),
+  ) as Omit<EnrichmentRequest, 'custom_json'>;
+  const missing = missingFieldErrors(request);
+  if (missing.length)
+    throw new ValidationError(
+      missing,
+      `Missing field(s): ${[...new Set(missing.map((e) => e.path))].join(', ')}.`,
+    );
+  return { ...request, custom_json: JSON.stringify(custom ?? {}) };
+}

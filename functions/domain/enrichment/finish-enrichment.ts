@@ -1,0 +1,106 @@
+/**
+ * Finish an enrichment: the waterfall's last step (RecordResult), and the way out for every enrichment whose
+ * workflow failed, timed out, was aborted or never started (the recovery function and the sweeper).
+ *
+ * Input: the enrichment's reference; from the state machine how each type ended, or from recovery a reason.
+ * Output: the record's status after the call (`finished`, `already_finished` or `missing`) and credits used.
+ *
+ * Primary course:
+ *  1. Read the record; a finished one changes nothing (its unsent webhook is queued again, see 5).
+ *  2. Shape the results from what the provider steps found: every requested type present, `null` (phones `[]`)
+ *     when nothing was found.
+ *  3. Trace a `workflow` error step for each type whose waterfall did not end (its step kept failing, or the
+ *     workflow stopped), with the reason.
+ *  4. Price what was found and settle it against the reservation; in one transaction flip the record from
+ *     pending to finished, charge, release, append the ledger entries. A replay or a lost race changes nothing.
+ *  5. Hand the webhook, when one was given, to the delivery queue (again on a replay whose first run may have
+ *     stopped before it, as long as no delivery has been attempted).
+ *  6. A contact of a batch is ticked off its batch, which finishes with its last contact (FinishBatch).
+ */
+import type { Clock } from '../clock';
+import type { ContactRecord, Results, WaterfallStep } from './contact';
+import { settle, type PriceList } from '../credits/credits';
+import type { EnrichmentType } from './enrichment-request';
+import type { FinishOutcome, FinishRepository } from '../ports/finish';
+import type { WebhookQueue } from '../ports/webhooks';
+import type { FinishCommand } from './waterfall-state';
+import type { FinishBatch } from '../batches/finish-batch';
+
+export interface FinishEnrichmentDependencies {
+  finishes: FinishRepository;
+  webhooks: WebhookQueue;
+  clock: Clock;
+  prices: PriceList;
+  /** Finishes the batch of a batch contact (POST /contacts/enrich/bulk). */
+  batches?: Pick<FinishBatch, 'contactFinished'>;
+}
+
+export interface FinishReport {
+  status: 'finished' | 'already_finished' | 'missing';
+  credits_used: number;
+}
+
+export function shapeResults(types: readonly EnrichmentType[], found: Results): Results {
+  const results: Results = {};
+  for (const type of types) {
+    if (type === 'phone') results.phones = found.phones ?? [];
+    else results[type] = found[type] ?? null;
+  }
+  return results;
+}
+
+/** Why a type has no end in the trace: its iteration's failure, else the caller's reason. */
+function unfinishedDetail(command: FinishCommand, type: EnrichmentType): string {
+  const failure = command.outcomes?.find((outcome) => outcome.type === type)?.failure;
+  if (failure) return `stopped: the waterfall step kept failing (${failure.Error ?? 'Error'})`;
+  return `stopped: ${command.reason ?? 'the waterfall did not finish this type'}`;
+}
+
+export class FinishEnrichment {
+  constructor(private readonly deps: FinishEnrichmentDependencies) {}
+
+  async execute(command: FinishCommand): Promise<FinishReport> {
+    const { finishes, prices, clock } = this.deps;
+    const record = await finishes.getContact(command.account_id, command.enrichment_id);
+    if (!record) return { status: 'missing', credits_used: 0 };
+    let outcome: FinishOutcome;
+    if (record.status === 'finished') {
+      outcome = { kind: 'already_finished', record };
+    } else {
+      const progress = record.progress ?? { found: {}, closed: {}, candidates: {} };
+      const results = shapeResults(record.enrichment_type, progress.found);
+      const unfinished: WaterfallStep[] = record.enrichment_type
+        .filter((type) => !progress.closed[type])
+        .map((type) => ({
+          type,
+          provider: 'workflow',
+          outcome: 'error',
+          duration_ms: 0,
+          detail: unfinishedDetail(command, type),
+        }));
+      outcome = await finishes.finish({
+        record,
+        results,
+        appendSteps: unfinished,
+        settlement: settle(record.credits_reserved, prices.priceOfResults(results)),
+        finishedAt: clock.now().toISOString(),
+      });
+    }
+    await this.handOverWebhook(outcome);
+    await this.deps.batches?.contactFinished(outcome.record, { replay: record.status === 'finished' });
+    return { status: outcome.kind, credits_used: outcome.record.credits_used };
+  }
+
+  /** Queues the webhook of a first finish, and of a replay whose first run may have stopped before it. */
+  private async handOverWebhook(outcome: FinishOutcome): Promise<void> {
+    const record: ContactRecord = outcome.record;
+    const webhook = record.webhook;
+    const unsent = webhook?.status === 'pending' && webhook.attempts === 0;
+    if (webhook && (outcome.kind === 'finished' || unsent)) {
+      await this.deps.webhooks.enqueue({
+        account_id: record.account_id,
+        enrichment_id: record.enrichment_id,
+      });
+    }
+  }
+}
