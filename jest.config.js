@@ -16,9 +16,11 @@ const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [
     // ESM-only packages (openapi-backend's JSON Schema $ref parser and its YAML parser) are compiled too.
-    '/node_modules/(?!(@middy|aws-local-stepfunctions|@apidevtools/json-schema-ref-parser|js-yaml|argparse)/)',
+    '/node_modules/(?!(@middy|aws-local-stepfunctions|@apidevtools/json-schema-ref-parser|js-yaml|argparse|json-schema-faker)/)',
   ],
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  // json-schema-faker ships ES modules only (an `import` export): its entry, compiled like the rest.
+  moduleNameMapper: { '^json-schema-faker$': '<rootDir>/node_modules/json-schema-faker/dist/index.js' },
 };
 
 /** The projects that need the run's DynamoDB Local (started once, each test file makes its own table). */

@@ -70,6 +70,12 @@ const POLLING_HINT = {
   'Retry-After': { ...RETRY_AFTER, description: 'Only while pending: a polling hint.' },
 };
 
+/** The cross-field rules of a contact, which the schema cannot state: checked after it, each a 400. */
+const PER_TYPE_REQUIREMENTS =
+  'Per-type requirements (400 naming the field): `email` needs `domain` or `company_name` ' +
+  '(`domain or company_name is required for the email enrichment`, path `domain`); `phone` and `personal_email` ' +
+  'need `linkedin_url` (`is required for the phone enrichment`).';
+
 // Operations ----------------------------------------------------------------------------------------------
 
 /** What the document says of each route of the manifest, by `METHOD /path`. */
@@ -81,7 +87,8 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
     description:
       'Checks, in order, the first failure answering and nothing written on any failure: JSON, size ' +
       `(${MAX_BODY_BYTES} bytes), content type, the schema and per-type requirements, consent for ` +
-      '`personal_email`, credits for the worst case (reserved, not spent).',
+      '`personal_email`, credits for the worst case (reserved, not spent). ' +
+      PER_TYPE_REQUIREMENTS,
     parameters: [IDEMPOTENCY_KEY],
     request: { schema: 'EnrichmentRequest', example: EXAMPLE_REQUEST },
     response: {
@@ -108,7 +115,8 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       'Each contact is validated exactly like `POST /contacts/enrich/async` and becomes an ordinary ' +
       'enrichment. All or nothing: any invalid contact (paths like `contacts[3].linkedin_url`), missing ' +
       'consent or uncovered worst case answers the error and starts nothing. Body at most 1 MiB. The ' +
-      'top-level `webhook_url` gets one POST when the whole batch has finished.',
+      'top-level `webhook_url` gets one POST when the whole batch has finished. ' +
+      PER_TYPE_REQUIREMENTS,
     parameters: [IDEMPOTENCY_KEY],
     request: {
       schema: 'BulkEnrichmentRequest',

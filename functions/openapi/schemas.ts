@@ -189,14 +189,16 @@ export const REQUEST_FIELD_DOCS: Record<string, string> = {
   domain:
     'A hostname; `https://www.Acme.com/about` is normalised to `acme.com`. `email` needs it or `company_name`.',
   linkedin_url:
-    'A LinkedIn profile URL (`linkedin.com/in/<slug>`, any scheme, `www`, trailing slash or query), normalised to ' +
-    '`https://www.linkedin.com/in/<slug>`. `phone` and `personal_email` need it.',
+    'A LinkedIn profile URL (`linkedin.com/in/<slug>`, any scheme, `www` or a two-letter country subdomain, ' +
+    'trailing slash or query), normalised to `https://www.linkedin.com/in/<slug>`. The slug is 3 to 100 letters, ' +
+    'digits, `-`, `_` or %-escapes. `phone` and `personal_email` need it.',
   webhook_url:
-    'Absolute `https` URL, at most 2048 characters, POSTed the record when the enrichment finishes. Loopback, ' +
-    'private, link-local, unspecified and multicast targets are refused.',
+    'Absolute `https` URL, at most 2048 characters, POSTed the record when the enrichment finishes. Targets that ' +
+    'are loopback, private (unless the deployment allows them), link-local, unspecified or multicast addresses are ' +
+    'refused with 400 (`must not target a … address`).',
   phone_country_codes:
     "1–250 distinct ISO 3166-1 alpha-2 codes (any case, returned upper-case); the account's defaults when absent.",
-  custom: `Any JSON object up to ${MAX_CUSTOM_BYTES} bytes serialised, echoed back as sent.`,
+  custom: `Any JSON object up to ${MAX_CUSTOM_BYTES} bytes serialised (UTF-8), echoed back as sent, every key kept (\`__proto__\` and \`constructor\` included).`,
   use_cache: 'false: ask the providers even when the same person was found recently.',
 };
 

@@ -84,13 +84,37 @@ function normalised(normalise: (value: string) => string | undefined, message: s
   );
 }
 
-const trimmedName = z.pipe(
-  z.pipe(
-    z.string({ error: 'must be a string' }),
-    z.transform((value: string) => value.trim()),
-  ),
-  z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'must be at most 100 characters')),
-);
+/**
+ * Each field's rules as JSON Schema states them, for the OpenAPI document (`z.meta` carries them into it). The
+ * document may be stricter than the API (a raw length where the API trims first), never looser: a property-based
+ * test holds every body valid per the document to being accepted.
+ */
+const DOCUMENTED = {
+  name: { minLength: 1, maxLength: 100, pattern: '\\S' },
+  domain: {
+    maxLength: 253,
+    pattern:
+      '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?![Ww][Ww][Ww]\\.[^./?#]*\\.?(?:[/?#]|$))' +
+      '(?:(?![Xx][Nn]--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}\\.?(?:[/?#]\\S*)?$',
+  },
+  linkedinUrl: {
+    pattern:
+      '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[A-Za-z]{2,3}\\.)?linkedin\\.com/in/' +
+      '(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2}){3,100}/?(?:[?#]\\S*)?$',
+  },
+  webhookUrl: { format: 'uri', maxLength: 2048, pattern: '^https://' },
+  distinct: { uniqueItems: true },
+} as const;
+
+const trimmedName = z
+  .pipe(
+    z.pipe(
+      z.string({ error: 'must be a string' }),
+      z.transform((value: string) => value.trim()),
+    ),
+    z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'must be at most 100 characters')),
+  )
+  .check(z.meta(DOCUMENTED.name));
 
 const distinct = (values: readonly unknown[]) => new Set(values).size === values.length;
 
@@ -107,6 +131,7 @@ export function buildSchema(policy: TargetPolicy) {
         z.minLength(1, 'must contain at least one type'),
         z.maxLength(3, 'must contain at most three types'),
         z.refine(distinct, 'must not repeat a type'),
+        z.meta(DOCUMENTED.distinct),
       ),
     company_name: z.nullish(
       z.pipe(
@@ -114,9 +139,16 @@ export function buildSchema(policy: TargetPolicy) {
         z.transform((value: string) => value.trim() || null),
       ),
     ),
-    domain: z.nullish(normalised(normaliseDomain, 'must be a valid hostname, such as acme.com')),
+    domain: z.nullish(
+      normalised(normaliseDomain, 'must be a valid hostname, such as acme.com').check(
+        z.meta(DOCUMENTED.domain),
+      ),
+    ),
     linkedin_url: z.nullish(
-      normalised(normaliseLinkedinUrl, 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)'),
+      normalised(
+        normaliseLinkedinUrl,
+        'must be a LinkedIn profile URL (linkedin.com/in/<slug>, a slug of 3 to 100 characters)',
+      ).check(z.meta(DOCUMENTED.linkedinUrl)),
     ),
     webhook_url: z.nullish(
       z.string({ error: 'must be a string' }).check(
@@ -124,6 +156,7 @@ export function buildSchema(policy: TargetPolicy) {
           const issue = webhookUrlIssue(value, policy);
           if (issue) ctx.addIssue({ code: 'custom', message: issue });
         }),
+        z.meta(DOCUMENTED.webhookUrl),
       ),
     ),
     phone_country_codes: z.nullish(
@@ -139,6 +172,8 @@ export function buildSchema(policy: TargetPolicy) {
                 (value: string) => ISO_COUNTRY_CODES.has(value),
                 'must be an ISO 3166-1 alpha-2 country code',
               ),
+              // The document lists the codes upper-case; the API also takes them in any case.
+              z.meta({ enum: [...ISO_COUNTRY_CODES].sort() }),
             ),
           { error: 'must be an array of country codes' },
         )
@@ -146,6 +181,7 @@ export function buildSchema(policy: TargetPolicy) {
           z.minLength(1, 'must contain at least one country code'),
           z.maxLength(250, 'must contain at most 250 country codes'),
           z.refine(distinct, 'must not repeat a country code'),
+          z.meta(DOCUMENTED.distinct),
         ),
     ),
     use_cache: z.nullish(z.boolean({ error: 'must be true or false' })),
