@@ -15,6 +15,7 @@ import type {
 } from 'aws-lambda';
 import { ROUTES, type FunctionName } from '../functions/manifest';
 import type { HttpMethod } from '../functions/manifest/define';
+import { MethodNotAllowedError, toErrorBody } from '../functions/domain/errors';
 import { lambdaContext } from './lambda-context';
 import {
   GATEWAY_ERRORS,
@@ -78,6 +79,27 @@ function gatewayError(name: GatewayErrorName): APIGatewayProxyResult {
     statusCode: answer.status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...answer.headers },
     body: JSON.stringify(answer.body),
+  };
+}
+
+/** Whether every percent-escape of the path decodes (to UTF-8). */
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** 405 with the methods the path takes, as the deployed API's per-resource `ANY` method answers. */
+function methodNotAllowed(methods: string[]): APIGatewayProxyResult {
+  const allowed = [...new Set(methods)].sort();
+  const { status, body } = toErrorBody(new MethodNotAllowedError(allowed));
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', Allow: allowed.join(', ') },
+    body: JSON.stringify(body),
   };
 }
 
@@ -163,10 +185,15 @@ export class LocalApi {
         body: JSON.stringify(await operator(url)),
       };
 
-    const route = this.routes.find(
-      (candidate) => candidate.method === method && candidate.pattern.test(url.pathname),
-    );
-    if (!route) return gatewayError('unknownRoute');
+    // A malformed percent-escape names no resource: 404, as for any unknown path.
+    if (!decodable(url.pathname)) return gatewayError('resourceNotFound');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
+    const onPath = this.routes.filter((candidate) => candidate.pattern.test(path));
+    const route = onPath.find((candidate) => candidate.method === method);
+    if (!route) {
+      if (!onPath.length) return gatewayError('unknownRoute');
+      return methodNotAllowed(onPath.map((candidate) => candidate.method));
+    }
 
     let principal: Record<string, string> | undefined;
     if (!route.public) {
@@ -178,7 +205,7 @@ export class LocalApi {
 
     const body = await readBody(request);
     if (body === undefined) return gatewayError('requestTooLarge');
-    const event = this.event(request, method, url, route, principal, body);
+    const event = this.event(request, method, new URL(path + url.search, url), route, principal, body);
     return route.handler(event, lambdaContext(route.resource));
   }
 

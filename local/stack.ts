@@ -201,10 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         'POST /_local/enrichments/recover': (url) =>
           product.sweeper.execute({ olderThanSeconds: Number(url.searchParams.get('older_than') ?? 300) }),
       },
-      onRequest: ({ method, path, status, ms }) => {
-        if (path.startsWith('/contacts') || path.startsWith('/account') || path.startsWith('/batches'))
-          log(`${method} ${path} ${status} ${ms} ms`);
-      },
+      onRequest: ({ method, path, status, ms }) => log(`${method} ${path} ${status} ${ms} ms`),
     });
     let server;
     try {

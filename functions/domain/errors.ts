@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'consent_required',
   'rate_limited',
+  'method_not_allowed',
   'internal_error',
 ] as const;
 
@@ -101,6 +102,15 @@ export class NotFoundError extends ApiError {
   readonly status = 404;
   constructor(what = 'The requested resource was not found.') {
     super(what);
+  }
+}
+
+/** A method the path does not take; `allowed` are those it does (the `Allow` header). */
+export class MethodNotAllowedError extends ApiError {
+  readonly code = 'method_not_allowed';
+  readonly status = 405;
+  constructor(readonly allowed: readonly string[]) {
+    super(`This path takes ${allowed.join(', ')} only.`);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   InternalError,
   InvalidJsonError,
   InvalidStateError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -21,7 +22,12 @@ import { ref, type Json } from './schemas';
 const ERROR_EXAMPLES: Record<ErrorCode, Error> = {
   invalid_json: new InvalidJsonError(),
   validation_error: new ValidationError(
-    [{ path: 'linkedin_url', message: 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)' }],
+    [
+      {
+        path: 'linkedin_url',
+        message: 'must be a LinkedIn profile URL (linkedin.com/in/<slug>, a slug of 3 to 100 characters)',
+      },
+    ],
     'The request is invalid.',
   ),
   unauthorized: new UnauthorizedError(),
@@ -35,6 +41,7 @@ const ERROR_EXAMPLES: Record<ErrorCode, Error> = {
   unsupported_media_type: new UnsupportedMediaTypeError(),
   consent_required: new ConsentRequiredError(),
   rate_limited: new RateLimitedError(),
+  method_not_allowed: new MethodNotAllowedError(['GET', 'DELETE']),
   internal_error: new InternalError(),
 };
 

@@ -13,6 +13,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   type Method,
+  MockIntegration,
   MethodLoggingLevel,
   ResponseType,
   RestApi,
@@ -20,6 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { MethodNotAllowedError, toErrorBody } from '../../functions/domain/errors';
 import { routesOf } from '../../functions/manifest/define';
 import { ROUTES, specsTriggeredBy } from '../../functions/manifest';
 import {
@@ -167,6 +169,50 @@ export class Api extends Construct {
           .addMethod(route.method, integration, route.public ? {} : authorized);
         if (route.public) acknowledgePublic(method);
       }
+    }
+    // Every other method of a documented path: 405 with the methods it takes (an `ANY` method API Gateway
+    // chooses only when no method of the path matches), answered by API Gateway itself, no key needed.
+    for (const path of new Set(ROUTES.map((route) => route.path))) {
+      const allowed = [
+        ...new Set(ROUTES.filter((route) => route.path === path).map((route) => route.method)),
+      ].sort();
+      const { status, body } = toErrorBody(new MethodNotAllowedError(allowed));
+      const method = this.restApi.root.resourceForPath(path).addMethod(
+        'ANY',
+        new MockIntegration({
+          requestTemplates: { 'application/json': `{"statusCode": ${status}}` },
+          integrationResponses: [
+            {
+              statusCode: String(status),
+              responseParameters: {
+                'method.response.header.Allow': `'${allowed.join(', ')}'`,
+                'method.response.header.Content-Type': JSON_CONTENT_TYPE,
+              },
+              responseTemplates: { 'application/json': JSON.stringify(body) },
+            },
+          ],
+        }),
+        {
+          methodResponses: [
+            {
+              statusCode: String(status),
+              responseParameters: {
+                'method.response.header.Allow': true,
+                'method.response.header.Content-Type': true,
+              },
+            },
+          ],
+        },
+      );
+      Validations.of(method).acknowledge(
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Answers 405 for a method the path does not take, from a mock integration: it calls no function and ' +
+            'reads no data, so it needs no API key.',
+        },
+        { id: 'AwsSolutions-COG4', reason: 'A mock 405 answer; the data routes use the API key authorizer.' },
+      );
     }
 
     for (const { id, type, error, keepStatus } of GATEWAY_RESPONSES) {

@@ -21,21 +21,24 @@ describe('The manifest', () => {
   afterAll(() => synthesized.dispose());
 
   /** Every API Gateway method of the template: its route, authorization and integrated function. */
-  function synthesizedMethods() {
-    return Object.values(resourcesOf(synthesized.template, 'AWS::ApiGateway::Method')).map((method) => {
-      const parts: string[] = [];
-      let resourceId = (method.Properties.ResourceId as { Ref?: string }).Ref;
-      while (resourceId) {
-        const resource = propertiesOf(synthesized.template, resourceId);
-        parts.unshift(resource.PathPart as string);
-        resourceId = (resource.ParentId as { Ref?: string }).Ref;
-      }
-      return {
-        route: key(method.Properties.HttpMethod as string, `/${parts.join('/')}`),
-        authorization: method.Properties.AuthorizationType,
-        integration: JSON.stringify(method.Properties.Integration),
-      };
-    });
+  function synthesizedMethods(httpMethods: 'routes' | 'any' = 'routes') {
+    return Object.values(resourcesOf(synthesized.template, 'AWS::ApiGateway::Method'))
+      .filter((method) => (method.Properties.HttpMethod === 'ANY') === (httpMethods === 'any'))
+      .map((method) => {
+        const parts: string[] = [];
+        let resourceId = (method.Properties.ResourceId as { Ref?: string }).Ref;
+        while (resourceId) {
+          const resource = propertiesOf(synthesized.template, resourceId);
+          parts.unshift(resource.PathPart as string);
+          resourceId = (resource.ParentId as { Ref?: string }).Ref;
+        }
+        return {
+          route: key(method.Properties.HttpMethod as string, `/${parts.join('/')}`),
+          authorization: method.Properties.AuthorizationType,
+          integration: JSON.stringify(method.Properties.Integration),
+          properties: method.Properties,
+        };
+      });
   }
 
   it('is the API Gateway: every route a method, every method a route', () => {
@@ -56,6 +59,37 @@ describe('The manifest', () => {
       // Assess
       expect(method?.integration).toContain(synthesized.logicalId(fn));
       expect(method?.authorization).toBe(route.public ? 'NONE' : 'CUSTOM');
+    }
+  });
+
+  it('answers 405 with the methods a path takes to any other method of it, from a mock integration', () => {
+    // Act
+    const fallbacks = synthesizedMethods('any');
+
+    // Assess
+    const paths = [...new Set(ROUTES.map((route) => route.path))].sort();
+    expect(fallbacks.map((fallback) => fallback.route.replace(/^ANY /, '')).sort()).toEqual(paths);
+    for (const fallback of fallbacks) {
+      const path = fallback.route.replace(/^ANY /, '');
+      const allowed = [...new Set(ROUTES.filter((r) => r.path === path).map((r) => r.method))].sort();
+      const integration = fallback.properties.Integration as {
+        Type: string;
+        IntegrationResponses: {
+          StatusCode: string;
+          ResponseParameters: Record<string, string>;
+          ResponseTemplates: Record<string, string>;
+        }[];
+      };
+      expect(integration.Type).toBe('MOCK');
+      expect(integration.IntegrationResponses[0]!.StatusCode).toBe('405');
+      expect(integration.IntegrationResponses[0]!.ResponseParameters['method.response.header.Allow']).toBe(
+        `'${allowed.join(', ')}'`,
+      );
+      expect(
+        JSON.parse(integration.IntegrationResponses[0]!.ResponseTemplates['application/json']!),
+      ).toMatchObject({
+        code: 'method_not_allowed',
+      });
     }
   });
 

@@ -14,6 +14,7 @@ import {
 } from '../enrichment/contact';
 import {
   buildSchema,
+  customJsonOf,
   parseEnrichmentRequest,
   toFieldErrors,
   type EnrichmentRequest,
@@ -137,6 +138,13 @@ export function parseBatchRequest(body: unknown, policy: TargetPolicy): BatchReq
       errors.push(...inContact(index, error.errors));
     }
   });
+  let custom_json = '{}';
+  try {
+    custom_json = customJsonOf(body);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    errors.push(...error.errors);
+  }
   if (!parsed.success || errors.length) {
     const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
     throw new ValidationError(
@@ -147,7 +155,7 @@ export function parseBatchRequest(body: unknown, policy: TargetPolicy): BatchReq
   return {
     contacts,
     webhook_url: parsed.data.webhook_url ?? null,
-    custom_json: JSON.stringify(parsed.data.custom ?? {}),
+    custom_json,
   };
 }
 

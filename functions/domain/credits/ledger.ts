@@ -34,7 +34,13 @@ export const LEDGER_PAGE_LIMITS = { default: 50, max: 200 } as const;
 export const ledgerQuerySchema = z.object({
   limit: z._default(
     z.pipe(
-      z.coerce.number({ error: 'must be an integer from 1 to 200' }),
+      // Plain decimal digits only: `0x10`, `1e1`, `+5`, ` 5` and `10.0` are not integers here.
+      z.pipe(
+        z
+          .string({ error: 'must be an integer from 1 to 200' })
+          .check(z.regex(/^\d{1,4}$/, 'must be an integer from 1 to 200')),
+        z.transform((value: string) => Number(value)),
+      ),
       z
         .int({ error: 'must be an integer from 1 to 200' })
         .check(

@@ -185,16 +185,8 @@ export function buildSchema(policy: TargetPolicy) {
         ),
     ),
     use_cache: z.nullish(z.boolean({ error: 'must be true or false' })),
-    custom: z.nullish(
-      z
-        .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-        .check(
-          z.refine(
-            (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_CUSTOM_BYTES,
-            `must be at most ${MAX_CUSTOM_BYTES} bytes once serialised`,
-          ),
-        ),
-    ),
+    // Its size is checked on the object as sent (`customJsonOf`): a parsed copy would lose `__proto__`.
+    custom: z.nullish(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })),
   });
 }
 
@@ -259,6 +251,21 @@ function missingFieldErrors(request: Omit<EnrichmentRequest, 'custom_json'>): Fi
   return errors;
 }
 
+/**
+ * `custom` as sent, as the JSON text the record keeps: every key, `__proto__` and `constructor` included (a copy
+ * made by assigning keys would turn `__proto__` into a prototype and drop it). Throws when it is over the size.
+ */
+export function customJsonOf(body: unknown): string {
+  const json = JSON.stringify((body as { custom?: unknown } | null)?.custom ?? {});
+  if (Buffer.byteLength(json) > MAX_CUSTOM_BYTES) {
+    throw new ValidationError(
+      [{ path: 'custom', message: `must be at most ${MAX_CUSTOM_BYTES} bytes once serialised` }],
+      'The request is invalid.',
+    );
+  }
+  return json;
+}
+
 /** Validates and normalises a parsed JSON body; throws ValidationError naming every offending field. */
 export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): EnrichmentRequest {
   const schema = buildSchema(policy);
@@ -271,7 +278,8 @@ export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): Enr
       unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
     );
   }
-  const { custom, ...fields } = parsed.data;
+  const { custom: _custom, ...fields } = parsed.data;
+  const custom_json = customJsonOf(body);
   const request = Object.fromEntries(
     Object.keys(schema.shape)
       .filter((key) => key !== 'custom')
@@ -283,5 +291,5 @@ export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): Enr
       missing,
       `Missing field(s): ${[...new Set(missing.map((e) => e.path))].join(', ')}.`,
     );
-  return { ...request, custom_json: JSON.stringify(custom ?? {}) };
+  return { ...request, custom_json };
 }

@@ -78,6 +78,22 @@ describe('Handler: accept enrichment', () => {
       });
     });
 
+    it('keeps every key of custom as sent, __proto__ and constructor included, on the answer and the record', async () => {
+      // Prepare: JSON text, as a client sends it (an object literal would set a prototype instead).
+      const text = `{"firstname":"Jane","lastname":"Doe","domain":"acme.com","enrichment_type":["email"],"custom":{"__proto__":{"admin":true},"constructor":"x","crm_id":"7"}}`;
+
+      // Act
+      const response = await product.post(account.accountId, text);
+      const id = (JSON.parse(response.body) as { enrichment_id: string }).enrichment_id;
+      const record = await product.get(account.accountId, id);
+
+      // Assess
+      const expected = '{"__proto__":{"admin":true},"constructor":"x","crm_id":"7"}';
+      expect(response.statusCode).toBe(202);
+      expect(JSON.stringify((JSON.parse(response.body) as { custom: unknown }).custom)).toBe(expected);
+      expect(JSON.stringify((JSON.parse(record.body) as { custom: unknown }).custom)).toBe(expected);
+    });
+
     it('keeps the stage in Location when the API is called on its execute-api URL', async () => {
       // Act
       const response = await product.product.handlers['accept'](
@@ -275,7 +291,11 @@ describe('Handler: accept enrichment', () => {
         400,
         {
           errors: [
-            { path: 'linkedin_url', message: 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)' },
+            {
+              path: 'linkedin_url',
+              message:
+                'must be a LinkedIn profile URL (linkedin.com/in/<slug>, a slug of 3 to 100 characters)',
+            },
           ],
         },
       ],

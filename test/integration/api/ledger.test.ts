@@ -86,14 +86,17 @@ describe('Handler: ledger', () => {
     });
   });
 
-  it.each(['0', '201', 'ten', '1.5', ''])('answers 400 validation_error for limit=%j', async (limit) => {
-    // Act
-    const answer = await page(account.accountId, { limit });
+  it.each(['0', '201', 'ten', '1.5', '', '0x10', '1e1', '+5', ' 5', '10.0'])(
+    'answers 400 validation_error for limit=%j',
+    async (limit) => {
+      // Act
+      const answer = await page(account.accountId, { limit });
 
-    // Assess
-    expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ code: 'validation_error', errors: [{ path: 'limit' }] });
-  });
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'validation_error', errors: [{ path: 'limit' }] });
+    },
+  );
 
   it("answers 400 for a tampered cursor and for another account's, never showing that account's entries", async () => {
     // Prepare

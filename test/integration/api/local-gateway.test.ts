@@ -74,7 +74,7 @@ describe('Class: LocalApi, routed by the manifest', () => {
     },
   );
 
-  it('reaches no function with a method a documented path does not take', async () => {
+  it('answers 405 with Allow to a method a documented path does not take, reaching no function', async () => {
     const paths = [...new Set(ROUTES.map((route) => route.path))];
     for (const path of paths) {
       const taken = ROUTES.filter((route) => route.path === path).map((route) => route.method as string);
@@ -86,9 +86,43 @@ describe('Class: LocalApi, routed by the manifest', () => {
         });
 
         // Assess
-        expect(response.status).toBeGreaterThanOrEqual(400);
-        expect(JSON.stringify(await response.json())).not.toContain('"function"');
+        expect(response.status).toBe(405);
+        expect(response.headers.get('allow')).toBe([...taken].sort().join(', '));
+        expect(await response.json()).toEqual({
+          code: 'method_not_allowed',
+          message: expect.stringContaining(taken[0]!),
+        });
       }
     }
+  });
+
+  it('answers 404 not_found to a malformed percent-escape on every path with a parameter', async () => {
+    const withParameter = ROUTES.filter((route) => route.path.includes('{'));
+    for (const route of withParameter) {
+      for (const malformed of ['%FF', '%', '%ZZ', '%C0%AF']) {
+        // Act
+        const response = await fetch(`${url}${route.path.replace(/\{\w+\}/, malformed)}`, {
+          method: route.method,
+          headers: { Authorization: 'Bearer key' },
+        });
+
+        // Assess
+        expect({ route: route.path, malformed, status: response.status }).toEqual({
+          route: route.path,
+          malformed,
+          status: 404,
+        });
+        expect(await response.json()).toMatchObject({ code: 'not_found' });
+      }
+    }
+  });
+
+  it('takes a trailing slash as the same route', async () => {
+    // Act
+    const response = await fetch(`${url}/docs/`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ function: 'api-reference' });
   });
 });

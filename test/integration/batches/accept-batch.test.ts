@@ -303,7 +303,8 @@ describe('Handler: accept batch', () => {
           errors: [
             {
               path: 'contacts[3].linkedin_url',
-              message: 'must be a LinkedIn profile URL (linkedin.com/in/<slug>)',
+              message:
+                'must be a LinkedIn profile URL (linkedin.com/in/<slug>, a slug of 3 to 100 characters)',
             },
           ],
         },
