@@ -193,6 +193,7 @@ export class FakeBatchStore implements BatchAcceptRepository {
 
 /** The finish transaction: flips a pending record to finished and settles its credits, exactly once. */
 export class FakeFinishStore implements FinishRepository {
+  /** Every finish asked for, applied or not. */
   readonly finishes: FinishInput[] = [];
 
   constructor(
@@ -205,8 +206,8 @@ export class FakeFinishStore implements FinishRepository {
   }
 
   async finish(input: FinishInput) {
-    if (this.record?.status === 'finished') return { kind: 'already_finished' as const, record: this.record };
     this.finishes.push(input);
+    if (this.record?.status === 'finished') return { kind: 'already_finished' as const, record: this.record };
     this.accounts.settle(input.settlement, input.record.enrichment_id);
     this.record = {
       ...input.record,
