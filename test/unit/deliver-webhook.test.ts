@@ -6,32 +6,24 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { newWebhookSecret } from '../../functions/domain/accounts/accounts';
-import type { ContactRecord } from '../../functions/domain/enrichment/contact';
+import type { ContactRecord, WebhookState } from '../../functions/domain/enrichment/contact';
 import type { SendOutcome, WebhookAttempt, WebhookPost } from '../../functions/domain/ports/webhooks';
 import { DeliverWebhook } from '../../functions/domain/webhooks/deliver-webhook';
 import type { RetrySchedule } from '../../functions/domain/webhooks/retry-schedule';
-import { account, clockAt, contactRecord, FakeAccounts, NOW } from './fakes';
+import { account, clockAt, contactRecord, FakeAccounts, NOW, pendingWebhook } from './fakes';
 
 const ID = '01KB0000000000000000000001';
 const MESSAGE = { account_id: 'A1', enrichment_id: ID };
 /** Three attempts: a minute, then five, apart. */
 const SCHEDULE: RetrySchedule = { delaysSeconds: [60, 300], jitter: 0 };
 
-function finishedRecord(webhook: Partial<NonNullable<ContactRecord['webhook']>> = {}): ContactRecord {
+function finishedRecord(webhook: Partial<WebhookState> = {}): ContactRecord {
   return contactRecord({
     status: 'finished',
     finished_at: NOW.toISOString(),
     progress: null,
     results: { phones: [] },
-    webhook: {
-      url: 'https://crm.example.com/hooks',
-      status: 'pending',
-      attempts: 0,
-      last_attempt_at: null,
-      last_response_status: null,
-      deliveries: [],
-      ...webhook,
-    },
+    webhook: pendingWebhook(webhook),
   });
 }
 

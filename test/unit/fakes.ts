@@ -6,7 +6,11 @@
 import type { Account } from '../../functions/domain/accounts/accounts';
 import type { BatchRecord } from '../../functions/domain/batches/batch';
 import { availableOf, PriceList, type Settlement } from '../../functions/domain/credits/credits';
-import type { AcceptedResponse, ContactRecord } from '../../functions/domain/enrichment/contact';
+import type {
+  AcceptedResponse,
+  ContactRecord,
+  WebhookState,
+} from '../../functions/domain/enrichment/contact';
 import type { WaterfallSettings } from '../../functions/domain/enrichment/waterfall-settings';
 import type { WorkflowInput } from '../../functions/domain/enrichment/waterfall-state';
 import type {
@@ -71,6 +75,19 @@ export function contactRecord(overrides: Partial<ContactRecord> = {}): ContactRe
     waterfall: [],
     webhook: null,
     progress: { found: {}, closed: {}, candidates: {} },
+    ...overrides,
+  };
+}
+
+/** A webhook given at accept and not yet attempted. */
+export function pendingWebhook(overrides: Partial<WebhookState> = {}): WebhookState {
+  return {
+    url: 'https://crm.example.com/hooks',
+    status: 'pending',
+    attempts: 0,
+    last_attempt_at: null,
+    last_response_status: null,
+    deliveries: [],
     ...overrides,
   };
 }

@@ -3,22 +3,24 @@
  * price and never more than was reserved, settles an enrichment exactly once, hands the webhook to the queue only
  * when a URL was given, and closes the types whose waterfall did not end with a `workflow` trace step.
  */
-import type { ContactRecord, WebhookState } from '../../functions/domain/enrichment/contact';
+import type { ContactRecord } from '../../functions/domain/enrichment/contact';
 import { FinishEnrichment } from '../../functions/domain/enrichment/finish-enrichment';
 import type { FinishCommand } from '../../functions/domain/enrichment/waterfall-state';
 import type { QueuedWebhook } from '../../functions/domain/webhooks/webhook-message';
-import { account, clockAt, contactRecord, FakeAccounts, FakeFinishStore, NOW, prices } from './fakes';
+import {
+  account,
+  clockAt,
+  contactRecord,
+  FakeAccounts,
+  FakeFinishStore,
+  NOW,
+  pendingWebhook,
+  prices,
+} from './fakes';
 
 const ID = '01KB0000000000000000000001';
 const JANE_EMAIL = { value: 'jane@acme.com', status: 'valid' as const, provider: 'hunter' };
-const WEBHOOK: WebhookState = {
-  url: 'https://crm.example.com/hooks',
-  status: 'pending',
-  attempts: 0,
-  last_attempt_at: null,
-  last_response_status: null,
-  deliveries: [],
-};
+const WEBHOOK = pendingWebhook();
 
 /** Every type walked to its end: email found by hunter (2 credits), phone and personal email not found. */
 function walkedRecord(overrides: Partial<ContactRecord> = {}): ContactRecord {
@@ -135,7 +137,7 @@ describe('Class: FinishEnrichment', () => {
 
     // Act
     await finish.execute(command);
-    store.record = { ...store.record!, webhook: { ...WEBHOOK, attempts: 1, last_response_status: 500 } };
+    store.record = { ...store.record!, webhook: pendingWebhook({ attempts: 1, last_response_status: 500 }) };
     await finish.execute(command);
 
     // Assess

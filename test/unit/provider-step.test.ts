@@ -17,13 +17,12 @@ import type { ProgressUpdate, ResultCache } from '../../functions/domain/ports/p
 import type { SuppressionCheck } from '../../functions/domain/ports/suppression';
 import { ProviderStep, type ProviderDirectory } from '../../functions/domain/enrichment/provider-step';
 import type { CachedResult } from '../../functions/domain/enrichment/result-cache';
-import {
-  PermanentProviderError,
-  TransientProviderError,
-  type EmailVerdict,
-  type EmailVerifier,
-  type Provider,
-  type ProviderAnswer,
+import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import type {
+  EmailVerdict,
+  EmailVerifier,
+  Provider,
+  ProviderAnswer,
 } from '../../functions/providers/provider';
 import { contactRecord, NOW } from './fakes';
 
