@@ -271,15 +271,31 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
   }
 }
 
-async function main(): Promise<void> {
+/** Where the CLI writes: the process's streams, or a test's buffers. */
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: CliOutput = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Runs one command as `npm run admin -- <argv>` does; answers the exit code (0, 1 on an error, 2 on misuse). */
+export async function main(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+  output: CliOutput = processOutput,
+): Promise<number> {
   try {
-    const argv = process.argv.slice(2);
     if (!argv.length || argv[0] === '--help' || argv[0] === 'help') {
-      process.stdout.write(USAGE);
-      return;
+      output.stdout(USAGE);
+      return 0;
     }
-    const result = await runAdmin(argv, resolveTarget(process.env));
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    const result = await runAdmin(argv, resolveTarget(env));
+    output.stdout(`${JSON.stringify(result)}\n`);
+    return 0;
   } catch (error) {
     const known =
       error instanceof UsageError ||
@@ -295,11 +311,16 @@ async function main(): Promise<void> {
     const message = known
       ? (error as Error).message
       : `${(error as Error).name}: ${(error as Error).message}`;
-    process.stderr.write(
+    output.stderr(
       `${JSON.stringify({ error: message, ...(error instanceof UsageError ? { usage: USAGE } : {}) })}\n`,
     );
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }
 
-if (require.main === module) void main();
+// Run when invoked as the CLI, not when imported (by the tests).
+if (require.main === module) {
+  void main().then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,6 +1,8 @@
 /**
- * ProviderStep as a specification, with plain fakes: the record, the provider directory, the results cache and
- * the suppression list are objects in memory.
+ * ProviderStep as a specification, with plain fakes: the record (whose progress each step updates), the provider
+ * directory, the verifier, the results cache and the suppression list are objects in memory. It specifies the
+ * waterfall (the configured order, the first valid find closes the type), how a provider's failure moves it on
+ * or goes back to the state machine, the email verifier, the suppression list and the results cache.
  */
 import type {
   ContactRecord,
@@ -8,53 +10,54 @@ import type {
   PhoneResult,
   WaterfallStep,
 } from '../../functions/domain/enrichment/contact';
+import { resultKeyOf } from '../../functions/domain/enrichment/contact';
 import type { EnrichmentType } from '../../functions/domain/enrichment/enrichment-request';
+import type { TypeCursor } from '../../functions/domain/enrichment/waterfall-state';
 import type { ProgressUpdate, ResultCache } from '../../functions/domain/ports/progress';
 import type { SuppressionCheck } from '../../functions/domain/ports/suppression';
 import { ProviderStep, type ProviderDirectory } from '../../functions/domain/enrichment/provider-step';
 import type { CachedResult } from '../../functions/domain/enrichment/result-cache';
-import type { Provider, ProviderAnswer } from '../../functions/providers/provider';
+import { PermanentProviderError, TransientProviderError } from '../../functions/providers/provider';
+import type {
+  EmailVerdict,
+  EmailVerifier,
+  Provider,
+  ProviderAnswer,
+} from '../../functions/providers/provider';
+import { contactRecord, NOW } from './fakes';
 
-const NOW = new Date('2026-12-01T10:00:00.000Z');
-
-function pendingRecord(overrides: Partial<ContactRecord> = {}): ContactRecord {
-  return {
-    account_id: 'A1',
-    enrichment_id: '01KB0000000000000000000001',
-    status: 'pending',
-    firstname: 'Jane',
-    lastname: 'Doe',
-    company_name: null,
-    domain: 'acme.com',
-    linkedin_url: 'https://www.linkedin.com/in/jane-doe',
-    enrichment_type: ['phone'],
-    phone_country_codes: ['FR'],
-    custom_json: '{}',
-    use_cache: null,
-    created_at: NOW.toISOString(),
-    finished_at: null,
-    results: null,
-    credits_reserved: 10,
-    credits_used: 0,
-    waterfall: [],
-    webhook: null,
-    progress: { found: {}, closed: {}, candidates: {} },
-    ...overrides,
-  };
-}
-
-/** A provider that answers every call with `answer`, counting its calls. */
-function providerAnswering(name: string, answer: ProviderAnswer) {
+/**
+ * A provider that answers its calls from `script` in turn (the last answer again once the script is spent),
+ * throwing the errors in it, and counts its calls.
+ */
+function providerAnswering(name: string, ...script: Array<ProviderAnswer | Error>) {
   const provider = {
     name,
     types: ['email', 'phone', 'personal_email'] as EnrichmentType[],
     calls: 0,
     async find() {
+      const answer = script[Math.min(provider.calls, script.length - 1)]!;
       provider.calls += 1;
+      if (answer instanceof Error) throw answer;
       return answer;
     },
   };
   return provider;
+}
+
+/** A verifier that answers from `script` as a provider does. */
+function verifierAnswering(name: string, ...script: Array<EmailVerdict | Error>) {
+  const verifier = {
+    name,
+    calls: 0,
+    async verify() {
+      const verdict = script[Math.min(verifier.calls, script.length - 1)]!;
+      verifier.calls += 1;
+      if (verdict instanceof Error) throw verdict;
+      return { verdict };
+    },
+  };
+  return verifier;
 }
 
 /** A cache holding one find for everybody. */
@@ -67,28 +70,55 @@ function cacheHolding(result: EmailResult | PhoneResult[], type: EnrichmentType)
   };
 }
 
+/** Applies a step's update to the record's progress, as the progress store does while the record is pending. */
+function applied(record: ContactRecord, update: ProgressUpdate): ContactRecord {
+  const progress = record.progress ?? { found: {}, closed: {}, candidates: {} };
+  const candidates = { ...progress.candidates };
+  if (update.candidate) candidates[update.type] = update.candidate;
+  else if (update.candidate === null) delete candidates[update.type];
+  const closes = update.found !== undefined || update.close;
+  return {
+    ...record,
+    waterfall: [...record.waterfall, ...update.steps],
+    progress: {
+      found:
+        update.found === undefined
+          ? progress.found
+          : { ...progress.found, [resultKeyOf(update.type)]: update.found },
+      closed: closes ? { ...progress.closed, [update.type]: true } : progress.closed,
+      candidates,
+    },
+  };
+}
+
 function rig(options: {
   record: ContactRecord;
   providers: Array<Provider & { calls: number }>;
+  /** The configured order, when it names providers without a key (absent from `providers`). */
+  order?: string[];
+  verifier?: EmailVerifier;
   cache?: ResultCache;
   suppressed?: string[];
+  contactSuppressed?: boolean;
 }) {
+  let record = options.record;
   const updates: ProgressUpdate[] = [];
   const directory: ProviderDirectory = {
-    order: () => options.providers.map((p) => p.name),
+    order: () => options.order ?? options.providers.map((p) => p.name),
     provider: async (name) => options.providers.find((p) => p.name === name),
-    verifier: async () => undefined,
+    verifier: async () => options.verifier,
   };
   const suppressions: SuppressionCheck = {
-    contactSuppressed: async () => false,
+    contactSuppressed: async () => options.contactSuppressed ?? false,
     emailSuppressed: async (email) => (options.suppressed ?? []).includes(email),
   };
   const step = new ProviderStep({
     providers: directory,
     progress: {
-      getContact: async () => options.record,
+      getContact: async () => record,
       recordProgress: async (_account, _id, update) => {
         updates.push(update);
+        record = applied(record, update);
         return true;
       },
     },
@@ -99,16 +129,24 @@ function rig(options: {
     maxRetryAfterSeconds: 300,
     maxWaitsPerProvider: 20,
   });
-  /** Runs the type's steps until the state machine would stop, as the Map iteration does. */
-  async function walk(type: EnrichmentType) {
-    let cursor = await step.execute({ account_id: 'A1', enrichment_id: options.record.enrichment_id, type });
+  const start = (type: EnrichmentType): TypeCursor => ({
+    account_id: 'A1',
+    enrichment_id: options.record.enrichment_id,
+    type,
+  });
+  /** Runs the type's steps from `cursor` until the state machine would stop, as the Map iteration does. */
+  async function walk(from: EnrichmentType | TypeCursor) {
+    let cursor = await step.execute(typeof from === 'string' ? start(from) : from);
     for (let guard = 0; cursor.next === 'call' && guard < 10; guard += 1) cursor = await step.execute(cursor);
     return cursor;
   }
   const trace = (): WaterfallStep[] => updates.flatMap((update) => update.steps);
   const found = () => updates.find((update) => update.found !== undefined)?.found;
-  return { walk, trace, found };
+  return { step, start, walk, trace, found, record: () => record };
 }
+
+/** The trace as [provider, outcome, detail]. */
+const steps = (trace: WaterfallStep[]) => trace.map((s) => [s.provider, s.outcome, s.detail]);
 
 const US_NUMBER: PhoneResult = { number: '+12015550123', country: 'US', type: 'mobile', provider: 'hunter' };
 const FR_ANSWER: ProviderAnswer = { kind: 'phones', phones: [{ number: '+33612345678' }] };
@@ -118,7 +156,7 @@ describe('Class: ProviderStep, a result from the results cache', () => {
     // Prepare
     const provider = providerAnswering('prospeo', FR_ANSWER);
     const { walk, trace, found } = rig({
-      record: pendingRecord({ phone_country_codes: ['FR'] }),
+      record: contactRecord({ phone_country_codes: ['FR'] }),
       providers: [provider],
       cache: cacheHolding([US_NUMBER], 'phone'),
     });
@@ -140,7 +178,7 @@ describe('Class: ProviderStep, a result from the results cache', () => {
     const provider = providerAnswering('prospeo', FR_ANSWER);
     const french: PhoneResult = { number: '+33612345678', country: 'FR', type: 'mobile', provider: 'hunter' };
     const { walk, trace, found } = rig({
-      record: pendingRecord({ phone_country_codes: ['FR'] }),
+      record: contactRecord({ phone_country_codes: ['FR'] }),
       providers: [provider],
       cache: cacheHolding([US_NUMBER, french], 'phone'),
     });
@@ -158,7 +196,7 @@ describe('Class: ProviderStep, a result from the results cache', () => {
     // Prepare
     const provider = providerAnswering('prospeo', FR_ANSWER);
     const { walk, found } = rig({
-      record: pendingRecord({ phone_country_codes: null }),
+      record: contactRecord({ phone_country_codes: null }),
       providers: [provider],
       cache: cacheHolding([US_NUMBER], 'phone'),
     });
@@ -176,7 +214,7 @@ describe('Class: ProviderStep, a result from the results cache', () => {
     const provider = providerAnswering('hunter', { kind: 'email', email: 'jd@acme.com', verdict: 'valid' });
     const cachedEmail: EmailResult = { value: 'jane.doe@acme.com', status: 'valid', provider: 'prospeo' };
     const { walk, trace, found } = rig({
-      record: pendingRecord({ enrichment_type: ['email'], phone_country_codes: null }),
+      record: contactRecord({ enrichment_type: ['email'], phone_country_codes: null }),
       providers: [provider],
       cache: cacheHolding(cachedEmail, 'email'),
       suppressed: ['jane.doe@acme.com'],
@@ -191,5 +229,215 @@ describe('Class: ProviderStep, a result from the results cache', () => {
       ['hunter', 'found', null],
     ]);
     expect(found()).toEqual({ value: 'jd@acme.com', status: 'valid', provider: 'hunter' });
+  });
+});
+
+const EMAIL_ONLY = { enrichment_type: ['email'] as EnrichmentType[], phone_country_codes: null };
+const valid = (email: string): ProviderAnswer => ({ kind: 'email', email, verdict: 'valid' });
+
+describe('Class: ProviderStep, the waterfall', () => {
+  it('asks the providers in the configured order and stops at the first valid find', async () => {
+    // Prepare
+    const providers = [
+      providerAnswering('hunter', { kind: 'not_found' }),
+      providerAnswering('prospeo', { kind: 'email', email: 'j@acme.com', verdict: 'invalid' }),
+      providerAnswering('dropcontact', valid(' Jane.Doe@ACME.com ')),
+      providerAnswering('lusha', valid('other@acme.com')),
+    ];
+    const { walk, trace, found } = rig({ record: contactRecord(EMAIL_ONLY), providers });
+
+    // Act
+    const cursor = await walk('email');
+
+    // Assess
+    expect(steps(trace())).toEqual([
+      ['hunter', 'not_found', null],
+      ['prospeo', 'rejected', 'undeliverable'],
+      ['dropcontact', 'found', null],
+    ]);
+    expect(providers.map((p) => p.calls)).toEqual([1, 1, 1, 0]);
+    expect(found()).toEqual({ value: 'jane.doe@acme.com', status: 'valid', provider: 'dropcontact' });
+    expect(cursor).toMatchObject({ next: 'done', provider_index: 2 });
+  });
+
+  it('moves to the next provider on a permanent error, tracing it', async () => {
+    // Prepare
+    const providers = [
+      providerAnswering('hunter', new PermanentProviderError('malformed answer')),
+      providerAnswering('prospeo', valid('jane@acme.com')),
+    ];
+    const { walk, trace } = rig({ record: contactRecord(EMAIL_ONLY), providers });
+
+    // Act
+    await walk('email');
+
+    // Assess
+    expect(steps(trace())).toEqual([
+      ['hunter', 'error', 'malformed answer'],
+      ['prospeo', 'found', null],
+    ]);
+  });
+
+  it('rethrows a transient error for the state machine to retry, recording nothing', async () => {
+    // Prepare
+    const hunter = providerAnswering('hunter', new TransientProviderError('HTTP 502'));
+    const { step, start, trace } = rig({ record: contactRecord(EMAIL_ONLY), providers: [hunter] });
+
+    // Act & Assess
+    await expect(step.execute(start('email'))).rejects.toThrow(new TransientProviderError('HTTP 502'));
+    expect(trace()).toEqual([]);
+  });
+
+  it("waits in the state machine for a provider's Retry-After, and calls it again after the wait", async () => {
+    // Prepare
+    const hunter = providerAnswering(
+      'hunter',
+      new TransientProviderError('HTTP 429', 42.5),
+      valid('jane@acme.com'),
+    );
+    const { step, start, trace } = rig({ record: contactRecord(EMAIL_ONLY), providers: [hunter] });
+
+    // Act
+    const waiting = await step.execute(start('email'));
+    const after = await step.execute(waiting);
+
+    // Assess
+    expect(waiting).toMatchObject({ next: 'wait', wait_seconds: 43, waits: 1, provider_index: 0 });
+    expect(after).toMatchObject({ next: 'done' });
+    expect(hunter.calls).toBe(2);
+    expect(steps(trace())).toEqual([['hunter', 'found', null]]);
+  });
+
+  it('leaves a Retry-After longer than it waits for to the state machine: rethrown', async () => {
+    // Prepare
+    const hunter = providerAnswering('hunter', new TransientProviderError('HTTP 503', 301));
+    const { step, start } = rig({ record: contactRecord(EMAIL_ONLY), providers: [hunter] });
+
+    // Act & Assess
+    await expect(step.execute(start('email'))).rejects.toThrow(TransientProviderError);
+  });
+
+  it('skips and traces a provider without an API key and one that does not offer the type', async () => {
+    // Prepare
+    const phonesOnly = Object.assign(providerAnswering('lusha', valid('x@acme.com')), {
+      types: ['phone'] as EnrichmentType[],
+    });
+    const hunter = providerAnswering('hunter', valid('jane@acme.com'));
+    const { walk, trace } = rig({
+      record: contactRecord(EMAIL_ONLY),
+      providers: [phonesOnly, hunter],
+      order: ['prospeo', 'lusha', 'hunter'],
+    });
+
+    // Act
+    await walk('email');
+
+    // Assess
+    expect(steps(trace())).toEqual([
+      ['prospeo', 'error', 'skipped: no API key configured'],
+      ['lusha', 'error', 'skipped: does not offer email'],
+      ['hunter', 'found', null],
+    ]);
+    expect([phonesOnly.calls, hunter.calls]).toEqual([0, 1]);
+  });
+
+  it('closes a type with every provider asked and nothing found', async () => {
+    // Prepare
+    const providers = [providerAnswering('hunter', { kind: 'not_found', detail: 'no match' })];
+    const { walk, trace, record } = rig({ record: contactRecord(EMAIL_ONLY), providers });
+
+    // Act
+    const cursor = await walk('email');
+
+    // Assess
+    expect(steps(trace())).toEqual([['hunter', 'not_found', 'no match']]);
+    expect(cursor.next).toBe('done');
+    expect(record().progress).toEqual({ found: {}, closed: { email: true }, candidates: {} });
+  });
+
+  it('has an unverified email verified, and a retried step verifies it without asking the finder again', async () => {
+    // Prepare: the verifier fails once, then answers.
+    const finder = providerAnswering('hunter', { kind: 'email', email: 'Jane@Acme.com', verdict: 'unknown' });
+    const verifier = verifierAnswering('neverbounce', new TransientProviderError('HTTP 500'), 'catch_all');
+    const { step, start, trace, found, record } = rig({
+      record: contactRecord(EMAIL_ONLY),
+      providers: [finder, providerAnswering('prospeo', valid('other@acme.com'))],
+      verifier,
+    });
+
+    // Act
+    const first = step.execute(start('email'));
+    await expect(first).rejects.toThrow(TransientProviderError);
+    const kept = record().progress?.candidates.email;
+    const retried = await step.execute(start('email'));
+
+    // Assess
+    expect(kept).toEqual({ value: 'jane@acme.com', provider: 'hunter', provider_index: 0, detail: null });
+    expect(retried.next).toBe('done');
+    expect([finder.calls, verifier.calls]).toEqual([1, 2]);
+    expect(steps(trace())).toEqual([['hunter', 'found', '(verified by neverbounce)']]);
+    expect(found()).toEqual({ value: 'jane@acme.com', status: 'catch_all', provider: 'hunter' });
+    expect(record().progress?.candidates).toEqual({});
+  });
+
+  it('does not enrich a contact on the suppression list: traced, no provider asked', async () => {
+    // Prepare
+    const hunter = providerAnswering('hunter', valid('jane@acme.com'));
+    const { walk, trace, found, record } = rig({
+      record: contactRecord(EMAIL_ONLY),
+      providers: [hunter],
+      contactSuppressed: true,
+    });
+
+    // Act
+    const cursor = await walk('email');
+
+    // Assess
+    expect(steps(trace())).toEqual([['suppression-list', 'not_found', 'suppressed']]);
+    expect(hunter.calls).toBe(0);
+    expect(found()).toBeUndefined();
+    expect(cursor.next).toBe('done');
+    expect(record().progress?.closed).toEqual({ email: true });
+  });
+
+  it("traces the state machine's failure as the provider's error and moves to the next provider", async () => {
+    // Prepare: hunter kept failing; the Catch hands its cursor back with the failure.
+    const hunter = providerAnswering('hunter', new TransientProviderError('HTTP 502'));
+    const prospeo = providerAnswering('prospeo', valid('jane@acme.com'));
+    const { walk, start, trace } = rig({ record: contactRecord(EMAIL_ONLY), providers: [hunter, prospeo] });
+
+    // Act
+    await walk({ ...start('email'), began: true, failure: { Error: 'TransientProviderError', Cause: '…' } });
+
+    // Assess
+    expect(steps(trace())).toEqual([
+      ['hunter', 'error', 'transient errors persisted after retries'],
+      ['prospeo', 'found', null],
+    ]);
+    expect(hunter.calls).toBe(0);
+  });
+
+  it('rejects the kept email when the verifier kept failing, and moves on without asking the finder again', async () => {
+    // Prepare
+    const finder = providerAnswering('hunter', { kind: 'email', email: 'jane@acme.com' });
+    const prospeo = providerAnswering('prospeo', valid('j.doe@acme.com'));
+    const verifier = verifierAnswering('neverbounce', new TransientProviderError('HTTP 500'));
+    const { step, walk, start, trace, found } = rig({
+      record: contactRecord(EMAIL_ONLY),
+      providers: [finder, prospeo],
+      verifier,
+    });
+    await expect(step.execute(start('email'))).rejects.toThrow(TransientProviderError);
+
+    // Act
+    await walk({ ...start('email'), began: true, failure: { Error: 'States.Timeout' } });
+
+    // Assess
+    expect(steps(trace())).toEqual([
+      ['hunter', 'rejected', 'unverified (verifier timed out)'],
+      ['prospeo', 'found', null],
+    ]);
+    expect(finder.calls).toBe(1);
+    expect(found()).toEqual({ value: 'j.doe@acme.com', status: 'valid', provider: 'prospeo' });
   });
 });

@@ -1,16 +1,30 @@
-/** The operator CLI against a table on DynamoDB Local: one JSON object per command, clear errors. */
+/**
+ * The operator CLI against a table on DynamoDB Local: one JSON object per command, clear errors, exit codes. The
+ * CLI runs in this process (`main` with captured output); one test spawns it through npm.
+ */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoAccountAdminStore } from '../../../functions/adapters/dynamodb/account-admin-store';
 import { DynamoProviderTraffic } from '../../../functions/adapters/dynamodb/provider-traffic-store';
-import { runAdmin, UsageError } from '../../../functions/admin/cli';
+import { main, runAdmin, USAGE, UsageError } from '../../../functions/admin/cli';
 import type { AdminTarget } from '../../../functions/admin/target';
 import { authenticate } from '../../../functions/domain/accounts/authenticate';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..');
+
+/** Runs the CLI in this process, as the spawned one would: what it printed and its exit code. */
+async function runMain(argv: string[], env: NodeJS.ProcessEnv = process.env) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, env, {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
 
 describe('Command: npm run admin', () => {
   let table: TestTable;
@@ -32,6 +46,12 @@ describe('Command: npm run admin', () => {
     };
   });
   afterAll(() => table.drop());
+  const tableEnv = () => ({
+    ...process.env,
+    TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    AWS_REGION: 'local',
+  });
 
   it('runs the sweeper of pending enrichments on demand, five minutes old by default', async () => {
     // Act & Assess
@@ -160,13 +180,10 @@ describe('Command: npm run admin', () => {
 
   it('prints readable usage text for help, naming every command', async () => {
     // Act
-    const help = await run(process.execPath, [
-      join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(ROOT, 'functions', 'admin', 'cli.ts'),
-      'help',
-    ]);
+    const help = await runMain(['help']);
 
     // Assess
+    expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm run admin -- <command>\n/);
     expect(help.stdout).not.toContain('\\n');
     for (const command of [
@@ -210,32 +227,14 @@ describe('Command: npm run admin', () => {
     await expect(runAdmin(argv, target)).rejects.toThrow(new UsageError(message));
   });
 
-  // The one test that spawns the CLI, since what it proves (stdout, stderr, exit code) is the process's own. Each
-  // spawn compiles the CLI with tsx, seconds on a loaded machine: the time allowed is for two of them, not a budget.
   it('prints one JSON object on stdout, and a JSON error with exit code 1 for an unknown account', async () => {
-    // Prepare
-    const env = {
-      ...process.env,
-      TABLE_NAME: table.tableName,
-      DYNAMODB_ENDPOINT: table.endpoint,
-      AWS_REGION: 'local',
-    };
-    const cli = [
-      join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(ROOT, 'functions', 'admin', 'cli.ts'),
-    ];
-
     // Act
-    const created = await run(
-      process.execPath,
-      [...cli, 'accounts', 'create', '--name', 'Spawned', '--credits', '3'],
-      { env },
-    );
-    const missing = await run(process.execPath, [...cli, 'accounts', 'get', 'NOPE'], { env }).catch(
-      (error: unknown) => error,
-    );
+    const created = await runMain(['accounts', 'create', '--name', 'Printed', '--credits', '3'], tableEnv());
+    const missing = await runMain(['accounts', 'get', 'NOPE'], tableEnv());
 
     // Assess
+    expect(created.code).toBe(0);
+    expect(created.stderr).toBe('');
     expect(created.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(created.stdout)).toEqual({
       account_id: expect.any(String),
@@ -243,7 +242,26 @@ describe('Command: npm run admin', () => {
       webhook_secret: expect.any(String),
     });
     expect(missing).toMatchObject({ code: 1, stdout: '' });
-    expect(JSON.parse((missing as { stderr: string }).stderr)).toEqual({ error: 'No account NOPE.' });
+    expect(JSON.parse(missing.stderr)).toEqual({ error: 'No account NOPE.' });
+  });
+
+  it('prints a usage error as JSON on stderr with exit code 2', async () => {
+    // Act
+    const misused = await runMain(['accounts', 'delete', 'x'], tableEnv());
+
+    // Assess
+    expect(misused).toMatchObject({ code: 2, stdout: '' });
+    expect(JSON.parse(misused.stderr)).toEqual({ error: 'unknown command "accounts delete"', usage: USAGE });
+  });
+
+  // The one test that spawns the CLI, since only a process proves that the npm script runs it; the others call
+  // `main` in this process. tsx compiles the CLI first, seconds on a loaded machine: the time allowed is generous.
+  it('runs as npm run admin -- --help', async () => {
+    // Act
+    const help = await run('npm', ['run', '--silent', 'admin', '--', '--help'], { cwd: ROOT });
+
+    // Assess
+    expect(help.stdout).toBe(USAGE);
   }, 120_000);
 });
 
