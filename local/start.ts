@@ -13,6 +13,7 @@ import { AccountAdministration } from '../functions/admin/accounts';
 import { LOCAL_STATE_FILE, type LocalStackState } from '../functions/admin/target';
 import { systemClock } from '../functions/domain/clock';
 import { logger } from '../functions/handlers/observability';
+import { makeReadable } from './readable-logs';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError, startLocalStack, type LocalStack } from './stack';
 
@@ -39,10 +40,15 @@ async function createDemoAccount(stack: LocalStack) {
   }
 }
 
-/** Structured Lambda logs and metrics stay quiet: the stack prints readable progress lines instead. */
+/**
+ * Structured Lambda logs below WARN and metrics stay quiet: the stack prints readable progress lines instead,
+ * and what the functions still log is rewritten into the same readable shape.
+ */
 function quietLambdaLogs(): void {
   if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  makeReadable(process.stdout);
+  makeReadable(process.stderr);
 }
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { AccountAdministrationRepository } from '../domain/ports/accounts';
 import { newApiKey, newWebhookSecret, type Account } from '../domain/accounts/accounts';
-import { creditsOf } from '../domain/credits/credits';
+import { creditsOf, openingBalance } from '../domain/credits/credits';
 import type { Clock } from '../domain/clock';
 import { newId } from '../domain/ids';
 
@@ -24,7 +24,7 @@ export class AccountAdministration {
     const account: Account = {
       account_id: newId(this.clock.now().getTime()),
       name: input.name,
-      balance: input.credits,
+      balance: openingBalance(input.credits),
       reserved: 0,
       personal_email_consent: input.personalEmailConsent,
       default_phone_country_codes: input.phoneCountryCodes,

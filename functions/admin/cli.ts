@@ -17,6 +17,7 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-store';
 import { ISO_COUNTRY_CODES } from '../domain/enrichment/countries';
 import { ApiError } from '../domain/errors';
+import { InvalidGrantError } from '../domain/credits/credits';
 import { systemClock } from '../domain/clock';
 import { AccountAdministration } from './accounts';
 import { SuppressionAdministration } from './suppressions';
@@ -39,6 +40,9 @@ import {
 } from './target';
 
 export class UsageError extends Error {}
+
+/** What a usage error points to, rather than the whole usage text. */
+export const USAGE_HINT = 'npm run admin -- --help lists the commands and their options';
 
 export const USAGE = `usage: npm run admin -- <command>
 
@@ -68,8 +72,8 @@ function credits(value: string | undefined, required: boolean): number {
     if (required) throw new UsageError('--credits <int> is required');
     return 0;
   }
-  if (!/^\d{1,9}$/.test(value))
-    throw new UsageError(`--credits must be a non-negative integer, got "${value}"`);
+  // Any whole number reaches the accounts domain, which says what it takes (a grant: at least 1).
+  if (!/^-?\d{1,9}$/.test(value)) throw new UsageError(`--credits takes a whole number, got "${value}"`);
   return Number(value);
 }
 
@@ -146,6 +150,12 @@ function parseOptions(args: string[]) {
       ? [arg, 'true']
       : [arg],
   );
+  // `--credits -5` is a value, not an option: parseArgs would take `-5` for a flag.
+  for (let i = 0; i < expanded.length - 1; i += 1) {
+    if (expanded[i] === '--credits' && /^-\d/.test(expanded[i + 1]!)) {
+      expanded.splice(i, 2, `--credits=${expanded[i + 1]!}`);
+    }
+  }
   try {
     return parseArgs({
       args: expanded,
@@ -307,12 +317,13 @@ export async function main(
       error instanceof OperatorRefusedError ||
       error instanceof SuppressionNotFoundError ||
       error instanceof ApiError ||
-      error instanceof MissingWorkflowError;
+      error instanceof MissingWorkflowError ||
+      error instanceof InvalidGrantError;
     const message = known
       ? (error as Error).message
       : `${(error as Error).name}: ${(error as Error).message}`;
     output.stderr(
-      `${JSON.stringify({ error: message, ...(error instanceof UsageError ? { usage: USAGE } : {}) })}\n`,
+      `${JSON.stringify({ error: message, ...(error instanceof UsageError ? { hint: USAGE_HINT } : {}) })}\n`,
     );
     return error instanceof UsageError ? 2 : 1;
   }

@@ -162,8 +162,28 @@ export function settleCredits(
   };
 }
 
+/** Credits an operator cannot give: a grant adds at least one whole credit, an account opens with none or more. */
+export class InvalidGrantError extends Error {
+  override readonly name = 'InvalidGrantError';
+  constructor(
+    credits: number,
+    rule = 'A grant adds at least 1 whole credit (a grant never takes credits away)',
+  ) {
+    super(`${rule}, got ${credits}.`);
+  }
+}
+
+/** The balance an account opens with: a whole number of credits, none or more. */
+export function openingBalance(credits: number): number {
+  if (!Number.isInteger(credits) || credits < 0) {
+    throw new InvalidGrantError(credits, 'An account opens with 0 or more whole credits');
+  }
+  return credits;
+}
+
 /** An operator's grant of `credits` to the balance; a `grant` entry named by `operationId`. */
 export function grantCredits(credits: number, at: string, operationId: string): CreditMovement {
+  if (!Number.isInteger(credits) || credits < 1) throw new InvalidGrantError(credits);
   return {
     deltas: deltasOf(credits, 0),
     requiresAvailable: null,

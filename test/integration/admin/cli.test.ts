@@ -205,10 +205,7 @@ describe('Command: npm run admin', () => {
 
   it.each([
     [['accounts', 'create'], '--name <name> is required'],
-    [
-      ['accounts', 'create', '--name', 'x', '--credits', '1.5'],
-      '--credits must be a non-negative integer, got "1.5"',
-    ],
+    [['accounts', 'create', '--name', 'x', '--credits', '1.5'], '--credits takes a whole number, got "1.5"'],
     [['accounts', 'grant', 'someone'], '--credits <int> is required'],
     [['accounts', 'set', 'someone'], 'accounts set needs --personal-email-consent or --phone-country-codes'],
     [
@@ -251,7 +248,25 @@ describe('Command: npm run admin', () => {
 
     // Assess
     expect(misused).toMatchObject({ code: 2, stdout: '' });
-    expect(JSON.parse(misused.stderr)).toEqual({ error: 'unknown command "accounts delete"', usage: USAGE });
+    expect(JSON.parse(misused.stderr)).toEqual({
+      error: 'unknown command "accounts delete"',
+      hint: 'npm run admin -- --help lists the commands and their options',
+    });
+  });
+
+  it("answers a negative grant with the credits domain's own message, not an argument parsing error", async () => {
+    // Prepare
+    const created = await runMain(['accounts', 'create', '--name', 'Granted', '--credits', '3'], tableEnv());
+    const accountId = (JSON.parse(created.stdout) as { account_id: string }).account_id;
+
+    // Act
+    const refused = await runMain(['accounts', 'grant', accountId, '--credits', '-5'], tableEnv());
+
+    // Assess
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(JSON.parse(refused.stderr)).toEqual({
+      error: 'A grant adds at least 1 whole credit (a grant never takes credits away), got -5.',
+    });
   });
 
   // The one test that spawns the CLI, since only a process proves that the npm script runs it; the others call
