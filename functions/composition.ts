@@ -39,6 +39,8 @@ import { createAuthorizerHandler } from './handlers/authorizer';
 import { createCreditsHandler } from './handlers/credits';
 import { createDeliverWebhookHandler } from './handlers/deliver-webhook';
 import { createGetContactHandler } from './handlers/get-contact';
+import { createEstimateHandler } from './handlers/estimate';
+import { EstimateEnrichment } from './domain/enrichment/estimate-enrichment';
 import { logger, observeCircuitOpening, observeProgress } from './handlers/observability';
 import { createRecoverEnrichmentHandler } from './handlers/recover-enrichment';
 import { createSweepPendingHandler } from './handlers/sweep-pending';
@@ -108,6 +110,18 @@ export function acceptHandler(runtime: Runtime, workflow: WorkflowStarter) {
       targetPolicy: targetPolicyOf(runtime),
       prices: new PriceList(config.waterfall),
       logger,
+    }),
+  );
+}
+
+/** POST /contacts/enrich/estimate: reads the account, writes nothing. */
+export function estimateHandler(runtime: Runtime) {
+  return createEstimateHandler(
+    new EstimateEnrichment({
+      accounts: new DynamoAccountStore(runtime.db, table(runtime)),
+      prices: new PriceList(runtime.config.waterfall),
+      targetPolicy: targetPolicyOf(runtime),
+      cache: runtime.config.resultCache,
     }),
   );
 }
@@ -198,10 +212,12 @@ export interface ProviderStepOptions extends Omit<DirectoryOptions, 'settings'> 
 
 export function providerStepHandler(runtime: Runtime, options: ProviderStepOptions) {
   const { tuning, onStep, ...providers } = options;
+  const progress = new DynamoProgressStore(runtime.db, table(runtime));
   return createProviderStepHandler(
     new ProviderStep({
       providers: createProviderDirectory({ settings: runtime.config.waterfall, ...providers }),
-      progress: observeProgress(new DynamoProgressStore(runtime.db, table(runtime)), onStep),
+      progress: observeProgress(progress, onStep),
+      holds: { store: progress, prices: new PriceList(runtime.config.waterfall) },
       traffic: providerTraffic(runtime),
       suppressions: new DynamoSuppressionList(runtime.db, table(runtime)),
       cache: {

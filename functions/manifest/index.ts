@@ -10,6 +10,7 @@ import { spec as authorizer } from './authorizer';
 import { spec as credits } from './credits';
 import { spec as deliverWebhook } from './deliver-webhook';
 import { spec as eraseContact } from './erase-contact';
+import { spec as estimate } from './estimate';
 import { spec as getBatch } from './get-batch';
 import { spec as getContact } from './get-contact';
 import { spec as ledger } from './ledger';
@@ -27,6 +28,7 @@ export const MANIFEST = [
   eraseContact,
   credits,
   acceptBatch,
+  estimate,
   getBatch,
   ledger,
   resendWebhook,

@@ -146,6 +146,41 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       'consent_required',
     ],
   },
+  'POST /contacts/enrich/estimate': {
+    operationId: 'estimateEnrichment',
+    tag: 'Enrichment',
+    summary: 'Price a single or bulk body before sending it',
+    description:
+      'Takes exactly a body of `POST /contacts/enrich/async` or of `POST /contacts/enrich/bulk` (a `contacts` ' +
+      'list; its top-level `webhook_url` and `custom` are checked and ignored), validates it as that route ' +
+      'would (the same 400, 413, 415 and 422 answers), and answers the worst case of each contact and type, ' +
+      'the order the waterfall would ask (`cache` first whenever the cache is consulted), the total and whether ' +
+      'the available credits cover it. It reserves, writes, starts and charges nothing, and calls no provider. ' +
+      PER_TYPE_REQUIREMENTS,
+    request: { schema: 'EstimateRequest', example: { ...EXAMPLE_REQUEST, max_credits: 5 } },
+    response: {
+      status: '200',
+      description: 'The worst case, as accepting the body would reserve it.',
+      body: {
+        schema: 'Estimate',
+        example: {
+          worst_case_credits: 5,
+          available: 989,
+          sufficient: true,
+          contacts: [
+            {
+              worst_case_credits: 5,
+              types: {
+                email: { worst_case_credits: 1, providers: ['cache', 'hunter', 'prospeo'] },
+                phone: { worst_case_credits: 10, providers: ['cache', 'prospeo', 'contactout'] },
+              },
+            },
+          ],
+        },
+      },
+    },
+    errors: [...BODY_ERRORS, ...AUTHORIZED_ERRORS, 'consent_required'],
+  },
   'GET /contacts/{id}': {
     operationId: 'getContact',
     tag: 'Enrichment',

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import type { Credits } from '../domain/credits/credits';
 import { MAX_BATCH_CONTACTS, type BatchAcceptedResponse, type BatchView } from '../domain/batches/batch';
 import type { AcceptedResponse, ContactView, WebhookView } from '../domain/enrichment/contact';
+import type { Estimate } from '../domain/enrichment/estimate-enrichment';
 import { ENRICHMENT_TYPES, buildSchema } from '../domain/enrichment/enrichment-request';
 import { ERROR_CODES, type ErrorBody } from '../domain/errors';
 import { ID_PATTERN } from '../domain/ids';
@@ -102,6 +103,13 @@ const ContactSchema = z.object({
   linkedin_url: z.nullable(z.string()),
   enrichment_type: z.array(z.enum(ENRICHMENT_TYPES)),
   phone_country_codes: z.nullable(z.array(z.string())),
+  providers: z
+    .nullable(z.partialRecord(z.enum(ENRICHMENT_TYPES), z.array(z.string())))
+    .check(z.describe("The request's own provider order per type, or null for the deployment's.")),
+  max_credits: z.nullable(count).check(z.describe('The most this enrichment may be charged, or null.')),
+  accept_catch_all: z
+    .nullable(z.boolean())
+    .check(z.describe('false: catch-all emails were refused; null or true: accepted.')),
   custom,
   created_at: dateTime,
   finished_at: z.nullable(dateTime),
@@ -158,6 +166,29 @@ const BatchSchema = z.object({
     .check(z.describe('Each as GET /contacts/{id} answers it, in request order.')),
 });
 
+const TypeEstimateSchema = z.object({
+  worst_case_credits: count,
+  providers: z
+    .array(z.string())
+    .check(z.describe('The order the waterfall would ask, `cache` first whenever the cache is consulted.')),
+});
+
+const ContactEstimateSchema = z.object({
+  worst_case_credits: count.check(
+    z.describe('What accepting the contact would reserve (max_credits applied).'),
+  ),
+  types: z.partialRecord(z.enum(ENRICHMENT_TYPES), TypeEstimateSchema),
+});
+
+const EstimateSchema = z.object({
+  worst_case_credits: count,
+  available: z.int(),
+  sufficient: z.boolean().check(z.describe('available >= worst_case_credits')),
+  contacts: z
+    .array(ContactEstimateSchema)
+    .check(z.describe('One per contact (one for a single body), in order.')),
+});
+
 // The schemas describe exactly what the handlers answer: a field added to one side and not the other stops
 // the build here, before a response could drift from the document.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -171,6 +202,7 @@ export type ResponseSchemasMatchTheirTypes = Assert<
     Same<z.output<typeof LedgerPageSchema>, LedgerPage>,
     Same<z.output<typeof ResentWebhookSchema>, ResentWebhook>,
     Same<z.output<typeof BatchAcceptedSchema>, BatchAcceptedResponse>,
+    Same<z.output<typeof EstimateSchema>, Estimate>,
     Same<z.output<typeof BatchSchema>, BatchView>,
     Same<z.output<typeof ErrorSchema>, ErrorBody>,
   ] extends true[]
@@ -200,6 +232,18 @@ export const REQUEST_FIELD_DOCS: Record<string, string> = {
     "1–250 distinct ISO 3166-1 alpha-2 codes (any case, returned upper-case); the account's defaults when absent.",
   custom: `Any JSON object up to ${MAX_CUSTOM_BYTES} bytes serialised (UTF-8), echoed back as sent, every key kept (\`__proto__\` and \`constructor\` included).`,
   use_cache: 'false: ask the providers even when the same person was found recently.',
+  providers:
+    'This request\'s own provider order per requested type, e.g. `{"email": ["prospeo", "hunter"]}`: ' +
+    "each name a provider the deployment's waterfall configures for that type (else 400 naming " +
+    '`providers.email[1]`), each key a requested type (else 400 naming `providers.phone`). The results cache ' +
+    '(unless `use_cache` is false), the suppression list and the verifier still apply.',
+  max_credits:
+    'The most this enrichment may be charged (0–100000). The reservation is the smaller of the worst case and ' +
+    'this; before asking a provider, a type holds its price out of what is left after the other types; a step ' +
+    'that does not fit is skipped (`skipped: over max_credits`) and a cheaper provider may still fit.',
+  accept_catch_all:
+    'false: an email or personal email whose verdict is `catch_all` is refused (`catch_all not accepted`), costs ' +
+    'nothing, and the waterfall goes on. Default true.',
 };
 
 function requestSchemas() {
@@ -270,8 +314,15 @@ export function componentSchemas(): Record<string, Json> {
       ResentWebhook: ResentWebhookSchema,
       BatchAccepted: BatchAcceptedSchema,
       Batch: BatchSchema,
+      Estimate: EstimateSchema,
     },
     'output',
   );
-  return { ...requests, ...responses };
+  // The estimate takes either body, exactly as the route it mirrors.
+  const estimateRequest = {
+    description:
+      'A body of `POST /contacts/enrich/async`, or of `POST /contacts/enrich/bulk` (a `contacts` list).',
+    anyOf: [ref('EnrichmentRequest'), ref('BulkEnrichmentRequest')],
+  };
+  return { ...requests, EstimateRequest: estimateRequest, ...responses };
 }

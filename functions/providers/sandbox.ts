@@ -77,7 +77,11 @@ export function createSandboxProvider(name: (typeof SANDBOX_PROVIDERS)[number]):
       }
       if (lastname.startsWith('flaky') && first)
         throw new TransientProviderError('sandbox: flaky provider unavailable');
-      return sandboxAnswer(contact, type);
+      const answer = sandboxAnswer(contact, type);
+      // `catchall`: the primary answers emails as catch-all, the secondary as valid (rules name providers).
+      if (lastname.startsWith('catchall') && first && answer.kind === 'email')
+        return { ...answer, verdict: 'catch_all' };
+      return answer;
     },
   };
 }

@@ -44,6 +44,11 @@ const DOCUMENTED_IN_WORDS: ReadonlyArray<{ reason: string; path: string; message
   { reason: 'phone/personal_email need linkedin_url', path: 'linkedin_url', message: /is required for the/ },
   { reason: 'webhook target class', path: 'webhook_url', message: /^must not target an? [a-z-]+ address$/ },
   { reason: 'custom byte size', path: 'custom', message: /bytes once serialised/ },
+  {
+    reason: "providers: the deployment's, for requested types",
+    path: 'providers',
+    message: /is not a provider of|is not a requested type/,
+  },
 ];
 
 /** The documented reason of a field error, or undefined when the document says nothing of it. */

@@ -5,14 +5,56 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resultKeyOf } from '../../domain/enrichment/contact';
-import type { ProgressRepository, ProgressUpdate } from '../../domain/ports/progress';
+import type { EnrichmentType } from '../../domain/enrichment/enrichment-request';
+import type {
+  CreditHolds,
+  HoldOutcome,
+  ProgressRepository,
+  ProgressUpdate,
+} from '../../domain/ports/progress';
 import { DynamoContacts } from './contact-records';
 import { keys } from './keys';
 import { isConditionFailure } from './transactions';
 
-export class DynamoProgressStore extends DynamoContacts implements ProgressRepository {
+export class DynamoProgressStore extends DynamoContacts implements ProgressRepository, CreditHolds {
   constructor(db: DynamoDBDocumentClient, tableName: string) {
     super(db, tableName);
+  }
+
+  async hold(
+    accountId: string,
+    enrichmentId: string,
+    type: EnrichmentType,
+    amount: number,
+  ): Promise<HoldOutcome> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.contact(accountId, enrichmentId),
+          // One conditional update against every type's finds and holds: parallel types can never together
+          // exceed the budget.
+          UpdateExpression:
+            'SET #progress.#holds.#type = :amount, #progress.#budget = #progress.#budget - :amount',
+          ConditionExpression:
+            '#status = :pending AND attribute_not_exists(#progress.#holds.#type) AND #progress.#budget >= :amount',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#progress': 'progress',
+            '#holds': 'holds',
+            '#budget': 'budget_left',
+            '#type': type,
+          },
+          ExpressionAttributeValues: { ':pending': 'pending', ':amount': amount },
+        }),
+      );
+      return 'held';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const record = await this.getContact(accountId, enrichmentId);
+      if (!record || record.status !== 'pending') return 'gone';
+      return record.progress?.holds?.[type] !== undefined ? 'held' : 'over';
+    }
   }
 
   async recordProgress(accountId: string, enrichmentId: string, update: ProgressUpdate): Promise<boolean> {
@@ -37,6 +79,11 @@ export class DynamoProgressStore extends DynamoContacts implements ProgressRepos
     } else if (update.candidate === null) {
       remove.push('#progress.#candidates.#type');
     }
+    if (update.release) {
+      remove.push('#progress.#holds.#type');
+      set.push('#progress.#budget = #progress.#budget + :released');
+      values[':released'] = update.release.held - update.release.charged;
+    }
     if (!set.length && !remove.length) return true;
     const expression = [
       set.length ? `SET ${set.join(', ')}` : '',
@@ -46,9 +93,10 @@ export class DynamoProgressStore extends DynamoContacts implements ProgressRepos
       .join(' ');
     // Every path segment by name: `found` and friends are DynamoDB reserved words.
     const names: Record<string, string> = { '#status': 'status' };
-    for (const name of ['progress', 'found', 'closed', 'candidates']) {
+    for (const name of ['progress', 'found', 'closed', 'candidates', 'holds']) {
       if (expression.includes(`#${name}`)) names[`#${name}`] = name;
     }
+    if (expression.includes('#budget')) names['#budget'] = 'budget_left';
     if (expression.includes('#type')) names['#type'] = update.type;
     if (expression.includes('#result')) names['#result'] = resultKeyOf(update.type);
     try {

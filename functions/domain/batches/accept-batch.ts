@@ -96,7 +96,7 @@ export class AcceptBatch {
 
   async execute(command: AcceptBatchCommand): Promise<BatchAcceptedResponse> {
     const { accounts, batches, clock, prices } = this.deps;
-    const request = parseBatchRequest(command.body, this.deps.targetPolicy);
+    const request = parseBatchRequest(command.body, this.deps.targetPolicy, this.deps.prices.waterfall);
     const now = clock.now();
     // The route is part of what the key was used for: a single request's body never hashes like a batch's.
     const claim = idempotencyClaim(command.idempotencyKey, { bulk: request }, now);
@@ -119,7 +119,7 @@ export class AcceptBatch {
         command.accountId,
         contact,
         account.default_phone_country_codes,
-        prices.worstCase(contact.enrichment_type),
+        prices.reservationFor(contact),
         now,
       ),
       batch: { batch_id: batchId, shard: shardOf(index) },

@@ -4,6 +4,7 @@
  * is an ordinary enrichment record; the batch holds their ids in request order.
  */
 import * as z from 'zod/mini';
+import type { WaterfallSettings } from '../enrichment/waterfall-settings';
 import {
   toContactView,
   toWebhookBody,
@@ -122,7 +123,11 @@ function inContact(index: number, errors: FieldError[]): FieldError[] {
  * Validates and normalises a parsed bulk body: the batch's fields, then every contact exactly as the single
  * route does. All or nothing: one ValidationError names every offending field of every contact.
  */
-export function parseBatchRequest(body: unknown, policy: TargetPolicy): BatchRequest {
+export function parseBatchRequest(
+  body: unknown,
+  policy: TargetPolicy,
+  waterfall?: Pick<WaterfallSettings, 'order'>,
+): BatchRequest {
   const parsed = batchSchema(policy).safeParse(body);
   const errors: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error, body);
   const contacts: EnrichmentRequest[] = [];
@@ -132,7 +137,7 @@ export function parseBatchRequest(body: unknown, policy: TargetPolicy): BatchReq
     Array.isArray(listed) && listed.length >= 1 && listed.length <= MAX_BATCH_CONTACTS ? listed : [];
   items.forEach((item, index) => {
     try {
-      contacts.push(parseEnrichmentRequest(item, policy));
+      contacts.push(parseEnrichmentRequest(item, policy, waterfall));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       errors.push(...inContact(index, error.errors));

@@ -8,7 +8,7 @@ import type { Account } from '../accounts/accounts';
 import type { Results } from '../enrichment/contact';
 import type { EnrichmentType } from '../enrichment/enrichment-request';
 import type { LedgerEntry } from './ledger';
-import { providersOf, type WaterfallSettings } from '../enrichment/waterfall-settings';
+import { providerOrder, type ProviderChoice, type WaterfallSettings } from '../enrichment/waterfall-settings';
 
 export interface Credits {
   balance: number;
@@ -39,17 +39,45 @@ export const CACHE_PRICE_KEY = 'cache';
 export class PriceList {
   constructor(private readonly settings: WaterfallSettings) {}
 
+  /** The deployment's waterfall the prices come from (its providers, in order, per type). */
+  get waterfall(): WaterfallSettings {
+    return this.settings;
+  }
+
   /** The price of one found result of `type` from `provider`. */
   priceOf(type: EnrichmentType, provider: string): number {
     return this.settings.prices[provider]?.[type] ?? DEFAULT_PRICES[type];
   }
 
+  /** The dearest provider a type may ask (the request's own list, else the deployment's): its worst case. */
+  worstCaseOf(type: EnrichmentType, chosen?: ProviderChoice): number {
+    const prices = providerOrder(this.settings, type, chosen).map((provider) => this.priceOf(type, provider));
+    return prices.length ? Math.max(...prices) : 0;
+  }
+
   /** The most a request can cost: for each type, the dearest provider that could answer it. */
-  worstCase(types: readonly EnrichmentType[]): number {
-    return types.reduce((total, type) => {
-      const prices = providersOf(this.settings, type).map((provider) => this.priceOf(type, provider));
-      return total + (prices.length ? Math.max(...prices) : 0);
-    }, 0);
+  worstCase(types: readonly EnrichmentType[], chosen?: ProviderChoice): number {
+    return types.reduce((total, type) => total + this.worstCaseOf(type, chosen), 0);
+  }
+
+  /**
+   * What accepting a request reserves: its worst case, never more than its `max_credits` (the reservation is the
+   * most it can be charged, and the 402 check uses it).
+   */
+  reservationFor(request: {
+    enrichment_type: readonly EnrichmentType[];
+    providers?: ProviderChoice;
+    max_credits?: number | null;
+  }): number {
+    const worst = this.worstCase(request.enrichment_type, request.providers);
+    return request.max_credits === null || request.max_credits === undefined
+      ? worst
+      : Math.min(worst, request.max_credits);
+  }
+
+  /** The price a found result of `type` costs when it comes from the results cache (as found, unless priced). */
+  cachedPriceOf(type: EnrichmentType, originalProvider: string): number {
+    return this.settings.prices[CACHE_PRICE_KEY]?.[type] ?? this.priceOf(type, originalProvider);
   }
 
   /**
@@ -58,8 +86,7 @@ export class PriceList {
    */
   priceOfResults(results: Results): number {
     const price = (type: EnrichmentType, result: { provider: string; cached?: boolean }) =>
-      (result.cached ? this.settings.prices[CACHE_PRICE_KEY]?.[type] : undefined) ??
-      this.priceOf(type, result.provider);
+      result.cached ? this.cachedPriceOf(type, result.provider) : this.priceOf(type, result.provider);
     let total = 0;
     if (results.email) total += price('email', results.email);
     if (results.personal_email) total += price('personal_email', results.personal_email);

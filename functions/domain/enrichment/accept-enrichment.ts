@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
-import { EMPTY_PROGRESS, type AcceptedResponse, type ContactRecord } from './contact';
+import { initialProgress, type AcceptedResponse, type ContactRecord } from './contact';
 import { parseEnrichmentRequest, type EnrichmentRequest } from './enrichment-request';
 import { requireConsentFor } from '../privacy/consent';
 import {
@@ -80,7 +80,7 @@ export class AcceptEnrichment {
 
   async execute(command: AcceptCommand): Promise<AcceptedResponse> {
     const { accounts, enrichments, clock } = this.deps;
-    const request = parseEnrichmentRequest(command.body, this.deps.targetPolicy);
+    const request = parseEnrichmentRequest(command.body, this.deps.targetPolicy, this.deps.prices.waterfall);
     const now = clock.now();
     const claim = idempotencyClaim(command.idempotencyKey, request, now);
 
@@ -93,7 +93,7 @@ export class AcceptEnrichment {
     if (!account) throw new UnauthorizedError();
     requireConsentFor(account, request.enrichment_type);
 
-    const cost = this.deps.prices.worstCase(request.enrichment_type);
+    const cost = this.deps.prices.reservationFor(request);
     const record = AcceptEnrichment.pendingRecord(
       command.accountId,
       request,
@@ -171,7 +171,7 @@ export class AcceptEnrichment {
       credits_reserved: cost,
       credits_used: 0,
       waterfall: [],
-      progress: EMPTY_PROGRESS,
+      progress: initialProgress(request.max_credits),
       webhook: webhookUrl
         ? {
             url: webhookUrl,

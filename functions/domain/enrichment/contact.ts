@@ -91,9 +91,21 @@ export interface WaterfallProgress {
   found: Results;
   closed: Partial<Record<EnrichmentType, true>>;
   candidates: Partial<Record<EnrichmentType, EmailCandidate>>;
+  /**
+   * With `max_credits` only: what is left of it after the finds and the holds of the types, and each type's hold
+   * (the price of the provider its current step asks), taken before the call and given back when the step ends.
+   */
+  budget_left?: number;
+  holds?: Partial<Record<EnrichmentType, number>>;
 }
 
 export const EMPTY_PROGRESS: WaterfallProgress = { found: {}, closed: {}, candidates: {} };
+
+/** The progress a new record starts with: with a budget of `max_credits` to hold against, when it has one. */
+export function initialProgress(maxCredits: number | null): WaterfallProgress {
+  const progress: WaterfallProgress = { found: {}, closed: {}, candidates: {} };
+  return maxCredits === null ? progress : { ...progress, budget_left: maxCredits, holds: {} };
+}
 
 /** The record: the request as validated (its `webhook_url` kept as the `webhook` state), and the outcome. */
 export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
@@ -169,6 +181,10 @@ export function toContactView(record: ContactRecord): ContactView {
     linkedin_url: record.linkedin_url,
     enrichment_type: record.enrichment_type,
     phone_country_codes: record.phone_country_codes,
+    // Absent from records of earlier releases.
+    providers: record.providers ?? null,
+    max_credits: record.max_credits ?? null,
+    accept_catch_all: record.accept_catch_all ?? null,
     custom: JSON.parse(record.custom_json) as Record<string, unknown>,
     created_at: record.created_at,
     finished_at: record.finished_at,

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { ISO_COUNTRY_CODES } from './countries';
+import type { WaterfallSettings } from './waterfall-settings';
 import { MAX_CUSTOM_BYTES } from '../limits';
 import { ValidationError, type FieldError } from '../errors';
 import {
@@ -14,6 +15,9 @@ import {
 } from '../webhooks/network-address';
 
 export const ENRICHMENT_TYPES = ['email', 'phone', 'personal_email'] as const;
+
+/** The largest `max_credits` a request may set. */
+export const MAX_CREDITS_CAP = 100_000;
 export type EnrichmentType = (typeof ENRICHMENT_TYPES)[number];
 
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -185,6 +189,31 @@ export function buildSchema(policy: TargetPolicy) {
         ),
     ),
     use_cache: z.nullish(z.boolean({ error: 'must be true or false' })),
+    providers: z.nullish(
+      z.partialRecord(
+        z.enum(ENRICHMENT_TYPES, { error: 'must be a type: email, phone or personal_email' }),
+        z
+          .array(z.string({ error: 'must be a provider name' }).check(z.minLength(1, 'must not be empty')), {
+            error: 'must be a list of provider names',
+          })
+          .check(
+            z.minLength(1, 'must name at least one provider'),
+            z.maxLength(20, 'must name at most 20 providers'),
+            z.refine(distinct, 'must not repeat a provider'),
+            z.meta(DOCUMENTED.distinct),
+          ),
+        { error: 'must be an object from a requested type to provider names' },
+      ),
+    ),
+    max_credits: z.nullish(
+      z
+        .int({ error: 'must be an integer from 0 to 100000' })
+        .check(
+          z.gte(0, 'must be an integer from 0 to 100000'),
+          z.lte(MAX_CREDITS_CAP, 'must be an integer from 0 to 100000'),
+        ),
+    ),
+    accept_catch_all: z.nullish(z.boolean({ error: 'must be true or false' })),
     // Its size is checked on the object as sent (`customJsonOf`): a parsed copy would lose `__proto__`.
     custom: z.nullish(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })),
   });
@@ -266,8 +295,42 @@ export function customJsonOf(body: unknown): string {
   return json;
 }
 
-/** Validates and normalises a parsed JSON body; throws ValidationError naming every offending field. */
-export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): EnrichmentRequest {
+/**
+ * The request's own provider order (`providers`): only for requested types, and only providers the deployment's
+ * waterfall configures for the type (`providers.email[1]` names the one it does not).
+ */
+function providerChoiceErrors(
+  request: Omit<EnrichmentRequest, 'custom_json'>,
+  waterfall: Pick<WaterfallSettings, 'order'> | undefined,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [type, names] of Object.entries(request.providers ?? {}) as [EnrichmentType, string[]][]) {
+    if (!request.enrichment_type.includes(type)) {
+      errors.push({ path: `providers.${type}`, message: 'is not a requested type' });
+      continue;
+    }
+    const configured = waterfall?.order[type] ?? [];
+    names.forEach((name, index) => {
+      if (!configured.includes(name)) {
+        errors.push({
+          path: `providers.${type}[${index}]`,
+          message: `is not a provider of ${type} in this deployment (${configured.join(', ') || 'none'})`,
+        });
+      }
+    });
+  }
+  return errors;
+}
+
+/**
+ * Validates and normalises a parsed JSON body; throws ValidationError naming every offending field. `waterfall`
+ * is the deployment's: the providers a request may name.
+ */
+export function parseEnrichmentRequest(
+  body: unknown,
+  policy: TargetPolicy,
+  waterfall?: Pick<WaterfallSettings, 'order'>,
+): EnrichmentRequest {
   const schema = buildSchema(policy);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
@@ -286,10 +349,13 @@ export function parseEnrichmentRequest(body: unknown, policy: TargetPolicy): Enr
       .map((key) => [key, fields[key as keyof typeof fields] ?? null]),
   ) as Omit<EnrichmentRequest, 'custom_json'>;
   const missing = missingFieldErrors(request);
-  if (missing.length)
+  const errors = [...missing, ...providerChoiceErrors(request, waterfall)];
+  if (errors.length)
     throw new ValidationError(
-      missing,
-      `Missing field(s): ${[...new Set(missing.map((e) => e.path))].join(', ')}.`,
+      errors,
+      errors.length === missing.length
+        ? `Missing field(s): ${[...new Set(missing.map((e) => e.path))].join(', ')}.`
+        : 'The request is invalid.',
     );
   return { ...request, custom_json };
 }

@@ -26,10 +26,19 @@ import type { Clock } from '../clock';
 import type { ContactQuery, ContactRecord, EmailCandidate, WaterfallStep } from './contact';
 import type { EnrichmentType } from './enrichment-request';
 import { isEmailSyntaxValid, judgeEmailVerdict, judgePhones } from './judge-answer';
-import type { ProgressRepository, ProgressUpdate, ResultCache } from '../ports/progress';
+import type { CreditHolds, ProgressRepository, ProgressUpdate, ResultCache } from '../ports/progress';
+import type { PriceList } from '../credits/credits';
 import type { SuppressionCheck } from '../ports/suppression';
 import type { ProviderTraffic, TrafficDecision } from '../ports/traffic';
-import { cacheIdentities, cacheOwner, type CachedResult, type CacheSettings } from './result-cache';
+import {
+  CACHE_STEP,
+  cacheIdentities,
+  cacheOwner,
+  type CachedResult,
+  type CacheSettings,
+} from './result-cache';
+
+export { CACHE_STEP };
 import { initialise, type SteppedCursor, type TypeCursor } from './waterfall-state';
 import {
   PermanentProviderError,
@@ -64,13 +73,17 @@ export interface ProviderStepDependencies {
   maxRetryAfterSeconds: number;
   /** Waits granted to one provider (polls of an asynchronous search, Retry-After) before giving up on it. */
   maxWaitsPerProvider: number;
+  /** Holds on a request's `max_credits` and the prices they hold; a record without the cap needs none. */
+  holds?: { store: CreditHolds; prices: PriceList };
 }
 
 type Judged = Pick<WaterfallStep, 'outcome' | 'detail'> & { found?: ProgressUpdate['found'] };
 
 /** The trace's provider name of steps that asked nobody: the suppression list, the results cache. */
 export const SUPPRESSION_STEP = 'suppression-list';
-export const CACHE_STEP = 'cache';
+
+/** The trace detail of a step that would not fit what is left of `max_credits`. */
+export const OVER_MAX_CREDITS = 'skipped: over max_credits';
 
 /** A reserved rate-limit slot is used this long after it came, and no later. */
 const LATE_SLOT_MS = 1000;
@@ -85,8 +98,11 @@ export class ProviderStep {
       return { ...cursor, next: 'done' };
     }
     const update: ProgressUpdate = { type: cursor.type, steps: [] };
-    const order = this.deps.providers.order(cursor.type);
+    const order = this.orderOf(record, cursor.type);
     const candidate = record.progress.candidates[cursor.type];
+    // A hold taken by an earlier invocation of this step (a retry, a poll, a verification) ends with the step.
+    const held = record.progress.holds?.[cursor.type];
+    if (held !== undefined) update.release = { held, charged: 0 };
     if (!cursor.began) {
       cursor.began = true;
       const start = await this.beginType(cursor, update, record);
@@ -102,7 +118,7 @@ export class ProviderStep {
     }
     for (;;) {
       const name = order[cursor.provider_index];
-      if (name === undefined) return this.record(cursor, update);
+      if (name === undefined) return this.record(cursor, update, record);
       if (candidate?.provider_index === cursor.provider_index && !update.steps.length) {
         return this.verifyCandidate(cursor, update, record, candidate);
       }
@@ -126,8 +142,19 @@ export class ProviderStep {
         continue;
       }
       // Steps that called nobody are recorded on their own, so a retried call never traces them twice.
-      if (update.steps.length) return this.record(cursor, update);
+      if (update.steps.length) return this.record(cursor, update, record);
       if (traffic.kind === 'wait') return this.waitForSlot(cursor, traffic.slotAt, traffic.reserved);
+      if (!update.release) {
+        const hold = await this.hold(cursor, record, this.deps.holds?.prices.priceOf(cursor.type, name));
+        if (hold === 'gone') return { ...cursor, next: 'done' };
+        if (hold === 'over') {
+          // A cheaper provider further down may still fit what is left.
+          update.steps.push(this.step(cursor, name, { outcome: 'error', detail: OVER_MAX_CREDITS }));
+          this.nextProvider(cursor);
+          continue;
+        }
+        if (hold) update.release = { held: hold.amount, charged: 0 };
+      }
       return this.callProvider(cursor, update, record, name, provider);
     }
   }
@@ -159,7 +186,7 @@ export class ProviderStep {
       if (!(error instanceof PermanentProviderError)) throw error;
       update.steps.push(this.step(cursor, name, { outcome: 'error', detail: error.message }, started));
       this.nextProvider(cursor);
-      return this.record(cursor, update);
+      return this.record(cursor, update, record);
     }
 
     await this.reportCall(name, undefined);
@@ -174,7 +201,7 @@ export class ProviderStep {
       const detail = 'gave up waiting for the asynchronous search';
       update.steps.push(this.step(cursor, name, { outcome: 'error', detail }, started));
       this.nextProvider(cursor);
-      return this.record(cursor, update);
+      return this.record(cursor, update, record);
     }
 
     if (answer.kind === 'email' && (answer.verdict === undefined || answer.verdict === 'unknown')) {
@@ -251,18 +278,19 @@ export class ProviderStep {
     judged: Judged,
     started: number,
   ): Promise<SteppedCursor> {
-    judged = await this.screen(judged);
+    judged = await this.screen(judged, record);
     update.steps.push(this.step(cursor, name, judged, started));
     if (judged.found) {
       const found = judged.found;
       update.found = found;
+      if (update.release) update.release.charged = update.release.held;
       // Cached only once it is on the record: a record erased meanwhile leaves no copy of the person behind.
-      return this.record({ ...cursor, poll: null }, update, 'done', () =>
+      return this.record({ ...cursor, poll: null }, update, record, 'done', () =>
         this.remember(cursor, record, found),
       );
     }
     this.nextProvider(cursor);
-    return this.record(cursor, update);
+    return this.record(cursor, update, record);
   }
 
   private judge(
@@ -303,11 +331,12 @@ export class ProviderStep {
   private async record(
     cursor: SteppedCursor,
     update: ProgressUpdate,
+    contact: ContactRecord,
     next: 'call' | 'done' = 'call',
     afterWrite?: () => Promise<void>,
   ): Promise<SteppedCursor> {
     const exhausted =
-      next === 'call' && this.deps.providers.order(cursor.type)[cursor.provider_index] === undefined;
+      next === 'call' && this.orderOf(contact, cursor.type)[cursor.provider_index] === undefined;
     if (exhausted) update.close = true;
     const closes = exhausted || update.found !== undefined;
     const written = await this.deps.progress.recordProgress(cursor.account_id, cursor.enrichment_id, update);
@@ -327,7 +356,7 @@ export class ProviderStep {
     if (await this.deps.suppressions?.contactSuppressed(record)) {
       update.steps.push(this.step(cursor, SUPPRESSION_STEP, { outcome: 'not_found', detail: 'suppressed' }));
       update.close = true;
-      return this.record(cursor, update, 'done');
+      return this.record(cursor, update, record, 'done');
     }
     const cache = this.deps.cache;
     if (!cache || cache.settings.days <= 0 || record.use_cache === false) return undefined;
@@ -340,23 +369,63 @@ export class ProviderStep {
     );
     if (!cached) return undefined;
     // A cached find is judged as a provider's answer is, against this request: countries, suppression, …
-    const judged = await this.screen(this.judge(cursor, record, CACHE_STEP, answerOf(cached.result)));
+    const judged = await this.screen(this.judge(cursor, record, CACHE_STEP, answerOf(cached.result)), record);
     if (!judged.found) {
       // Not used: the providers are asked, as if nothing had been cached.
       const detail = judged.detail ?? 'not usable for this request';
       update.steps.push(this.step(cursor, CACHE_STEP, { outcome: 'rejected', detail }));
       return undefined;
     }
+    const found = asCached(judged.found, cached.result);
+    const original = Array.isArray(found) ? found[0]?.provider : found.provider;
+    const hold = await this.hold(
+      cursor,
+      record,
+      this.deps.holds?.prices.cachedPriceOf(cursor.type, original ?? ''),
+    );
+    if (hold === 'gone') return { ...cursor, next: 'done' };
+    if (hold === 'over') {
+      update.steps.push(this.step(cursor, CACHE_STEP, { outcome: 'error', detail: OVER_MAX_CREDITS }));
+      return undefined;
+    }
+    if (hold) update.release = { held: hold.amount, charged: hold.amount };
     update.steps.push(this.step(cursor, CACHE_STEP, { outcome: 'found', detail: null }));
-    update.found = asCached(judged.found, cached.result);
-    return this.record(cursor, update, 'done');
+    update.found = found;
+    return this.record(cursor, update, record, 'done');
   }
 
-  /** The checks every find passes after its provider's answer is judged: a suppressed email is dropped. */
-  private async screen(judged: Judged): Promise<Judged> {
+  /** The providers this record's type asks, in order: the request's own list, else the deployment's. */
+  private orderOf(record: ContactRecord, type: EnrichmentType): readonly string[] {
+    return record.providers?.[type] ?? this.deps.providers.order(type);
+  }
+
+  /**
+   * Holds `price` on the record's `max_credits` before a provider (or the cache) is asked; nothing to hold for a
+   * record without the cap.
+   */
+  private async hold(
+    cursor: SteppedCursor,
+    record: ContactRecord,
+    price: number | undefined,
+  ): Promise<{ amount: number } | 'over' | 'gone' | undefined> {
+    const holds = this.deps.holds;
+    if (record.max_credits === null || record.max_credits === undefined || !holds || price === undefined)
+      return undefined;
+    const outcome = await holds.store.hold(cursor.account_id, cursor.enrichment_id, cursor.type, price);
+    return outcome === 'held' ? { amount: price } : outcome;
+  }
+
+  /**
+   * The checks every find passes after its provider's answer is judged, against the request: a suppressed email
+   * is dropped, and a catch-all one when the request does not accept them.
+   */
+  private async screen(judged: Judged, record: ContactRecord): Promise<Judged> {
     const found = judged.found;
     if (found && !Array.isArray(found) && (await this.deps.suppressions?.emailSuppressed(found.value))) {
       return { outcome: 'rejected', detail: 'suppressed' };
+    }
+    if (found && !Array.isArray(found) && found.status === 'catch_all' && record.accept_catch_all === false) {
+      return { outcome: 'rejected', detail: 'catch_all not accepted' };
     }
     return judged;
   }

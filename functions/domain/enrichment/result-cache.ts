@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import type { ContactQuery, EmailResult, PhoneResult } from './contact';
 import type { EnrichmentType } from './enrichment-request';
 
+/** The trace's provider name of a result reused from the cache. */
+export const CACHE_STEP = 'cache';
+
 export type CacheScope = 'account' | 'deployment';
 
 export interface CacheSettings {

@@ -57,3 +57,15 @@ export function rateLimitsProblems(value: unknown): string[] {
 export function providersOf(settings: WaterfallSettings, type: EnrichmentType): readonly string[] {
   return settings.order[type] ?? [];
 }
+
+/** A request's own provider order per type (`providers`), where it gives one. */
+export type ProviderChoice = Partial<Record<EnrichmentType, string[]>> | null | undefined;
+
+/** The providers a type asks, in order: the request's own list for the type, else the deployment's. */
+export function providerOrder(
+  settings: WaterfallSettings,
+  type: EnrichmentType,
+  chosen: ProviderChoice,
+): readonly string[] {
+  return chosen?.[type] ?? providersOf(settings, type);
+}

@@ -14,6 +14,19 @@ export interface ProgressUpdate {
   close?: boolean;
   /** Keeps an email awaiting verification; `null` drops it. */
   candidate?: EmailCandidate | null;
+  /** Ends the type's hold on `max_credits`: `held` given back, less `charged` for what was found. */
+  release?: { held: number; charged: number };
+}
+
+export type HoldOutcome = 'held' | 'over' | 'gone';
+
+/** Holds on a record's `max_credits`, taken before a provider is asked (ProviderStep). */
+export interface CreditHolds {
+  /**
+   * Holds `amount` for the type out of what is left of the budget, atomically against the other types: `over`
+   * when it does not fit, `gone` when the record is no longer pending.
+   */
+  hold(accountId: string, enrichmentId: string, type: EnrichmentType, amount: number): Promise<HoldOutcome>;
 }
 
 export interface ProgressRepository extends ContactReader {

@@ -97,6 +97,12 @@ describe('The request contract, generated from openapi.json', () => {
     { path: 'phone_country_codes', value: ['FR', 'FR'], rule: 'uniqueItems' },
     { path: 'use_cache', value: 'yes', rule: 'type' },
     { path: 'custom', value: ['a'], rule: 'type' },
+    { path: 'providers', value: { email: [] }, rule: 'minItems' },
+    { path: 'providers', value: { email: ['hunter', 'hunter'] }, rule: 'uniqueItems' },
+    { path: 'max_credits', value: -1, rule: 'minimum' },
+    { path: 'max_credits', value: 100_001, rule: 'maximum' },
+    { path: 'max_credits', value: 2.5, rule: 'type integer' },
+    { path: 'accept_catch_all', value: 'no', rule: 'type' },
     { path: 'surname', value: 'Doe', rule: 'additionalProperties' },
   ];
 
@@ -113,7 +119,10 @@ describe('The request contract, generated from openapi.json', () => {
         // Assess
         expect(answer.status).toBe(400);
         const named = answer.errors.some(
-          (error) => error.path === mutation.path || error.path.startsWith(`${mutation.path}[`),
+          (error) =>
+            error.path === mutation.path ||
+            error.path.startsWith(`${mutation.path}[`) ||
+            error.path.startsWith(`${mutation.path}.`),
         );
         expect({ errors: answer.errors, named }).toEqual({ errors: answer.errors, named: true });
         count(`mutation refused: ${mutation.path} ${mutation.rule}`);
