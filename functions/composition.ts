@@ -107,6 +107,7 @@ export function acceptHandler(runtime: Runtime, workflow: WorkflowStarter) {
       clock,
       targetPolicy: targetPolicyOf(runtime),
       prices: new PriceList(config.waterfall),
+      accountRateLimit: config.accountRateLimit,
       logger,
     }),
   );
@@ -136,6 +137,7 @@ function acceptBatch(runtime: Runtime, workflow: WorkflowStarter): AcceptBatch {
     clock: runtime.clock,
     targetPolicy: targetPolicyOf(runtime),
     prices: new PriceList(runtime.config.waterfall),
+    accountRateLimit: runtime.config.accountRateLimit,
     logger,
   });
 }
