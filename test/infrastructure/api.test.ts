@@ -208,6 +208,9 @@ describe('Construct: Api', () => {
     expect(bodyOf(throttled).code).toBe('rate_limited');
     expect(throttled.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
     expect(bodyOf(gatewayResponse('QUOTA_EXCEEDED')).code).toBe('rate_limited');
+    expect(gatewayResponse('QUOTA_EXCEEDED').ResponseParameters['gatewayresponse.header.Retry-After']).toBe(
+      "'60'",
+    );
   });
 
   it('answers an unknown route with 404 not_found instead of 403 "Missing Authentication Token"', () => {
