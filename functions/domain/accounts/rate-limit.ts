@@ -7,7 +7,7 @@
  * The bucket is one number on the account item, as the generic cell rate algorithm keeps a provider's rate
  * (traffic/rate-limit.ts): `fullAt`, the moment it is full again, in microseconds since the epoch (absent or
  * past: full). Taking N contacts moves it N / rate later; it may run at most two seconds (the capacity) ahead of
- * now, unless the bucket was full. Pure: the accept stores write the decided `BucketWrite` with the reservation's
+ * now, unless the bucket was full. The arithmetic is pure: the accept stores write the decided `BucketWrite` with the reservation's
  * account update, under a condition that holds only while the bucket is as this decided from, so concurrent
  * requests never take more than the bucket holds; `takeFromBucket` tries again from what the write found.
  */
