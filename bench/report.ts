@@ -63,7 +63,9 @@ export function summary(r: Results): string[][] {
       `${c.limited.p50} / ${c.limited.p99} ms, **×${c.bucketRatio.p50}** p50 and **×${c.bucketRatio.p99}** p99 ` +
         `without it; target ≤ 1.05×: ${c.bucketRatio.p50 <= 1.05 && c.bucketRatio.p99 <= 1.05 ? 'met' : '**missed**'}`,
       `the same ${c.seconds} s load right after, for an account with its own rate (${c.limited.perSecond}/s, ` +
-        `${c.limited.failed} failed), which nothing exceeds: its bucket is taken in every reservation's update`,
+        `${c.limited.failed} failed), which nothing exceeds: its bucket is taken in every reservation's update; ` +
+        `with many requests of the one account at once, a take from its full bucket that another request's ` +
+        `commit overtook is decided again (one more transaction)`,
     ]),
     ...r.overhead.map((o) => [
       `POST → finished, (${o.id}) ${o.title}`,
