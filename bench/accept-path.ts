@@ -5,6 +5,10 @@
  * pattern 2): GetItem of the account, then one TransactWriteItems of three items (reserve on the account, put the
  * pending contact, put the reserve ledger entry), with items copied from a real accepted request.
  *
+ * The API is loaded twice per run, in turn on the same stack: for an account without a rate limit (the
+ * deployment's `accountRateLimit` is 0 here) and for one with its own (so high that nothing is refused), whose
+ * every accept also takes from its bucket in the reservation's update: what the account rate limit costs.
+ *
  * In AWS the accept function's StartExecution hands the workflow to Step Functions, which runs it elsewhere. The
  * local runner would run every accepted workflow in this process and on this DynamoDB Local, competing with what
  * is measured, so for this phase its start does nothing (the call is still made).
@@ -25,7 +29,14 @@ export interface Comparison {
   direct: LoadFigures;
   /** API p50 / direct p50. */
   ratio: number;
+  /** The same load for an account with a rate limit (a bucket taken on every accept). */
+  limited: LoadFigures;
+  /** Limited / unlimited, p50 and p99. */
+  bucketRatio: { p50: number; p99: number };
 }
+
+/** The limited account's rate: the setting's maximum, far over what one machine sends, so nothing is refused. */
+const UNREFUSED_RATE = 100_000;
 
 const BODY = { firstname: 'Jane', lastname: 'Doe', domain: 'acme.com', enrichment_type: ['email'] };
 
@@ -47,7 +58,7 @@ export async function measureAcceptPath(
   runs: Array<{ connections: number; seconds: number }>,
   warmupSeconds: number,
 ): Promise<Comparison[]> {
-  const bench = await BenchStack.start({ dynamoEndpoint });
+  const bench = await BenchStack.start({ dynamoEndpoint, environment: { ACCOUNT_RATE_LIMIT: '0' } });
   bench.stack.product.workflow.start = async () => undefined;
   const db = createDocumentClient({ endpoint: dynamoEndpoint });
   const TableName = bench.stack.tableName;
@@ -113,10 +124,11 @@ export async function measureAcceptPath(
         failed,
       };
     };
-    const api = async (connections: number, seconds: number) => {
+    const limitedAccount = await bench.createAccount({ rateLimit: UNREFUSED_RATE });
+    const api = async (connections: number, seconds: number, authorization = bench.authorization) => {
       const figures = await runLoad({
         url: `${bench.stack.apiUrl}/contacts/enrich/async`,
-        authorization: bench.authorization,
+        authorization,
         body: JSON.stringify(BODY),
         connections,
         seconds,
@@ -128,17 +140,21 @@ export async function measureAcceptPath(
 
     // DynamoDB Local's JVM and the API's code paths are cold until they have run for a few seconds.
     await api(runs.at(-1)!.connections, warmupSeconds);
+    await api(runs.at(-1)!.connections, warmupSeconds, limitedAccount);
     await direct(runs.at(-1)!.connections, warmupSeconds);
     const comparisons: Comparison[] = [];
     for (const { connections, seconds } of runs) {
       const directFigures = await direct(connections, seconds);
       const apiFigures = await api(connections, seconds);
+      const limited = await api(connections, seconds, limitedAccount);
       comparisons.push({
         connections,
         seconds,
         api: apiFigures,
         direct: directFigures,
         ratio: round(apiFigures.p50 / directFigures.p50),
+        limited,
+        bucketRatio: { p50: round(limited.p50 / apiFigures.p50), p99: round(limited.p99 / apiFigures.p99) },
       });
     }
     return comparisons;

@@ -58,6 +58,15 @@ export function summary(r: Results): string[][] {
       `${c.seconds} s of POSTs (autocannon, ${c.api.perSecond}/s, ${c.api.failed} failed) vs GetItem + ` +
         `TransactWriteItems(3) through the SDK, same table and concurrency (accept-path.ts)`,
     ]),
+    ...r.acceptPath.map((c) => [
+      `Accept with the account rate limit, ${c.connections === 1 ? '1 connection' : `${c.connections} connections`}`,
+      `${c.limited.p50} / ${c.limited.p99} ms, **×${c.bucketRatio.p50}** p50 and **×${c.bucketRatio.p99}** p99 ` +
+        `without it; target ≤ 1.05×: ${c.bucketRatio.p50 <= 1.05 && c.bucketRatio.p99 <= 1.05 ? 'met' : '**missed**'}`,
+      `the same ${c.seconds} s load right after, for an account with its own rate (${c.limited.perSecond}/s, ` +
+        `${c.limited.failed} failed), which nothing exceeds: its bucket is taken in every reservation's update; ` +
+        `with many requests of the one account at once, a take from its full bucket that another request's ` +
+        `commit overtook is decided again (one more transaction)`,
+    ]),
     ...r.overhead.map((o) => [
       `POST → finished, (${o.id}) ${o.title}`,
       `p50 **${o.finishMs.p50} ms**, p99 ${o.finishMs.p99} ms; webhook received p50 ${o.webhookMs.p50} ms`,

@@ -109,6 +109,7 @@ export function acceptHandler(runtime: Runtime, workflow: WorkflowStarter) {
       clock,
       targetPolicy: targetPolicyOf(runtime),
       prices: new PriceList(config.waterfall),
+      accountRateLimit: config.accountRateLimit,
       logger,
     }),
   );
@@ -142,7 +143,7 @@ export function eraseContactHandler(runtime: Runtime, webhooks: WebhookQueue) {
   );
 }
 
-function acceptBatch(runtime: Runtime, workflow: WorkflowStarter): AcceptBatch {
+function acceptBatch(runtime: Runtime, workflow: WorkflowStarter, accountRateLimit: number): AcceptBatch {
   return new AcceptBatch({
     accounts: new DynamoAccountStore(runtime.db, table(runtime)),
     batches: new DynamoBatchAcceptStore(runtime.db, table(runtime), runtime.config.retentionDays),
@@ -150,12 +151,13 @@ function acceptBatch(runtime: Runtime, workflow: WorkflowStarter): AcceptBatch {
     clock: runtime.clock,
     targetPolicy: targetPolicyOf(runtime),
     prices: new PriceList(runtime.config.waterfall),
+    accountRateLimit,
     logger,
   });
 }
 
 export function acceptBatchHandler(runtime: Runtime, workflow: WorkflowStarter) {
-  return createAcceptBatchHandler(acceptBatch(runtime, workflow));
+  return createAcceptBatchHandler(acceptBatch(runtime, workflow, runtime.config.accountRateLimit));
 }
 
 export function getBatchHandler(runtime: Runtime) {
@@ -175,7 +177,8 @@ function sweepBatches(runtime: Runtime, workflow: WorkflowStarter, webhooks: Web
   return new SweepBatches({
     pending: new DynamoPendingBatches(runtime.db, table(runtime)),
     batches: new DynamoBatchReader(runtime.db, table(runtime)),
-    accept: acceptBatch(runtime, workflow),
+    // It only resumes batches already committed, which took from their account's bucket then: no limit to read.
+    accept: acceptBatch(runtime, workflow, 0),
     finish: finishBatch(runtime, webhooks),
     clock: runtime.clock,
     maxEnrichmentSeconds: runtime.config.maxEnrichmentSeconds,

@@ -32,6 +32,7 @@ export const ENV = {
   resultCacheScope: envNameOf('resultCacheScope'),
   webhookRetrySchedule: envNameOf('webhookRetrySchedule'),
   allowPrivateWebhookTargets: envNameOf('allowPrivateWebhookTargets'),
+  accountRateLimit: envNameOf('accountRateLimit'),
 } as const satisfies Record<string, string>;
 
 type Resources = { [K in keyof typeof RESOURCE_ENV]: string | undefined };
@@ -50,6 +51,8 @@ export interface Config extends Resources {
   providerCooldownSeconds: number;
   /** Days a find is reused for the same person (0: no cache), and whose finds an account may reuse. */
   resultCache: CacheSettings;
+  /** Contacts per second an account may send unless it has its own rate (0: no limit). */
+  accountRateLimit: number;
 }
 
 /** The settings behind each configuration field (the results cache is two settings). */
@@ -62,6 +65,7 @@ const FIELD_SETTINGS: Record<Exclude<keyof Config, keyof Resources>, RuntimeSett
   rateLimits: ['rateLimits'],
   providerCooldownSeconds: ['providerCooldownSeconds'],
   resultCache: ['resultCacheDays', 'resultCacheScope'],
+  accountRateLimit: ['accountRateLimit'],
 };
 
 export class ConfigurationError extends Error {
@@ -121,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     rateLimits: settings.rateLimits,
     providerCooldownSeconds: settings.providerCooldownSeconds,
     resultCache: { days: settings.resultCacheDays, scope: settings.resultCacheScope },
+    accountRateLimit: settings.accountRateLimit,
   };
   return options.declared ? onlyDeclared(config, options.declared) : config;
 }

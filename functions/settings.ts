@@ -163,6 +163,8 @@ export const SETTINGS = {
     parse: retrySchedule,
     default: undefined,
   }),
+  /** Contacts per second each account may send (its bucket holds twice that); 0 turns the limit off. */
+  accountRateLimit: runtimeSetting('ACCOUNT_RATE_LIMIT', { parse: integer(0, 100_000), default: 20 }),
   allowPrivateWebhookTargets: runtimeSetting('ALLOW_PRIVATE_WEBHOOK_TARGETS', {
     parse: flag,
     default: false,

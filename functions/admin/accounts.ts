@@ -2,7 +2,7 @@
  * Operator use cases on accounts and keys (README "The operator CLI"): what `npm run admin` runs against the
  * deployed table or the local stack's.
  */
-import type { AccountAdministrationRepository } from '../domain/ports/accounts';
+import type { AccountAdministrationRepository, AccountSettings } from '../domain/ports/accounts';
 import { newApiKey, newWebhookSecret, type Account } from '../domain/accounts/accounts';
 import { creditsOf, openingBalance } from '../domain/credits/credits';
 import type { Clock } from '../domain/clock';
@@ -30,6 +30,8 @@ export class AccountAdministration {
       default_phone_country_codes: input.phoneCountryCodes,
       webhook_secret: newWebhookSecret(),
       created_at: this.clock.now().toISOString(),
+      rate_limit: null,
+      bucket_full_at: null,
     };
     await this.accounts.createAccount(account, key);
     return { account_id: account.account_id, api_key: key.apiKey, webhook_secret: account.webhook_secret };
@@ -45,6 +47,8 @@ export class AccountAdministration {
       credits: creditsOf(account),
       personal_email_consent: account.personal_email_consent,
       default_phone_country_codes: account.default_phone_country_codes,
+      // Contacts per second; `default` when the deployment's `accountRateLimit` applies.
+      rate_limit: account.rate_limit ?? 'default',
       webhook_secret: account.webhook_secret,
       keys: keys.map((key) => ({
         key_prefix: key.key_prefix,
@@ -85,10 +89,7 @@ export class AccountAdministration {
     return { account_id: accountId, granted: credits, credits: creditsOf(account!) };
   }
 
-  async set(
-    accountId: string,
-    settings: { personal_email_consent?: boolean; default_phone_country_codes?: string[] | null },
-  ) {
+  async set(accountId: string, settings: AccountSettings) {
     await this.accounts.updateSettings(accountId, settings);
     return this.get(accountId);
   }

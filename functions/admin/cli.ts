@@ -54,6 +54,7 @@ credentials), else the running local stack (npm start).
   accounts get <account_id>
   accounts grant <account_id> --credits <int>
   accounts set <account_id> [--personal-email-consent true|false] [--phone-country-codes US,FR|none]
+                [--rate-limit <contacts per second>|default]
   accounts ledger <account_id>                     every credit movement, newest first
   keys create <account_id>
   keys revoke <account_id> <key_prefix>
@@ -75,6 +76,22 @@ function credits(value: string | undefined, required: boolean): number {
   // Any whole number reaches the accounts domain, which says what it takes (a grant: at least 1).
   if (!/^-?\d{1,9}$/.test(value)) throw new UsageError(`--credits takes a whole number, got "${value}"`);
   return Number(value);
+}
+
+/** The most an account's own rate may be: the `accountRateLimit` setting's bound. */
+const MAX_ACCOUNT_RATE = 100_000;
+
+/** An account's own rate (contacts per second), or null for `default` (the deployment's). */
+function rateLimit(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'default') return null;
+  const rate = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(rate >= 1 && rate <= MAX_ACCOUNT_RATE)) {
+    throw new UsageError(
+      `--rate-limit must be 1 to ${MAX_ACCOUNT_RATE} or default, got ${JSON.stringify(value)}`,
+    );
+  }
+  return rate;
 }
 
 function countryCodes(value: string | undefined): string[] | null | undefined {
@@ -166,6 +183,7 @@ function parseOptions(args: string[]) {
         credits: { type: 'string' },
         'personal-email-consent': { type: 'string' },
         'phone-country-codes': { type: 'string' },
+        'rate-limit': { type: 'string' },
         'older-than': { type: 'string' },
         email: { type: 'string' },
         'linkedin-url': { type: 'string' },
@@ -218,12 +236,16 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
         const settings = {
           personal_email_consent: flag(values['personal-email-consent']),
           default_phone_country_codes: countryCodes(values['phone-country-codes']),
+          rate_limit: rateLimit(values['rate-limit']),
         };
         if (
           settings.personal_email_consent === undefined &&
-          settings.default_phone_country_codes === undefined
+          settings.default_phone_country_codes === undefined &&
+          settings.rate_limit === undefined
         ) {
-          throw new UsageError('accounts set needs --personal-email-consent or --phone-country-codes');
+          throw new UsageError(
+            'accounts set needs --personal-email-consent, --phone-country-codes or --rate-limit',
+          );
         }
         return await admin.set(positional(positionals, 0, 'account_id'), settings);
       }

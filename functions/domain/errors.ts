@@ -2,6 +2,7 @@
  * The product's error vocabulary. Every failure a client can see is one of these types; the HTTP layer maps
  * them to the contract's error body in one place (`functions/handlers/http.ts`).
  */
+import type { RateLimitStatus } from './accounts/rate-limit';
 
 /**
  * Every code an error body can carry, listed once: the error classes, the OpenAPI document and the tests take
@@ -131,8 +132,19 @@ export class InvalidStateError extends ApiError {
 export class RateLimitedError extends ApiError {
   readonly code = 'rate_limited';
   readonly status = 429;
-  constructor() {
-    super('Too many requests; retry later.');
+  /**
+   * @param retryAfterSeconds whole seconds until the request would be accepted
+   * @param rateLimit the account's bucket, when its rate limit refused the request
+   */
+  constructor(
+    readonly retryAfterSeconds = 1,
+    readonly rateLimit?: RateLimitStatus,
+  ) {
+    super(
+      rateLimit
+        ? `This account may send ${rateLimit.limit} contacts a second; retry in ${retryAfterSeconds} s.`
+        : 'Too many requests; retry later.',
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { MAX_BULK_BODY_BYTES } from '../domain/limits';
 import { basePathOf } from './accept';
 import { accountIdOf, header, httpErrors, json, readJsonBody } from './http';
 import { logger } from './observability';
+import { rateLimitHeaders } from './rate-limit-headers';
 
 export function createAcceptBatchHandler(acceptBatch: Pick<AcceptBatch, 'execute'>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -15,12 +16,15 @@ export function createAcceptBatchHandler(acceptBatch: Pick<AcceptBatch, 'execute
     .handler(async (event) => {
       const accountId = accountIdOf(event);
       const body = readJsonBody(event, MAX_BULK_BODY_BYTES);
-      const accepted = await acceptBatch.execute({
+      const { response: accepted, rateLimit } = await acceptBatch.execute({
         accountId,
         body,
         idempotencyKey: header(event, 'idempotency-key'),
       });
       logger.info('batch accepted', { batch_id: accepted.batch_id, contacts: accepted.contacts.length });
-      return json(202, accepted, { Location: `${basePathOf(event)}/batches/${accepted.batch_id}` });
+      return json(202, accepted, {
+        Location: `${basePathOf(event)}/batches/${accepted.batch_id}`,
+        ...rateLimitHeaders(rateLimit),
+      });
     });
 }

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { AcceptEnrichment } from '../domain/enrichment/accept-enrichment';
 import { accountIdOf, header, httpErrors, json, readJsonBody } from './http';
 import { logger } from './observability';
+import { rateLimitHeaders } from './rate-limit-headers';
 
 /**
  * The path prefix the client used before the resource path: the stage (`/v1`) on the execute-api URL, nothing
@@ -22,12 +23,15 @@ export function createAcceptHandler(acceptEnrichment: AcceptEnrichment) {
     .handler(async (event) => {
       const accountId = accountIdOf(event);
       const body = readJsonBody(event);
-      const accepted = await acceptEnrichment.execute({
+      const { response: accepted, rateLimit } = await acceptEnrichment.execute({
         accountId,
         body,
         idempotencyKey: header(event, 'idempotency-key'),
       });
       logger.info('enrichment accepted', { enrichment_id: accepted.enrichment_id });
-      return json(202, accepted, { Location: `${basePathOf(event)}/contacts/${accepted.enrichment_id}` });
+      return json(202, accepted, {
+        Location: `${basePathOf(event)}/contacts/${accepted.enrichment_id}`,
+        ...rateLimitHeaders(rateLimit),
+      });
     });
 }

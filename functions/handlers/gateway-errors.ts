@@ -28,8 +28,13 @@ const fromError = (error: Error, headers?: Record<string, string>): GatewayError
 export const GATEWAY_ERRORS = {
   /** No, malformed, unknown or revoked API key (and an explicit Deny: every key problem is a 401). */
   unauthorized: fromError(new UnauthorizedError()),
+  /**
+   * The stage's or a route's throttling (a token bucket refilled every second): a second is enough. Every 429
+   * carries Retry-After, whatever gives it.
+   */
   throttled: fromError(new RateLimitedError(), { 'Retry-After': '1' }),
-  quotaExceeded: fromError(new RateLimitedError()),
+  /** A usage plan's quota (the stack defines none); its period is unknown here, so a minute between tries. */
+  quotaExceeded: fromError(new RateLimitedError(), { 'Retry-After': '60' }),
   requestTooLarge: fromError(new PayloadTooLargeError(MAX_BODY_BYTES)),
   unsupportedMediaType: fromError(new UnsupportedMediaTypeError()),
   /** A path or method the API does not have. */

@@ -13,6 +13,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../domain/errors';
 import { logger } from './observability';
+import { errorHeaders } from './rate-limit-headers';
 
 export function json(
   status: number,
@@ -78,7 +79,7 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
     onError: (request) => {
       const { status, body } = toErrorBody(request.error);
       if (status >= 500) logger.error('request failed', { error: request.error as Error });
-      request.response = json(status, body);
+      request.response = json(status, body, errorHeaders(request.error));
     },
   };
 }

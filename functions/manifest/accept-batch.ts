@@ -12,7 +12,7 @@ export const spec = defineFunction({
   // The commit transaction, the contacts' writes, the accepted mark (deleting the staged contacts), and an
   // Idempotency-Key replay's read of the contacts.
   table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem'],
-  settings: ['waterfall', 'retentionDays', 'allowPrivateWebhookTargets'],
+  settings: ['waterfall', 'retentionDays', 'allowPrivateWebhookTargets', 'accountRateLimit'],
   needs: ['workflow'],
   build: (runtime, { workflow }) => acceptBatchHandler(runtime, workflow),
 });

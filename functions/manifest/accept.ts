@@ -10,7 +10,7 @@ export const spec = defineFunction({
   timeoutSeconds: 10,
   // The accept transaction (account, contact, ledger, idempotency) and its rollback.
   table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-  settings: ['waterfall', 'retentionDays', 'allowPrivateWebhookTargets'],
+  settings: ['waterfall', 'retentionDays', 'allowPrivateWebhookTargets', 'accountRateLimit'],
   needs: ['workflow'],
   build: (runtime, { workflow }) => acceptHandler(runtime, workflow),
 });

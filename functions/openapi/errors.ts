@@ -57,8 +57,11 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Throttled: retry later',
 };
 
-/** Error responses, grouped by status, each code with an example taken from its error class. */
-export function errorResponses(codes: readonly ErrorCode[]): Json {
+/**
+ * Error responses, grouped by status, each code with an example taken from its error class; a 429 carries
+ * `Retry-After` and `limitHeaders`, the account's rate limit where the route has one.
+ */
+export function errorResponses(codes: readonly ErrorCode[], limitHeaders: Json = {}): Json {
   const byStatus = new Map<string, Json>();
   for (const code of codes) {
     const { status, body } = toErrorBody(ERROR_EXAMPLES[code]);
@@ -72,7 +75,7 @@ export function errorResponses(codes: readonly ErrorCode[]): Json {
       status,
       {
         description: STATUS_TEXT[Number(status)] ?? 'An internal error (500, or 502 from the gateway)',
-        ...(status === '429' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+        ...(status === '429' ? { headers: { 'Retry-After': RETRY_AFTER, ...limitHeaders } } : {}),
         content: { 'application/json': { schema: ref('Error'), examples } },
       },
     ]),
@@ -82,6 +85,29 @@ export function errorResponses(codes: readonly ErrorCode[]): Json {
 export const RETRY_AFTER = {
   description: 'Seconds to wait before asking again.',
   schema: { type: 'integer', minimum: 0 },
+};
+
+const wholeNumber = { type: 'integer', minimum: 0 };
+
+/**
+ * The account's rate limit, on every 202 and on its 429 (README "Limits a client meets"); the gateway's own
+ * 429 carries only `Retry-After`.
+ */
+export const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: "The account's rate: contacts per second.", schema: wholeNumber },
+  'RateLimit-Remaining': { description: 'Contacts the account may still send now.', schema: wholeNumber },
+  'RateLimit-Reset': {
+    description: "Whole seconds until the account's bucket is full again.",
+    schema: wholeNumber,
+  },
+  'RateLimit-Policy': {
+    description: 'The same limit as a structured field (draft-ietf-httpapi-ratelimit-headers).',
+    schema: { type: 'string', example: '"account";q=20;w=1' },
+  },
+  RateLimit: {
+    description: 'Remaining and reset as a structured field (draft-ietf-httpapi-ratelimit-headers).',
+    schema: { type: 'string', example: '"account";r=39;t=1' },
+  },
 };
 
 export const AUTHORIZED_ERRORS = ['unauthorized', 'rate_limited', 'internal_error'] as const;

@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { LEDGER_PAGE_LIMITS, ledgerQuerySchema } from '../domain/credits/ledger';
 import { MAX_BODY_BYTES } from '../domain/limits';
-import { AUTHORIZED_ERRORS, BODY_ERRORS, RETRY_AFTER } from './errors';
+import { AUTHORIZED_ERRORS, BODY_ERRORS, RATE_LIMIT_HEADERS, RETRY_AFTER } from './errors';
 import {
   EXAMPLE_ACCEPTED,
   EXAMPLE_BATCH,
@@ -87,7 +87,8 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
     description:
       'Checks, in order, the first failure answering and nothing written on any failure: JSON, size ' +
       `(${MAX_BODY_BYTES} bytes), content type, the schema and per-type requirements, consent for ` +
-      '`personal_email`, credits for the worst case (reserved, not spent). ' +
+      "`personal_email`, credits for the worst case (reserved, not spent), then the account's rate limit " +
+      '(one contact from its bucket; 429 with `Retry-After` when it does not fit). ' +
       PER_TYPE_REQUIREMENTS,
     parameters: [IDEMPOTENCY_KEY],
     request: { schema: 'EnrichmentRequest', example: EXAMPLE_REQUEST },
@@ -96,6 +97,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       description: 'Accepted: the waterfall runs in the background.',
       headers: {
         Location: { description: 'The record: `/contacts/<enrichment_id>`.', schema: { type: 'string' } },
+        ...RATE_LIMIT_HEADERS,
       },
       body: { schema: 'Accepted', example: EXAMPLE_ACCEPTED },
     },
@@ -106,6 +108,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       'idempotency_conflict',
       'consent_required',
     ],
+    limitHeaders: RATE_LIMIT_HEADERS,
   },
   'POST /contacts/enrich/bulk': {
     operationId: 'enrichContactsInBulk',
@@ -115,7 +118,8 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       'Each contact is validated exactly like `POST /contacts/enrich/async` and becomes an ordinary ' +
       'enrichment. All or nothing: any invalid contact (paths like `contacts[3].linkedin_url`), missing ' +
       'consent or uncovered worst case answers the error and starts nothing. Body at most 1 MiB. The ' +
-      'top-level `webhook_url` gets one POST when the whole batch has finished. ' +
+      'top-level `webhook_url` gets one POST when the whole batch has finished. The batch costs one contact ' +
+      "of the account's rate limit per contact; a batch larger than the bucket is accepted from a full bucket. " +
       PER_TYPE_REQUIREMENTS,
     parameters: [IDEMPOTENCY_KEY],
     request: {
@@ -127,6 +131,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       description: 'Accepted: every contact is pending.',
       headers: {
         Location: { description: 'The batch: `/batches/<batch_id>`.', schema: { type: 'string' } },
+        ...RATE_LIMIT_HEADERS,
       },
       body: {
         schema: 'BatchAccepted',
@@ -145,6 +150,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       'idempotency_conflict',
       'consent_required',
     ],
+    limitHeaders: RATE_LIMIT_HEADERS,
   },
   'POST /contacts/enrich/estimate': {
     operationId: 'estimateEnrichment',

@@ -31,6 +31,8 @@ export interface Operation {
   parameters?: Json[];
   request?: Body;
   response: { status: string; description: string; headers?: Json; body?: Body };
+  /** Headers a 429 of this route carries besides `Retry-After`. */
+  limitHeaders?: Json;
   /** The error codes the operation can answer, in the order the document lists them. */
   errors: readonly ErrorCode[];
 }
@@ -61,7 +63,7 @@ function operationObject(operation: Operation): Json {
         ...(response.headers ? { headers: response.headers } : {}),
         ...(response.body ? { content: content(response.body) } : {}),
       },
-      ...errorResponses(operation.errors),
+      ...errorResponses(operation.errors, operation.limitHeaders),
     },
   };
 }

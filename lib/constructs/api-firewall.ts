@@ -85,7 +85,14 @@ export class ApiFirewall extends Construct {
           name: 'RatePerIp',
           priority: 1,
           action: {
-            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rate_limited' } },
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: 'rate_limited',
+                // The rule counts over 5 minutes and lifts the block once the address's rate falls below it.
+                responseHeaders: [{ name: 'Retry-After', value: '60' }],
+              },
+            },
           },
           visibilityConfig: visibility('RatePerIp'),
           statement: {

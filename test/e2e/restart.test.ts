@@ -38,13 +38,14 @@ describe('Local stack: data kept on disk', () => {
     });
     await first.idle();
     // An enrichment whose execution was lost when the process ended: accepted, never run.
-    const orphan = await new AcceptEnrichment({
+    const { response: orphan } = await new AcceptEnrichment({
       accounts: new DynamoAccountAdminStore(db, first.tableName),
       enrichments: new DynamoAcceptStore(db, first.tableName, 90),
       workflow: { start: async () => undefined },
       clock: systemClock,
       targetPolicy: { allowPrivateTargets: true },
       prices: new PriceList(SANDBOX_WATERFALL),
+      accountRateLimit: 0,
     }).execute({
       accountId: account.account_id,
       body: { firstname: 'Orphan', lastname: 'Doe', domain: 'acme.com', enrichment_type: ['email'] },

@@ -8,7 +8,11 @@ interface WebAclProperties {
   CustomResponseBodies: Record<string, { ContentType: string; Content: string }>;
   Rules: {
     Name: string;
-    Action: { Block: { CustomResponse: { ResponseCode: number; CustomResponseBodyKey: string } } };
+    Action: {
+      Block: {
+        CustomResponse: { ResponseCode: number; CustomResponseBodyKey: string; ResponseHeaders?: unknown };
+      };
+    };
     Statement: Record<string, Record<string, unknown>>;
   }[];
 }
@@ -74,7 +78,7 @@ describe('Construct: ApiFirewall', () => {
     expect(blockedBody('BodyOverLimit').code).toBe('payload_too_large');
   });
 
-  it('answers an IP address over its rate with 429 and the rate_limited body', () => {
+  it('answers an IP address over its rate with 429, the rate_limited body and Retry-After', () => {
     // Act
     const rateRule = rule('RatePerIp');
 
@@ -82,6 +86,9 @@ describe('Construct: ApiFirewall', () => {
     expect(rateRule.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 1000 });
     expect(rateRule.Action.Block.CustomResponse.ResponseCode).toBe(429);
     expect(blockedBody('RatePerIp').code).toBe('rate_limited');
+    expect(rateRule.Action.Block.CustomResponse.ResponseHeaders).toEqual([
+      { Name: 'Retry-After', Value: '60' },
+    ]);
   });
 
   it('satisfies cdk-nag without acknowledging the missing web ACL', () => {

@@ -187,6 +187,17 @@ describe('Construct: Api', () => {
     expect(bodyOf(gatewayResponse('QUOTA_EXCEEDED')).code).toBe('rate_limited');
   });
 
+  it('carries Retry-After on every 429 the gateway answers', () => {
+    // Act
+    const tooMany = gatewayResponses.filter((response) => response.StatusCode === '429');
+
+    // Assess
+    expect(tooMany.map((response) => response.ResponseType).sort()).toEqual(['QUOTA_EXCEEDED', 'THROTTLED']);
+    for (const response of tooMany) {
+      expect(response.ResponseParameters['gatewayresponse.header.Retry-After']).toMatch(/^'[1-9]\d*'$/);
+    }
+  });
+
   it('answers an unknown route with 404 not_found instead of 403 "Missing Authentication Token"', () => {
     // Act
     const response = gatewayResponse('MISSING_AUTHENTICATION_TOKEN');

@@ -34,7 +34,9 @@ export interface TestProduct {
   product: LocalProduct;
   webhooks: RecordingWebhookQueue;
   createAccount(
-    settings?: Partial<Pick<Account, 'balance' | 'personal_email_consent' | 'default_phone_country_codes'>>,
+    settings?: Partial<
+      Pick<Account, 'balance' | 'personal_email_consent' | 'default_phone_country_codes' | 'rate_limit'>
+    >,
   ): Promise<TestAccount>;
   post(accountId: string, body: unknown, headers?: Record<string, string>): Promise<APIGatewayProxyResult>;
   get(accountId: string, enrichmentId: string): Promise<APIGatewayProxyResult>;
@@ -77,6 +79,8 @@ export async function createTestProduct(
         default_phone_country_codes: settings.default_phone_country_codes ?? null,
         webhook_secret: newWebhookSecret(),
         created_at: new Date().toISOString(),
+        rate_limit: settings.rate_limit ?? null,
+        bucket_full_at: null,
       };
       await product.accounts.createAccount(account, key);
       return { accountId: account.account_id, apiKey: key.apiKey, webhookSecret: account.webhook_secret };

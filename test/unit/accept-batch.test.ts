@@ -42,6 +42,7 @@ function rig(held: Partial<Account> = {}) {
     clock: clockAt(),
     targetPolicy: PUBLIC_TARGETS,
     prices,
+    accountRateLimit: 0,
   });
   return { accept, accounts, store, workflow };
 }
@@ -97,7 +98,7 @@ describe('Class: AcceptBatch', () => {
     const { accept, accounts, store, workflow } = rig();
 
     // Act
-    const response = await accept.execute({ accountId: 'A1', body: BATCH });
+    const response = (await accept.execute({ accountId: 'A1', body: BATCH })).response;
 
     // Assess
     expect(accounts.ledger).toEqual([{ kind: 'reserve', amount: 29, of: response.batch_id }]);
@@ -130,8 +131,8 @@ describe('Class: AcceptBatch', () => {
     const [batch] = [...store.batches.values()];
 
     // Act
-    const replayed = await accept.execute({ accountId: 'A1', body: BATCH, idempotencyKey: 'k' });
-    const again = await accept.execute({ accountId: 'A1', body: BATCH, idempotencyKey: 'k' });
+    const replayed = (await accept.execute({ accountId: 'A1', body: BATCH, idempotencyKey: 'k' })).response;
+    const again = (await accept.execute({ accountId: 'A1', body: BATCH, idempotencyKey: 'k' })).response;
 
     // Assess
     expect(replayed.batch_id).toBe(batch!.batch_id);

@@ -44,6 +44,7 @@ function rig(options: { account?: Partial<Account>; failingStarts?: number } = {
     clock: clockAt(),
     targetPolicy: PUBLIC_TARGETS,
     prices,
+    accountRateLimit: 0,
     logger: { error: (_message, extra) => logged.push(extra) },
   });
   return { accept, accounts, store, workflow, logged };
@@ -98,7 +99,7 @@ describe('Class: AcceptEnrichment', () => {
     const { accept, accounts, store, workflow } = rig();
 
     // Act
-    const response = await accept.execute({ accountId: 'A1', body: BODY });
+    const response = (await accept.execute({ accountId: 'A1', body: BODY })).response;
 
     // Assess: email at most 2 (hunter), phone at most 25 (lusha).
     const record = store.contacts.get(response.enrichment_id);
@@ -129,10 +130,10 @@ describe('Class: AcceptEnrichment', () => {
   it('replays the first answer for a repeated Idempotency-Key, starting its pending enrichment again by name', async () => {
     // Prepare
     const { accept, accounts, store, workflow } = rig();
-    const first = await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' });
+    const first = (await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' })).response;
 
     // Act
-    const again = await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' });
+    const again = (await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' })).response;
 
     // Assess
     expect(again).toEqual(first);
@@ -147,14 +148,14 @@ describe('Class: AcceptEnrichment', () => {
   it('replays a finished enrichment without starting it, and refuses the key with another body', async () => {
     // Prepare
     const { accept, store, workflow } = rig();
-    const first = await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' });
+    const first = (await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' })).response;
     store.contacts.set(first.enrichment_id, {
       ...store.contacts.get(first.enrichment_id)!,
       status: 'finished',
     });
 
     // Act
-    const again = await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' });
+    const again = (await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' })).response;
     const other = accept.execute({
       accountId: 'A1',
       body: { ...BODY, lastname: 'Roe' },
@@ -182,7 +183,7 @@ describe('Class: AcceptEnrichment', () => {
     expect(accounts.current).toMatchObject({ balance: 100, reserved: 0 });
     expect(workflow.starts).toEqual([]);
     expect(logged).toEqual([{ enrichment_id: expect.any(String), error: 'ThrottlingException' }]);
-    const retried = await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' });
+    const retried = (await accept.execute({ accountId: 'A1', body: BODY, idempotencyKey: 'key-1' })).response;
     expect(workflow.starts.map((input) => input.enrichment_id)).toEqual([retried.enrichment_id]);
     expect(accounts.current).toMatchObject({ balance: 100, reserved: 27 });
   });

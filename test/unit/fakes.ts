@@ -49,6 +49,8 @@ export function account(overrides: Partial<Account> = {}): Account {
     default_phone_country_codes: ['FR'],
     webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     created_at: '2026-01-01T00:00:00.000Z',
+    rate_limit: null,
+    bucket_full_at: null,
     ...overrides,
   };
 }

@@ -14,8 +14,9 @@ import type {
 } from '../../domain/ports/accept';
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
-import { availableOfRefused, creditUndoWrites, creditWrites } from './credits';
-import { cancellationReasons, transactWrite } from './transactions';
+import { refusedReservation, creditUndoWrites, creditWrites } from './credits';
+import { cancellationReasons, tokenPrefix, transactWrite } from './transactions';
+import type { BucketWrite } from '../../domain/accounts/rate-limit';
 
 /** The reservation of an accept: recomputed alike by its rollback, which deletes the entry it wrote. */
 const reservationOf = (record: ContactRecord) =>
@@ -38,11 +39,13 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
     record: ContactRecord,
     response: AcceptedResponse,
     claim?: IdempotencyClaim,
+    bucket?: BucketWrite,
   ): Promise<AcceptOutcome> {
     const accountId = record.account_id;
+    const reservation = reservationOf(record);
     // The account's update comes first and the idempotency record last: DynamoDB reports by position.
     const transactItems = [
-      ...creditWrites(this.tableName, accountId, reservationOf(record)),
+      ...creditWrites(this.tableName, accountId, reservation, bucket),
       {
         Put: {
           TableName: this.tableName,
@@ -86,7 +89,7 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
       // The token makes an SDK-level resend of this very transaction a no-op rather than a failed condition.
       await transactWrite(this.db, {
         TransactItems: transactItems,
-        ClientRequestToken: `accept-${record.enrichment_id}`,
+        ClientRequestToken: `${tokenPrefix(bucket)}${record.enrichment_id}`,
       });
       return { kind: 'accepted' };
     } catch (error) {
@@ -98,7 +101,7 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
       }
       if (reasons[0] === 'ConditionalCheckFailed') {
         const old = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item;
-        return { kind: 'insufficient_credits', available: availableOfRefused(old) };
+        return refusedReservation(old, reservation);
       }
       throw error;
     }

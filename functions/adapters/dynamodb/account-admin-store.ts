@@ -13,14 +13,18 @@ import {
 import type { Account, ApiKeyRecord } from '../../domain/accounts/accounts';
 import { creditsOf, grantCredits } from '../../domain/credits/credits';
 import { newId } from '../../domain/ids';
-import type { AccountAdministrationRepository } from '../../domain/ports/accounts';
+import type { AccountAdministrationRepository, AccountSettings } from '../../domain/ports/accounts';
 import { DynamoAccountStore } from './account-store';
 import { keys, PREFIXES, type LedgerEntry } from './keys';
 import { creditWrites } from './credits';
 import { toLedgerEntry } from './ledger';
 import { isConditionFailure, transactWrite } from './transactions';
 
-type AccountItem = Account & { available: number };
+/** The account as stored: `available` kept for conditional reservations; no rate limit or bucket until one is set or taken. */
+type AccountItem = Omit<Account, 'rate_limit' | 'bucket_full_at'> & {
+  available: number;
+  rate_limit?: number;
+};
 
 export class AccountNotFoundError extends Error {
   constructor(accountId: string) {
@@ -37,7 +41,13 @@ export class KeyNotFoundError extends Error {
 export class DynamoAccountAdminStore extends DynamoAccountStore implements AccountAdministrationRepository {
   /** Creates an account with its first key; an opening balance is a grant in the ledger. */
   async createAccount(account: Account, key: { keyHash: string; keyPrefix: string }): Promise<void> {
-    const item: AccountItem = { ...account, ...creditsOf({ balance: 0, reserved: 0 }) };
+    // Absent rather than null: the bucket's conditions read an absent bucket as full.
+    const { rate_limit: rateLimit, bucket_full_at: _bucket, ...fields } = account;
+    const item: AccountItem = {
+      ...fields,
+      ...creditsOf({ balance: 0, reserved: 0 }),
+      ...(rateLimit === null ? {} : { rate_limit: rateLimit }),
+    };
     await transactWrite(this.db, {
       TransactItems: [
         {
@@ -156,12 +166,10 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
     }
   }
 
-  async updateSettings(
-    accountId: string,
-    settings: { personal_email_consent?: boolean; default_phone_country_codes?: string[] | null },
-  ): Promise<void> {
+  async updateSettings(accountId: string, settings: AccountSettings): Promise<void> {
     const names: string[] = [];
     const values: Record<string, unknown> = {};
+    const removed: string[] = [];
     if (settings.personal_email_consent !== undefined) {
       names.push('personal_email_consent = :consent');
       values[':consent'] = settings.personal_email_consent;
@@ -170,15 +178,23 @@ export class DynamoAccountAdminStore extends DynamoAccountStore implements Accou
       names.push('default_phone_country_codes = :codes');
       values[':codes'] = settings.default_phone_country_codes;
     }
-    if (!names.length) return;
+    if (settings.rate_limit === null) removed.push('rate_limit');
+    else if (settings.rate_limit !== undefined) {
+      names.push('rate_limit = :rate');
+      values[':rate'] = settings.rate_limit;
+    }
+    if (!names.length && !removed.length) return;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.account(accountId),
-          UpdateExpression: `SET ${names.join(', ')}`,
+          UpdateExpression: [
+            names.length ? `SET ${names.join(', ')}` : '',
+            removed.length ? `REMOVE ${removed.join(', ')}` : '',
+          ].join(' '),
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: values,
+          ...(names.length ? { ExpressionAttributeValues: values } : {}),
         }),
       );
     } catch (error) {

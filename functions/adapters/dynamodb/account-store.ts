@@ -14,6 +14,8 @@ export function toAccount(item: Record<string, unknown>): Account {
     default_phone_country_codes: (item.default_phone_country_codes as string[] | null | undefined) ?? null,
     webhook_secret: item.webhook_secret as string,
     created_at: item.created_at as string,
+    rate_limit: (item.rate_limit as number | undefined) ?? null,
+    bucket_full_at: (item.bucket_full_at as number | undefined) ?? null,
   };
 }
 

@@ -4,6 +4,7 @@
  * the SDK does not retry. Those are retried here after a short jittered pause; a cancellation for a failed
  * condition is an answer, not a collision, and goes back to the caller at once.
  */
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   TransactWriteCommand,
@@ -33,6 +34,16 @@ export function isConditionFailure(error: unknown): boolean {
 function collidedOnly(error: unknown): boolean {
   const reasons = cancellationReasons(error);
   return !!reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+}
+
+/**
+ * The start of an accept's ClientRequestToken (at most 36 characters, so 10 before an id): the token makes an
+ * SDK-level resend of the very same transaction a no-op; a take from the rate-limit bucket decided again after
+ * another request moved it is another transaction, which DynamoDB refuses under a token already used.
+ */
+export function tokenPrefix(bucket: object | undefined, name = 'accept'): string {
+  if (!bucket) return `${name}-`;
+  return `${createHash('sha256').update(JSON.stringify(bucket)).digest('hex').slice(0, 9)}-`;
 }
 
 export async function transactWrite(

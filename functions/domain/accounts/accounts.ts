@@ -10,6 +10,10 @@ export interface Account {
   default_phone_country_codes: string[] | null;
   webhook_secret: string;
   created_at: string;
+  /** Contacts per second this account may send; null: the deployment's `accountRateLimit`. */
+  rate_limit: number | null;
+  /** When the account's rate-limit bucket is full again (µs since the epoch; null or past: full). */
+  bucket_full_at: number | null;
 }
 
 export interface ApiKeyRecord {

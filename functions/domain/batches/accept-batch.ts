@@ -12,10 +12,12 @@
  *     carrying out the batch first if its accept stopped half-way (see below).
  *  3. Refuse the whole batch when any contact asks for `personal_email` without the account's consent (422).
  *  4. Plan: the batch id, each contact's pending record (its enrichment id, its worst case) and completion shard;
- *     402 at once when the account's available credits do not cover the sum.
- *  5. Commit, in one transaction (DynamoDB's limit of 100 items rules out one per contact): reserve the sum,
- *     write the batch with its planned ids, its reserve ledger entry, its completion shards, the contacts staged
- *     on the batch, and the idempotency record (402 when the reservation fails after all).
+ *     402 at once when the account's available credits do not cover the sum; 429 when its contacts do not fit
+ *     in the account's rate-limit bucket.
+ *  5. Commit, in one transaction (DynamoDB's limit of 100 items rules out one per contact): reserve the sum with
+ *     the bucket's take, write the batch with its planned ids, its reserve ledger entry, its completion shards,
+ *     the contacts staged on the batch, and the idempotency record (402 when the reservation fails after all;
+ *     the bucket decided again when another request moved it).
  *  6. Carry it out: write each contact as an ordinary pending record, mark the batch accepted (which deletes the
  *     staged copies), start each contact's waterfall (one StartExecution each, named after the enrichment).
  *
@@ -34,7 +36,8 @@ import {
 import { parseBatchRequest, stagedParts } from './batch';
 import type { Clock } from '../clock';
 import type { ContactRecord } from '../enrichment/contact';
-import { creditsOf, type PriceList } from '../credits/credits';
+import { requireAvailable, type PriceList } from '../credits/credits';
+import { bucketStatus, takeFromBucket, type Admitted } from '../accounts/rate-limit';
 import { AcceptEnrichment, idempotencyClaim } from '../enrichment/accept-enrichment';
 import {
   IdempotencyConflictError,
@@ -60,6 +63,8 @@ export interface AcceptBatchDependencies {
   clock: Clock;
   targetPolicy: TargetPolicy;
   prices: PriceList;
+  /** The deployment's `accountRateLimit` (contacts per second; 0: off), for accounts without their own. */
+  accountRateLimit: number;
   logger?: { error(message: string, extra: Record<string, unknown>): void };
 }
 
@@ -94,7 +99,7 @@ export async function eachLimited<T>(
 export class AcceptBatch {
   constructor(private readonly deps: AcceptBatchDependencies) {}
 
-  async execute(command: AcceptBatchCommand): Promise<BatchAcceptedResponse> {
+  async execute(command: AcceptBatchCommand): Promise<Admitted<BatchAcceptedResponse>> {
     const { accounts, batches, clock, prices } = this.deps;
     const request = parseBatchRequest(command.body, this.deps.targetPolicy, this.deps.prices.waterfall);
     const now = clock.now();
@@ -126,8 +131,7 @@ export class AcceptBatch {
     }));
     const cost = records.reduce((sum, record) => sum + record.credits_reserved, 0);
     // The transaction checks again; this spares writing a megabyte of contacts only to have it refused.
-    const { available } = creditsOf(account);
-    if (available < cost) throw new InsufficientCreditsError(cost, available);
+    requireAvailable(account, cost);
 
     const batch: BatchRecord = {
       account_id: command.accountId,
@@ -153,13 +157,18 @@ export class AcceptBatch {
       handed_over: false,
     };
 
-    const outcome = await batches.commitBatch(batch, records, claim);
+    const { outcome, status } = await takeFromBucket(
+      account,
+      this.deps.accountRateLimit,
+      { cost: records.length, now },
+      (bucket) => batches.commitBatch(batch, records, claim, bucket),
+    );
     if (outcome.kind === 'insufficient_credits') throw new InsufficientCreditsError(cost, outcome.available);
     if (outcome.kind === 'idempotency_replay')
       return this.replay(command.accountId, outcome.previous, claim!);
 
     await this.carryOut(batch, records, { start: true });
-    return acceptedResponseOf(batch, records);
+    return { response: acceptedResponseOf(batch, records), rateLimit: status };
   }
 
   /**
@@ -185,11 +194,18 @@ export class AcceptBatch {
     accountId: string,
     previous: BatchIdempotencyRecord,
     claim: IdempotencyClaim,
-  ): Promise<BatchAcceptedResponse> {
+  ): Promise<Admitted<BatchAcceptedResponse>> {
     if (previous.requestHash !== claim.requestHash || previous.batchId === null) {
       throw new IdempotencyConflictError();
     }
-    const batch = await this.deps.batches.getBatch(accountId, previous.batchId);
+    const response = await this.replayed(accountId, previous.batchId);
+    const account = await this.deps.accounts.getAccount(accountId);
+    if (!account) throw new UnauthorizedError();
+    return { response, rateLimit: bucketStatus(account, this.deps.accountRateLimit, this.deps.clock.now()) };
+  }
+
+  private async replayed(accountId: string, batchId: string): Promise<BatchAcceptedResponse> {
+    const batch = await this.deps.batches.getBatch(accountId, batchId);
     if (!batch) throw new InternalError();
     if (batch.accept_state === 'accepting') {
       await this.resume(batch, { start: true });

@@ -8,6 +8,7 @@ import type { Account } from '../accounts/accounts';
 import type { Results } from '../enrichment/contact';
 import type { EnrichmentType } from '../enrichment/enrichment-request';
 import type { LedgerEntry } from './ledger';
+import { InsufficientCreditsError } from '../errors';
 import { providerOrder, type ProviderChoice, type WaterfallSettings } from '../enrichment/waterfall-settings';
 
 export interface Credits {
@@ -19,6 +20,12 @@ export interface Credits {
 /** The credits a new reservation may use: the balance less what is reserved (also of deltas: it is linear). */
 export function availableOf(credits: Pick<Account, 'balance' | 'reserved'>): number {
   return credits.balance - credits.reserved;
+}
+
+/** Refuses a reservation of `cost` the account cannot afford (402), before anything is written. */
+export function requireAvailable(account: Pick<Account, 'balance' | 'reserved'>, cost: number): void {
+  const available = availableOf(account);
+  if (available < cost) throw new InsufficientCreditsError(cost, available);
 }
 
 export function creditsOf(account: Pick<Account, 'balance' | 'reserved'>): Credits {

@@ -2,14 +2,17 @@
  * Accept an enrichment (POST /contacts/enrich/async).
  *
  * Input: the authenticated account id, the parsed JSON body, an optional Idempotency-Key.
- * Output: the 202 body, or a typed error; a rejected request writes, reserves and starts nothing.
+ * Output: the 202 body with the account's rate-limit bucket after it, or a typed error; a rejected request writes,
+ * reserves and starts nothing.
  *
  * Primary course:
  *  1. Validate and normalise the body (schema, then per-type requirements).
  *  2. Replay the first response when the Idempotency-Key was already used with the same body (409 otherwise).
  *  3. Refuse `personal_email` without the account's consent.
- *  4. Price the worst case and, in one transaction, write the pending record, reserve the credits and append
- *     the ledger entry (402 when the available credits do not cover it).
+ *  4. Price the worst case (402 when the available credits do not cover it) and take one contact from the
+ *     account's rate-limit bucket (429 when it does not fit); in one transaction, write the pending record,
+ *     reserve the credits with the bucket's take, and append the ledger entry (402 when the credits are gone
+ *     meanwhile; the bucket decided again when another request moved it).
  *  5. Start the waterfall; if it cannot be started, roll the accept back and answer 500. (Should the function
  *     stop between 4 and 5, the sweeper or an Idempotency-Key replay starts it.)
  */
@@ -28,7 +31,8 @@ import {
 import { newId } from '../ids';
 import { workflowInputOf } from './waterfall-state';
 import type { TargetPolicy } from '../webhooks/network-address';
-import type { PriceList } from '../credits/credits';
+import { requireAvailable, type PriceList } from '../credits/credits';
+import { bucketStatus, takeFromBucket, type Admitted } from '../accounts/rate-limit';
 import type { AcceptRepository, IdempotencyClaim } from '../ports/accept';
 import type { AccountReader } from '../ports/accounts';
 import type { WorkflowStarter } from '../ports/workflow';
@@ -43,6 +47,8 @@ export interface AcceptDependencies {
   clock: Clock;
   targetPolicy: TargetPolicy;
   prices: PriceList;
+  /** The deployment's `accountRateLimit` (contacts per second; 0: off), for accounts without their own. */
+  accountRateLimit: number;
   logger?: { error(message: string, extra: Record<string, unknown>): void };
 }
 
@@ -78,7 +84,7 @@ export function idempotencyClaim(
 export class AcceptEnrichment {
   constructor(private readonly deps: AcceptDependencies) {}
 
-  async execute(command: AcceptCommand): Promise<AcceptedResponse> {
+  async execute(command: AcceptCommand): Promise<Admitted<AcceptedResponse>> {
     const { accounts, enrichments, clock } = this.deps;
     const request = parseEnrichmentRequest(command.body, this.deps.targetPolicy, this.deps.prices.waterfall);
     const now = clock.now();
@@ -94,6 +100,7 @@ export class AcceptEnrichment {
     requireConsentFor(account, request.enrichment_type);
 
     const cost = this.deps.prices.reservationFor(request);
+    requireAvailable(account, cost);
     const record = AcceptEnrichment.pendingRecord(
       command.accountId,
       request,
@@ -109,13 +116,18 @@ export class AcceptEnrichment {
       custom: JSON.parse(record.custom_json) as Record<string, unknown>,
     };
 
-    const outcome = await enrichments.accept(record, response, claim);
+    const { outcome, status } = await takeFromBucket(
+      account,
+      this.deps.accountRateLimit,
+      { cost: 1, now },
+      (bucket) => enrichments.accept(record, response, claim, bucket),
+    );
     if (outcome.kind === 'insufficient_credits') throw new InsufficientCreditsError(cost, outcome.available);
     if (outcome.kind === 'idempotency_replay')
       return this.replay(command.accountId, outcome.record.requestHash, claim!, outcome.record.response);
 
     await this.startOrRollBack(record, claim);
-    return response;
+    return { response, rateLimit: status };
   }
 
   /**
@@ -128,11 +140,13 @@ export class AcceptEnrichment {
     previousHash: string,
     claim: IdempotencyClaim,
     response: AcceptedResponse,
-  ): Promise<AcceptedResponse> {
+  ): Promise<Admitted<AcceptedResponse>> {
     if (previousHash !== claim.requestHash) throw new IdempotencyConflictError();
     const record = await this.deps.enrichments.getContact(accountId, response.enrichment_id);
     if (record?.status === 'pending') await this.deps.workflow.start(workflowInputOf(record));
-    return response;
+    const account = await this.deps.accounts.getAccount(accountId);
+    if (!account) throw new UnauthorizedError();
+    return { response, rateLimit: bucketStatus(account, this.deps.accountRateLimit, this.deps.clock.now()) };
   }
 
   private async startOrRollBack(record: ContactRecord, claim: IdempotencyClaim | undefined): Promise<void> {

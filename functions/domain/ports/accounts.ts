@@ -19,8 +19,13 @@ export interface AccountAdministrationRepository extends AccountReader {
   /** Every ledger entry of the account, newest first. */
   ledger(accountId: string): Promise<LedgerEntry[]>;
   grant(accountId: string, credits: number, at: string): Promise<void>;
-  updateSettings(
-    accountId: string,
-    settings: { personal_email_consent?: boolean; default_phone_country_codes?: string[] | null },
-  ): Promise<void>;
+  updateSettings(accountId: string, settings: AccountSettings): Promise<void>;
+}
+
+/** What an operator may change on an account; absent: unchanged. */
+export interface AccountSettings {
+  personal_email_consent?: boolean;
+  default_phone_country_codes?: string[] | null;
+  /** Contacts per second; null: back to the deployment's `accountRateLimit`. */
+  rate_limit?: number | null;
 }

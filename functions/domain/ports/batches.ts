@@ -1,4 +1,5 @@
 /** Bulk enrichment (AcceptBatch, FinishBatch, GetBatch, SweepBatches, the batch webhook). */
+import type { BucketMoved, BucketWrite } from '../accounts/rate-limit';
 import type { BatchRecord } from '../batches/batch';
 import type { ContactRecord } from '../enrichment/contact';
 import type { IdempotencyClaim } from './accept';
@@ -13,7 +14,8 @@ export interface BatchIdempotencyRecord {
 export type BatchCommitOutcome =
   | { kind: 'committed' }
   | { kind: 'insufficient_credits'; available: number }
-  | { kind: 'idempotency_replay'; previous: BatchIdempotencyRecord };
+  | { kind: 'idempotency_replay'; previous: BatchIdempotencyRecord }
+  | BucketMoved;
 
 export interface BatchReader {
   getBatch(accountId: string, batchId: string): Promise<BatchRecord | undefined>;
@@ -30,12 +32,14 @@ export interface BatchAcceptRepository extends BatchReader {
   /**
    * The commit point, one transaction: reserves the batch's worst case (never beyond the available balance),
    * writes the batch, its reserve ledger entry, its completion shards, its contact records staged on the batch
-   * and, with a claim, the idempotency record.
+   * and, with a claim, the idempotency record; with a bucket write, takes the batch's contacts from the
+   * account's rate-limit bucket in the same update as the reservation.
    */
   commitBatch(
     batch: BatchRecord,
     records: ContactRecord[],
     claim?: IdempotencyClaim,
+    bucket?: BucketWrite,
   ): Promise<BatchCommitOutcome>;
   /** The staged contact records of a batch still being accepted; undefined once it is accepted. */
   stagedContacts(batch: BatchRecord): Promise<ContactRecord[] | undefined>;

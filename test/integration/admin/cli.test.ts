@@ -129,6 +129,25 @@ describe('Command: npm run admin', () => {
     expect(ledger.map((entry) => [entry.kind, entry.balance_delta])).toEqual([['grant', 25]]);
   });
 
+  it("sets an account's own rate limit, shows it, and sets it back to the deployment's", async () => {
+    // Prepare
+    const { account_id: id } = (await runAdmin(['accounts', 'create', '--name', 'Busy'], target)) as {
+      account_id: string;
+    };
+    const before = await runAdmin(['accounts', 'get', id], target);
+
+    // Act
+    const set = await runAdmin(['accounts', 'set', id, '--rate-limit', '5'], target);
+    const shown = await runAdmin(['accounts', 'get', id], target);
+    const reset = await runAdmin(['accounts', 'set', id, '--rate-limit', 'default'], target);
+
+    // Assess
+    expect(before).toMatchObject({ rate_limit: 'default' });
+    expect(set).toMatchObject({ rate_limit: 5 });
+    expect(shown).toMatchObject({ rate_limit: 5 });
+    expect(reset).toMatchObject({ rate_limit: 'default' });
+  });
+
   it('redrives dead-lettered webhooks through the target', async () => {
     // Act & Assess
     expect(await runAdmin(['webhooks', 'redrive'], target)).toEqual({ redriven: 1 });
@@ -207,7 +226,10 @@ describe('Command: npm run admin', () => {
     [['accounts', 'create'], '--name <name> is required'],
     [['accounts', 'create', '--name', 'x', '--credits', '1.5'], '--credits takes a whole number, got "1.5"'],
     [['accounts', 'grant', 'someone'], '--credits <int> is required'],
-    [['accounts', 'set', 'someone'], 'accounts set needs --personal-email-consent or --phone-country-codes'],
+    [
+      ['accounts', 'set', 'someone'],
+      'accounts set needs --personal-email-consent, --phone-country-codes or --rate-limit',
+    ],
     [
       ['accounts', 'set', 'someone', '--personal-email-consent', 'maybe'],
       '--personal-email-consent takes true or false, got "maybe"',
@@ -215,6 +237,10 @@ describe('Command: npm run admin', () => {
     [
       ['accounts', 'create', '--name', 'x', '--phone-country-codes', 'FR,XX'],
       '--phone-country-codes has unknown codes: XX',
+    ],
+    [
+      ['accounts', 'set', 'someone', '--rate-limit', '0'],
+      '--rate-limit must be 1 to 100000 or default, got "0"',
     ],
     [['keys', 'revoke', 'someone'], '<key_prefix> is required'],
     [['webhooks', 'resend', 'someone'], '<enrichment_id> is required'],

@@ -93,6 +93,7 @@ describe('Class: AcceptBatch stopping half-way', () => {
       clock: runtime.clock,
       targetPolicy: { allowPrivateTargets: true },
       prices: new PriceList(runtime.config.waterfall),
+      accountRateLimit: runtime.config.accountRateLimit,
     });
   }
 

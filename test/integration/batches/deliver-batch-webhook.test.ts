@@ -58,6 +58,8 @@ describe('Batch webhook delivery (local queue, deliver handler, DynamoDB Local, 
         default_phone_country_codes: null,
         webhook_secret: secret,
         created_at: new Date().toISOString(),
+        rate_limit: null,
+        bucket_full_at: null,
       },
       newApiKey(),
     );

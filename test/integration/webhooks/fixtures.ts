@@ -34,6 +34,8 @@ export async function createAccount({ accounts }: Stores): Promise<Account> {
     default_phone_country_codes: null,
     webhook_secret: newWebhookSecret(),
     created_at: new Date().toISOString(),
+    rate_limit: null,
+    bucket_full_at: null,
   };
   const key = newApiKey();
   await accounts.createAccount(account, { keyHash: key.keyHash, keyPrefix: key.keyPrefix });

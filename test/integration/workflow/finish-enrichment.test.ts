@@ -59,6 +59,8 @@ describe('Class: FinishEnrichment', () => {
         default_phone_country_codes: null,
         webhook_secret: newWebhookSecret(),
         created_at: frozen.now().toISOString(),
+        rate_limit: null,
+        bucket_full_at: null,
       },
       newApiKey(),
     );

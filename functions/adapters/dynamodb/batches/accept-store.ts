@@ -17,9 +17,10 @@ import type {
   BatchIdempotencyRecord,
 } from '../../../domain/ports/batches';
 import { DynamoBatchReader } from './reader';
-import { availableOfRefused, creditWrites } from '../credits';
+import { refusedReservation, creditWrites } from '../credits';
 import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from '../keys';
-import { cancellationReasons, isConditionFailure, transactWrite } from '../transactions';
+import { cancellationReasons, isConditionFailure, tokenPrefix, transactWrite } from '../transactions';
+import type { BucketWrite } from '../../../domain/accounts/rate-limit';
 
 /** Staged contacts are deleted once written; should that never happen, TTL removes them after a day. */
 const STAGED_TTL_SECONDS = 24 * 60 * 60;
@@ -60,6 +61,7 @@ export class DynamoBatchAcceptStore extends DynamoBatchReader implements BatchAc
     batch: BatchRecord,
     records: ContactRecord[],
     claim?: IdempotencyClaim,
+    bucket?: BucketWrite,
   ): Promise<BatchCommitOutcome> {
     const { account_id: accountId, batch_id: batchId, created_at: at } = batch;
     const shards: string[][] = [];
@@ -69,7 +71,7 @@ export class DynamoBatchAcceptStore extends DynamoBatchReader implements BatchAc
     // charge and release, so the ledger sums to the balance and the reservation throughout.
     const reservation = reserveCredits(batch.credits_reserved, at, { batch_id: batchId });
     const transactItems = [
-      ...creditWrites(this.tableName, accountId, reservation),
+      ...creditWrites(this.tableName, accountId, reservation, bucket),
       {
         Put: {
           TableName: this.tableName,
@@ -129,7 +131,10 @@ export class DynamoBatchAcceptStore extends DynamoBatchReader implements BatchAc
         : []),
     ];
     try {
-      await transactWrite(this.db, { TransactItems: transactItems, ClientRequestToken: `batch-${batchId}` });
+      await transactWrite(this.db, {
+        TransactItems: transactItems,
+        ClientRequestToken: `${tokenPrefix(bucket, 'batch')}${batchId}`,
+      });
       return { kind: 'committed' };
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -140,7 +145,7 @@ export class DynamoBatchAcceptStore extends DynamoBatchReader implements BatchAc
       }
       if (reasons[0] === 'ConditionalCheckFailed') {
         const old = (error as TransactionCanceledException).CancellationReasons?.[0]?.Item;
-        return { kind: 'insufficient_credits', available: availableOfRefused(old) };
+        return refusedReservation(old, reservation);
       }
       throw error;
     }
