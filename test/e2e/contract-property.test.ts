@@ -5,38 +5,20 @@
  * webhook URLs are dropped: nothing is ever sent to a generated address.
  */
 import fc from 'fast-check';
-import { DynamoAccountAdminStore } from '../../functions/adapters/dynamodb/account-admin-store';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { AccountAdministration } from '../../functions/admin/accounts';
-import { systemClock } from '../../functions/domain/clock';
-import { startLocalStack, type LocalStack } from '../../local/stack';
-import { ApiClient } from '../support/http-client';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
+import type { ApiClient } from '../support/http-client';
 import { CONTRACT_SEED, documentValidBody, documentedReason } from '../support/request-contract';
 
 describe('Local stack: the request contract over HTTP', () => {
-  let stack: LocalStack;
-  let db: ReturnType<typeof createDocumentClient>;
+  let e2e: E2eStack;
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
-      tableName: `e2e-contract-${Date.now()}`,
-      fastWaitsMs: 5,
-    });
-    db = createDocumentClient({ endpoint: stack.dynamoEndpoint });
-    const account = await new AccountAdministration(
-      new DynamoAccountAdminStore(db, stack.tableName),
-      systemClock,
-    ).create({ name: 'E2E contract', credits: 100_000, personalEmailConsent: true, phoneCountryCodes: null });
-    api = new ApiClient(stack.apiUrl, account.api_key);
+    e2e = await startE2eStack('contract', { credits: 100_000, personalEmailConsent: true });
+    api = e2e.api;
   });
 
-  afterAll(async () => {
-    await stack.stop();
-    db.destroy();
-  });
+  afterAll(() => e2e.stop());
 
   it('accepts bodies valid per the document, or refuses them for a documented rule', async () => {
     let accepted = 0;
@@ -58,6 +40,6 @@ describe('Local stack: the request contract over HTTP', () => {
       { seed: CONTRACT_SEED, numRuns: 30 },
     );
     expect(accepted).toBeGreaterThan(0);
-    await stack.idle();
+    await e2e.stack.idle();
   }, 120_000);
 });

@@ -4,14 +4,10 @@
  * charge never above it, the skipped steps traced), `providers` and `accept_catch_all` with the sandbox's
  * `catchall` rule.
  */
-import { DynamoAccountAdminStore } from '../../functions/adapters/dynamodb/account-admin-store';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { AccountAdministration } from '../../functions/admin/accounts';
-import { systemClock } from '../../functions/domain/clock';
 import type { ContactView } from '../../functions/domain/enrichment/contact';
 import type { Provider } from '../../functions/domain/provider';
-import { startLocalStack, type LocalStack } from '../../local/stack';
-import { ApiClient } from '../support/http-client';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
+import type { ApiClient } from '../support/http-client';
 
 /** A provider double that finds every email and counts its calls. */
 const counting = {
@@ -31,44 +27,35 @@ const counting = {
 };
 
 describe('Local stack: per-request control over HTTP', () => {
-  let stack: LocalStack;
-  let db: ReturnType<typeof createDocumentClient>;
+  let e2e: E2eStack;
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
-      tableName: `e2e-control-${Date.now()}`,
-      fastWaitsMs: 5,
-      // The primary costs 4 a find of any type, the secondary 1; `counting` asks nothing of the sandbox.
-      waterfall: {
-        order: {
-          email: ['sandbox-primary', 'sandbox-secondary', 'counting'],
-          phone: ['sandbox-primary', 'sandbox-secondary'],
-          personal_email: ['sandbox-primary', 'sandbox-secondary'],
+    // The primary costs 4 a find of any type, the secondary 1; `counting` asks nothing of the sandbox.
+    e2e = await startE2eStack(
+      'control',
+      { credits: 100, personalEmailConsent: true },
+      {
+        waterfall: {
+          order: {
+            email: ['sandbox-primary', 'sandbox-secondary', 'counting'],
+            phone: ['sandbox-primary', 'sandbox-secondary'],
+            personal_email: ['sandbox-primary', 'sandbox-secondary'],
+          },
+          prices: {
+            'sandbox-primary': { email: 4, phone: 4, personal_email: 4 },
+            'sandbox-secondary': { email: 1, phone: 1, personal_email: 1 },
+            counting: { email: 2 },
+          },
+          verifier: null,
         },
-        prices: {
-          'sandbox-primary': { email: 4, phone: 4, personal_email: 4 },
-          'sandbox-secondary': { email: 1, phone: 1, personal_email: 1 },
-          counting: { email: 2 },
-        },
-        verifier: null,
+        extraProviders: { counting: counting.provider },
       },
-      extraProviders: { counting: counting.provider },
-    });
-    db = createDocumentClient({ endpoint: stack.dynamoEndpoint });
-    const account = await new AccountAdministration(
-      new DynamoAccountAdminStore(db, stack.tableName),
-      systemClock,
-    ).create({ name: 'E2E control', credits: 100, personalEmailConsent: true, phoneCountryCodes: null });
-    api = new ApiClient(stack.apiUrl, account.api_key);
+    );
+    api = e2e.api;
   });
 
-  afterAll(async () => {
-    await stack.stop();
-    db.destroy();
-  });
+  afterAll(() => e2e.stop());
 
   const person = {
     firstname: 'Jane',

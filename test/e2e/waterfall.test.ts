@@ -8,6 +8,7 @@ import { AccountAdministration } from '../../functions/admin/accounts';
 import { systemClock } from '../../functions/domain/clock';
 import type { ContactView } from '../../functions/domain/enrichment/contact';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { ApiClient } from '../support/http-client';
 
 describe('Local stack: the waterfall over HTTP', () => {
@@ -103,30 +104,19 @@ describe('Local stack: the waterfall over HTTP', () => {
 });
 
 describe('Local stack: results from the cache over HTTP', () => {
-  let stack: LocalStack;
-  let db: ReturnType<typeof createDocumentClient>;
+  let e2e: E2eStack;
   let cached: ApiClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
-      tableName: `e2e-cache-${Date.now()}`,
-      fastWaitsMs: 5,
-      traffic: { resultCache: { days: 30, scope: 'account' } },
-    });
-    db = createDocumentClient({ endpoint: stack.dynamoEndpoint });
-    const account = await new AccountAdministration(
-      new DynamoAccountAdminStore(db, stack.tableName),
-      systemClock,
-    ).create({ name: 'E2E cache', credits: 100, personalEmailConsent: false, phoneCountryCodes: null });
-    cached = new ApiClient(stack.apiUrl, account.api_key);
+    e2e = await startE2eStack(
+      'cache',
+      { credits: 100 },
+      { traffic: { resultCache: { days: 30, scope: 'account' } } },
+    );
+    cached = e2e.api;
   });
 
-  afterAll(async () => {
-    await stack.stop();
-    db.destroy();
-  });
+  afterAll(() => e2e.stop());
 
   it('never answers a cached number outside the countries a later request allows', async () => {
     // Prepare: a US number found and cached for this person.
