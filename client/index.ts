@@ -49,6 +49,17 @@ export class ApiUnreachableError extends Error {
   }
 }
 
+/** A wait that ended before the enrichment or batch finished; `last` is the pending answer. */
+export class StillPendingError<T> extends Error {
+  constructor(
+    what: string,
+    readonly last: T,
+  ) {
+    super(`${what} still pending`);
+    this.name = 'StillPendingError';
+  }
+}
+
 export interface EnrichmentClientOptions {
   /** `ENRICHMENT_API_URL`, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string;
@@ -64,7 +75,7 @@ export interface EnrichmentClientOptions {
 }
 
 export interface WaitOptions {
-  /** Gives up (throws) after this long. Default 10 minutes. */
+  /** Gives up after this long, throwing `StillPendingError` with the last answer. Default 10 minutes. */
   timeoutMs?: number;
   /** Called with each pending answer, before the pause it asks for. */
   onPending?: (answer: { retryAfterSeconds: number }) => void;
@@ -116,7 +127,7 @@ function idempotency(key: string | undefined) {
 }
 
 /** The data of a 2xx answer, or the API's error as `ApiError`. */
-function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.response.ok) return result.data as T;
   const body = result.error as ErrorBody | string | undefined;
   throw new ApiError(
@@ -220,7 +231,7 @@ export class EnrichmentClient {
       const answer = unwrap(result);
       if (answer.status === 'finished') return answer;
       const seconds = retryAfterSeconds(result.response.headers, 2);
-      if (Date.now() + seconds * 1000 * this.waitScale > deadline) throw new Error(`${what} still pending`);
+      if (Date.now() + seconds * 1000 * this.waitScale > deadline) throw new StillPendingError(what, answer);
       options.onPending?.({ retryAfterSeconds: seconds });
       await sleep(seconds * 1000 * this.waitScale);
     }
