@@ -36,6 +36,8 @@ export async function startStackWithAccount(
     admin,
     account: created,
     async stop() {
+      // What a test started and did not wait for (a batch left behind by a stopped run) ends first.
+      await stack.idle();
       await stack.stop();
       db.destroy();
     },
