@@ -41,11 +41,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 
 export async function measureCsv(dynamoEndpoint: string, rows: number): Promise<CsvFigures> {
   const bench = await BenchStack.start({ dynamoEndpoint, fastWaitsMs: 1 });
-  const client = new EnrichmentClient({
-    baseUrl: bench.stack.apiUrl,
-    apiKey: bench.authorization.replace('Bearer ', ''),
-    waitScale: 0.05,
-  });
+  const client = new EnrichmentClient({ ...bench.client.options, waitScale: 0.05 });
   const bulk = async (prefix: string, count: number) => {
     const people = contacts(prefix, count).map((c) => ({ ...c, enrichment_type: ['email' as const] }));
     const batches = [];
