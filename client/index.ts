@@ -149,12 +149,16 @@ export class EnrichmentClient {
     this.waitScale = options.waitScale ?? 1;
   }
 
-  /** `ENRICHMENT_API_URL` and `ENRICHMENT_API_KEY` from the environment, `overrides` first. */
+  /** `ENRICHMENT_API_URL` and `ENRICHMENT_API_KEY` from the environment; a defined `overrides` value first. */
   static fromEnvironment(overrides: Partial<EnrichmentClientOptions> = {}): EnrichmentClient {
     const baseUrl = overrides.baseUrl ?? process.env.ENRICHMENT_API_URL;
-    if (!baseUrl)
-      throw new Error('ENRICHMENT_API_URL is not set (the API base URL, e.g. http://127.0.0.1:3000)');
-    return new EnrichmentClient({ apiKey: process.env.ENRICHMENT_API_KEY, ...overrides, baseUrl });
+    const apiKey = overrides.apiKey ?? process.env.ENRICHMENT_API_KEY;
+    if (!baseUrl || !apiKey) {
+      throw new Error(
+        'set ENRICHMENT_API_URL and ENRICHMENT_API_KEY (the API, e.g. http://127.0.0.1:3000, and your key)',
+      );
+    }
+    return new EnrichmentClient({ ...overrides, baseUrl, apiKey });
   }
 
   async enrich(body: EnrichmentRequest, options: { idempotencyKey?: string } = {}): Promise<Accepted> {

@@ -52,10 +52,12 @@ export async function main(argv: string[], stderr: ErrorStream = process.stderr)
       throw new UsageError(
         `unknown type ${unknown.join(', ')}; --types takes ${ENRICHMENT_TYPES.join(', ')}`,
       );
-    const baseUrl = values.api ?? process.env.ENRICHMENT_API_URL;
-    const apiKey = values.key ?? process.env.ENRICHMENT_API_KEY;
-    if (!baseUrl || !apiKey)
-      throw new UsageError('set --api and --key, or ENRICHMENT_API_URL and ENRICHMENT_API_KEY');
+    let client: EnrichmentClient;
+    try {
+      client = EnrichmentClient.fromEnvironment({ baseUrl: values.api, apiKey: values.key });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}, or pass --api and --key`);
+    }
 
     let content: Buffer;
     try {
@@ -66,7 +68,7 @@ export async function main(argv: string[], stderr: ErrorStream = process.stderr)
     const output = await enrichCsv({
       input: content,
       types,
-      client: new EnrichmentClient({ baseUrl, apiKey }),
+      client,
       onProgress: progressPrinter(stderr),
     });
     writeFileSync(values.out, output);

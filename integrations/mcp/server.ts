@@ -26,9 +26,12 @@ export function createMcpServer(client: EnrichmentClient, tools = toolsOf(readOp
 }
 
 if (require.main === module) {
-  if (!process.env.ENRICHMENT_API_URL || !process.env.ENRICHMENT_API_KEY) {
-    process.stderr.write('mcp: set ENRICHMENT_API_URL and ENRICHMENT_API_KEY (the API and your API key)\n');
+  let client: EnrichmentClient;
+  try {
+    client = EnrichmentClient.fromEnvironment();
+  } catch (error) {
+    process.stderr.write(`mcp: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  void createMcpServer(EnrichmentClient.fromEnvironment()).connect(new StdioServerTransport());
+  void createMcpServer(client).connect(new StdioServerTransport());
 }
