@@ -10,6 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EnrichmentClient, type BulkEnrichmentRequest, type EnrichmentRequest } from '../client';
 import { DynamoAccountAdminStore } from '../functions/adapters/dynamodb/account-admin-store';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { AccountAdministration } from '../functions/admin/accounts';
@@ -111,6 +112,8 @@ export class BenchStack {
   calls: Record<string, number> = {};
   readonly authorization: string;
   readonly webhookUrl: string;
+  /** The typed client, no 429 retries: a refusal is a figure, not something to hide. */
+  readonly client: EnrichmentClient;
 
   private constructor(
     readonly stack: LocalStack,
@@ -121,6 +124,7 @@ export class BenchStack {
     private readonly webhooks: Moments,
   ) {
     this.authorization = `Bearer ${apiKey}`;
+    this.client = new EnrichmentClient({ baseUrl: stack.apiUrl, apiKey, retriesOn429: 0 });
     this.webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     stack.product.runtime.db.middlewareStack.add(
       (next, context) => async (args) => {
@@ -201,46 +205,26 @@ export class BenchStack {
     this.calls = {};
   }
 
-  /** A POST answered 202: its body, when the POST left and when its answer was read. */
-  private async post<T>(
-    path: string,
-    body: unknown,
-  ): Promise<{ answer: T; sentAt: number; acceptedAt: number }> {
-    const sentAt = performance.now();
-    const response = await fetch(`${this.stack.apiUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: this.authorization, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    const acceptedAt = performance.now();
-    if (response.status !== 202) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
-    return { answer: JSON.parse(text) as T, sentAt, acceptedAt };
-  }
-
   /** POST /contacts/enrich/async: the enrichment id, when the POST left and when it was accepted. */
   async enrich(body: Record<string, unknown>): Promise<{ id: string; sentAt: number; acceptedAt: number }> {
-    const { answer, ...times } = await this.post<{ enrichment_id: string }>('/contacts/enrich/async', body);
-    return { id: answer.enrichment_id, ...times };
+    const sentAt = performance.now();
+    const answer = await this.client.enrich(body as unknown as EnrichmentRequest);
+    return { id: answer.enrichment_id, sentAt, acceptedAt: performance.now() };
   }
 
   /** POST /contacts/enrich/bulk: the batch id, its enrichment ids in request order, and the same times. */
   async enrichBulk(
     body: Record<string, unknown>,
   ): Promise<{ batchId: string; ids: string[]; sentAt: number; acceptedAt: number }> {
-    const { answer, ...times } = await this.post<{
-      batch_id: string;
-      contacts: Array<{ enrichment_id: string }>;
-    }>('/contacts/enrich/bulk', body);
-    return { batchId: answer.batch_id, ids: answer.contacts.map((c) => c.enrichment_id), ...times };
+    const sentAt = performance.now();
+    const answer = await this.client.enrichBulk(body as unknown as BulkEnrichmentRequest);
+    const acceptedAt = performance.now();
+    return { batchId: answer.batch_id, ids: answer.contacts.map((c) => c.enrichment_id), sentAt, acceptedAt };
   }
 
   /** GET /contacts/{id}. */
   async contact(id: string): Promise<Record<string, unknown>> {
-    const response = await fetch(`${this.stack.apiUrl}/contacts/${id}`, {
-      headers: { authorization: this.authorization },
-    });
-    return (await response.json()) as Record<string, unknown>;
+    return (await this.client.contact(id)) as unknown as Record<string, unknown>;
   }
 
   /** `performance.now()` when RecordResult finished the enrichment (its progress line names the id's end). */

@@ -2,6 +2,7 @@
 import type { Comparison } from './accept-path';
 import { BATCH_SIZE, type BulkFigures } from './bulk';
 import type { ColdStartResult } from './cold-start';
+import type { CsvFigures } from './csv';
 import { ASSUMED, type Bill } from './cost';
 import type { OverheadFigures, ParallelTypesFigures } from './end-to-end';
 import { HUNTER_PRICE, PRICES } from './prices';
@@ -19,6 +20,7 @@ export interface Results {
   acceptPath: Comparison[];
   overhead: OverheadFigures[];
   bulk: BulkFigures;
+  csv: CsvFigures;
   parallelTypes: ParallelTypesFigures;
   traffic: TrafficRun[];
   bills: Bill[];
@@ -81,6 +83,13 @@ export function summary(r: Results): string[][] {
         `first provider in ${r.parallelTypes.breakerSkips} of ${r.parallelTypes.threeTypesSeconds.length} three-type runs`,
     ],
     ...bulkRows(r),
+    [
+      `CSV enrichment, ${r.csv.rows} rows`,
+      `**${r.csv.csvRowsPerSecond} rows/s** (${r.csv.csvSeconds} s), **×${r.csv.ratio}** the time of the same ` +
+        `contacts sent by the bulk route directly (${r.csv.bulkRowsPerSecond} rows/s)`,
+      `\`enrichCsv\` on a generated file, every batch waited for, against 10 bulk POSTs of 100 and their batches ` +
+        `waited for, same client; new people each run; bulk, CSV, CSV, bulk, summed (csv.ts)`,
+    ],
     ...trafficRows(r),
     ...r.bills.map((b) => [
       `AWS bill per 1,000 enrichments, (${b.id})`,

@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: cold start, accept path, end-to-end overhead with the bill it implies, bulk enrichment,
- * three-type against one-type enrichments, and provider traffic control against the provider simulator, one
- * after another on one DynamoDB Local; then bench/RESULTS.md and bench/results.json.
+ * `npm run bench`: cold start, accept path, end-to-end overhead with the bill it implies, bulk enrichment, CSV
+ * enrichment, three-type against one-type enrichments, and provider traffic control against the provider simulator,
+ * one after another on one DynamoDB Local; then bench/RESULTS.md and bench/results.json.
  * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
  * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
@@ -15,6 +15,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local'
 import { measureAcceptPath } from './accept-path';
 import { measureBulk } from './bulk';
 import { measureColdStarts } from './cold-start';
+import { measureCsv } from './csv';
 import { bill } from './cost';
 import { measureOverhead, measureParallelTypes, SCENARIOS } from './end-to-end';
 import { renderMarkdown, summary, type Results } from './report';
@@ -32,6 +33,7 @@ const SETTINGS = {
   batches: QUICK ? 2 : 5,
   singleAccepts: QUICK ? 5 : 20,
   trafficEnrichments: QUICK ? 40 : 200,
+  csvRows: QUICK ? 200 : 1000,
 };
 /** A run that takes longer than this is stuck, not slow. */
 const TIME_LIMIT_MS = 12 * 60_000;
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
   const bulk = await phase('bulk enrichment', () =>
     measureBulk(endpoint, SETTINGS.batches, SETTINGS.singleAccepts),
   );
+  const csv = await phase('CSV enrichment', () => measureCsv(endpoint, SETTINGS.csvRows));
   const parallelTypes = await phase('three-type vs one-type flaky', () =>
     measureParallelTypes(endpoint, SETTINGS.flakySamples),
   );
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
     acceptPath,
     overhead,
     bulk,
+    csv,
     parallelTypes,
     traffic,
     bills: overhead.map(bill),

@@ -82,9 +82,9 @@ describe('Local stack: bulk enrichment over HTTP', () => {
   }
 
   const bulk = (client: ApiClient, body: unknown, headers?: Record<string, string>) =>
-    client.request<Accepted>('POST', '/contacts/enrich/bulk', { body, headers });
+    client.bulk<Accepted>(body, headers);
 
-  const batch = (client: ApiClient, id: string) => client.request<Batch>('GET', `/batches/${id}`);
+  const batch = (client: ApiClient, id: string) => client.batch<Batch>(id);
 
   /** Polls GET /batches/{id} as its Retry-After suggests (scaled down) until the batch is finished. */
   async function untilFinished(client: ApiClient, id: string) {
@@ -159,11 +159,9 @@ describe('Local stack: bulk enrichment over HTTP', () => {
       expect((await client.contact(id)).body).toEqual(finished.body.contacts[index]);
     }
     expect((await client.credits()).body).toEqual({ balance: 84, reserved: 0, available: 84 });
-    const ledger = await client.request<{
-      entries: Array<{ balance_delta: number; reserved_delta: number }>;
-    }>('GET', '/account/ledger?limit=200');
-    expect(ledger.body.entries.reduce((sum, e) => sum + e.balance_delta, 0)).toBe(84);
-    expect(ledger.body.entries.reduce((sum, e) => sum + e.reserved_delta, 0)).toBe(0);
+    const ledger = await client.ledger({ limit: 200 });
+    expect(ledger.body.entries.reduce((sum, e) => sum + Number(e.balance_delta), 0)).toBe(84);
+    expect(ledger.body.entries.reduce((sum, e) => sum + Number(e.reserved_delta), 0)).toBe(0);
   });
 
   it('sends the batch webhook once every contact has finished, signed, its body GET /batches/{id}', async () => {

@@ -96,12 +96,11 @@ describe('Local stack: erasure and the suppression list over HTTP', () => {
     expect((await alice.contact(id)).status).toBe(404);
     expect((await alice.erase(id)).status).toBe(404);
     expect((await alice.credits()).body).toEqual(credits);
-    const ledger = await alice.request<{ entries: Array<{ balance_delta: number; reserved_delta: number }> }>(
-      'GET',
-      '/account/ledger?limit=200',
+    const ledger = await alice.ledger({ limit: 200 });
+    expect(ledger.body.entries.reduce((sum, entry) => sum + Number(entry.balance_delta), 0)).toBe(
+      credits.balance,
     );
-    expect(ledger.body.entries.reduce((sum, entry) => sum + entry.balance_delta, 0)).toBe(credits.balance);
-    expect(ledger.body.entries.reduce((sum, entry) => sum + entry.reserved_delta, 0)).toBe(0);
+    expect(ledger.body.entries.reduce((sum, entry) => sum + Number(entry.reserved_delta), 0)).toBe(0);
   });
 
   it('cancels a pending enrichment: the reservation comes back, nothing is charged, no webhook is sent', async () => {

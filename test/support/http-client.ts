@@ -1,7 +1,10 @@
 /**
- * A client of the local stack over real HTTP, as an integrating developer would call it. Every response is
- * checked against the OpenAPI document the API serves: a test fails on any answer the document does not describe.
+ * The end-to-end tests' client of the local stack: the product's typed client (client/), as an integrating
+ * developer would call it, answering every status as data. Every response is checked against the OpenAPI
+ * document the API serves: a test fails on any answer the document does not describe.
  */
+import type { Middleware } from 'openapi-fetch';
+import { EnrichmentClient, type BulkEnrichmentRequest, type EnrichmentRequest } from '../../client';
 import { assertConforms } from './openapi-conformance';
 
 export interface HttpAnswer<T = Record<string, unknown>> {
@@ -11,88 +14,150 @@ export interface HttpAnswer<T = Record<string, unknown>> {
   text: string;
 }
 
+type Method = 'GET' | 'POST' | 'DELETE';
+interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The raw text of each response, read (once, by the conformance check) before the client parses it. */
+const texts = new WeakMap<Response, string>();
+
+const conformanceCheck: Middleware = {
+  async onResponse({ request, response }) {
+    const text = await response.clone().text();
+    const url = new URL(request.url);
+    await assertConforms({
+      method: request.method,
+      path: `${url.pathname}${url.search}`,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+    });
+    texts.set(response, text);
+  },
+};
+
+function answer<T = Record<string, unknown>>(response: Response): HttpAnswer<T> {
+  const text = texts.get(response) ?? '';
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: (text && response.headers.get('content-type')?.startsWith('application/json')
+      ? JSON.parse(text)
+      : null) as T,
+  };
+}
+
 export class ApiClient {
+  private readonly client: EnrichmentClient;
+
   constructor(
     readonly baseUrl: string,
     readonly apiKey?: string,
-  ) {}
+  ) {
+    // No 429 retries: a test sees every answer the API gives.
+    this.client = new EnrichmentClient({ baseUrl, apiKey, retriesOn429: 0, middleware: [conformanceCheck] });
+  }
 
   withKey(apiKey: string | undefined): ApiClient {
     return new ApiClient(this.baseUrl, apiKey);
   }
 
+  /**
+   * Any method and path, for what the typed operations cannot express on purpose: an unknown route, a
+   * malformed header, the API reference's HTML and script.
+   */
   async request<T = Record<string, unknown>>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: Method,
     path: string,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
+    options: RequestOptions = {},
   ): Promise<HttpAnswer<T>> {
-    const headers: Record<string, string> = {
-      ...(this.apiKey ? { Authorization: `Bearer ${this.apiKey}` } : {}),
-    };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    }
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { ...headers, ...options.headers },
-      body,
-    });
-    const text = await response.text();
-    await assertConforms({
-      method,
-      path,
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      text,
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      text,
-      body: (text && response.headers.get('content-type')?.startsWith('application/json')
-        ? JSON.parse(text)
-        : null) as T,
-    };
+    const { response } = await this.client.api.request(
+      method.toLowerCase() as 'get',
+      path as '/account/credits',
+      {
+        ...(options as object),
+        parseAs: 'text',
+      },
+    );
+    return answer<T>(response);
   }
 
-  enrich(body: unknown, headers?: Record<string, string>) {
-    return this.request('POST', '/contacts/enrich/async', { body, headers });
+  /** POST /contacts/enrich/async; `body` may be anything, to see it refused. */
+  async enrich(body: EnrichmentRequest | unknown, headers?: Record<string, string>) {
+    const { response } = await this.client.api.POST('/contacts/enrich/async', {
+      body: body as EnrichmentRequest,
+      headers,
+      parseAs: 'text',
+    });
+    return answer(response);
   }
 
-  contact(id: string) {
-    return this.request('GET', `/contacts/${id}`);
+  /** POST /contacts/enrich/bulk. */
+  async bulk<T = Record<string, unknown>>(
+    body: BulkEnrichmentRequest | unknown,
+    headers?: Record<string, string>,
+  ) {
+    const { response } = await this.client.api.POST('/contacts/enrich/bulk', {
+      body: body as BulkEnrichmentRequest,
+      headers,
+      parseAs: 'text',
+    });
+    return answer<T>(response);
+  }
+
+  async contact(id: string) {
+    const { response } = await this.client.api.GET('/contacts/{id}', {
+      params: { path: { id } },
+      parseAs: 'text',
+    });
+    return answer(response);
+  }
+
+  /** GET /batches/{id}. */
+  async batch<T = Record<string, unknown>>(id: string) {
+    const { response } = await this.client.api.GET('/batches/{id}', {
+      params: { path: { id } },
+      parseAs: 'text',
+    });
+    return answer<T>(response);
   }
 
   /** DELETE /contacts/{id}: erases the enrichment (204, no body). */
-  erase(id: string) {
-    return this.request('DELETE', `/contacts/${id}`);
+  async erase(id: string) {
+    const { response } = await this.client.api.DELETE('/contacts/{id}', {
+      params: { path: { id } },
+      parseAs: 'text',
+    });
+    return answer(response);
   }
 
   /** GET /account/ledger, one page. */
-  ledger(query: { limit?: number; cursor?: string } = {}) {
-    const search = new URLSearchParams(
-      Object.entries(query).flatMap(([key, value]): Array<[string, string]> =>
-        value === undefined ? [] : [[key, String(value)]],
-      ),
-    );
-    return this.request<{ entries: Array<Record<string, unknown>>; next_cursor: string | null }>(
-      'GET',
-      `/account/ledger${search.size ? `?${search}` : ''}`,
-    );
+  async ledger(query: { limit?: number; cursor?: string } = {}) {
+    const { response } = await this.client.api.GET('/account/ledger', { params: { query }, parseAs: 'text' });
+    return answer<{ entries: Array<Record<string, unknown>>; next_cursor: string | null }>(response);
   }
 
   /** POST /contacts/{id}/webhook/resend. */
-  resendWebhook(id: string) {
-    return this.request('POST', `/contacts/${id}/webhook/resend`);
+  async resendWebhook(id: string) {
+    const { response } = await this.client.api.POST('/contacts/{id}/webhook/resend', {
+      params: { path: { id } },
+      parseAs: 'text',
+    });
+    return answer(response);
   }
 
-  credits() {
-    return this.request<{ balance: number; reserved: number; available: number }>('GET', '/account/credits');
+  async credits() {
+    const { response } = await this.client.api.GET('/account/credits', { parseAs: 'text' });
+    return answer<{ balance: number; reserved: number; available: number }>(response);
   }
 
-  /** Polls GET /contacts/{id} as the API suggests (Retry-After, scaled down) until the record is finished. */
+  /**
+   * Polls GET /contacts/{id} every `pollMs` (the API's Retry-After scaled down) until the record is finished,
+   * keeping each pending answer for the test to read.
+   */
   async untilFinished(id: string, options: { pollMs?: number; timeoutMs?: number } = {}) {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     const pendingAnswers: HttpAnswer[] = [];

@@ -1,10 +1,10 @@
 /**
  * A customer's webhook endpoint on 127.0.0.1: answers as each test scripts it, and verifies every delivery with
- * the Standard Webhooks library the way a receiver would.
+ * the typed client's `verifyWebhook` (the Standard Webhooks library) the way a receiver would.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
+import { verifyWebhook } from '../../../client';
 
 export interface Reply {
   status: number;
@@ -18,7 +18,7 @@ export interface Delivery {
   headers: IncomingHttpHeaders;
   body: string;
   receivedAt: number;
-  /** The payload as `Webhook.verify` returned it, or the error it threw. */
+  /** The payload as `verifyWebhook` returned it, or the error it threw. */
   verified: { ok: true; payload: unknown } | { ok: false; error: string };
 }
 
@@ -68,11 +68,7 @@ export class WebhookReceiver {
 
   private verify(body: string, headers: IncomingHttpHeaders): Delivery['verified'] {
     try {
-      const payload = new Webhook(this.secret).verify(body, {
-        'webhook-id': String(headers['webhook-id'] ?? ''),
-        'webhook-timestamp': String(headers['webhook-timestamp'] ?? ''),
-        'webhook-signature': String(headers['webhook-signature'] ?? ''),
-      });
+      const payload = verifyWebhook(body, headers, this.secret);
       return { ok: true, payload };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
