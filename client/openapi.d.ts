@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Start one enrichment
-         * @description Checks, in order, the first failure answering and nothing written on any failure: JSON, size (16384 bytes), content type, the schema and per-type requirements, consent for `personal_email`, credits for the worst case (reserved, not spent). Per-type requirements (400 naming the field): `email` needs `domain` or `company_name` (`domain or company_name is required for the email enrichment`, path `domain`); `phone` and `personal_email` need `linkedin_url` (`is required for the phone enrichment`).
+         * @description Checks, in order, the first failure answering and nothing written on any failure: JSON, size (16384 bytes), content type, the schema and per-type requirements, consent for `personal_email`, credits for the worst case (reserved, not spent), then the account's rate limit (one contact from its bucket; 429 with `Retry-After` when it does not fit). Per-type requirements (400 naming the field): `email` needs `domain` or `company_name` (`domain or company_name is required for the email enrichment`, path `domain`); `phone` and `personal_email` need `linkedin_url` (`is required for the phone enrichment`).
          */
         post: operations["enrichContact"];
         delete?: never;
@@ -82,9 +82,29 @@ export interface paths {
         put?: never;
         /**
          * Start up to 100 enrichments as one batch
-         * @description Each contact is validated exactly like `POST /contacts/enrich/async` and becomes an ordinary enrichment. All or nothing: any invalid contact (paths like `contacts[3].linkedin_url`), missing consent or uncovered worst case answers the error and starts nothing. Body at most 1 MiB. The top-level `webhook_url` gets one POST when the whole batch has finished. Per-type requirements (400 naming the field): `email` needs `domain` or `company_name` (`domain or company_name is required for the email enrichment`, path `domain`); `phone` and `personal_email` need `linkedin_url` (`is required for the phone enrichment`).
+         * @description Each contact is validated exactly like `POST /contacts/enrich/async` and becomes an ordinary enrichment. All or nothing: any invalid contact (paths like `contacts[3].linkedin_url`), missing consent or uncovered worst case answers the error and starts nothing. Body at most 1 MiB. The top-level `webhook_url` gets one POST when the whole batch has finished. The batch costs one contact of the account's rate limit per contact; a batch larger than the bucket is accepted from a full bucket. Per-type requirements (400 naming the field): `email` needs `domain` or `company_name` (`domain or company_name is required for the email enrichment`, path `domain`); `phone` and `personal_email` need `linkedin_url` (`is required for the phone enrichment`).
          */
         post: operations["enrichContactsInBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/enrich/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price a single or bulk body before sending it
+         * @description Takes exactly a body of `POST /contacts/enrich/async` or of `POST /contacts/enrich/bulk` (a `contacts` list; its top-level `webhook_url` and `custom` are checked and ignored), validates it as that route would (the same 400, 413, 415 and 422 answers), and answers the worst case of each contact and type, the order the waterfall would ask (`cache` first whenever the cache is consulted), the total and whether the available credits cover it. It reserves, writes, starts and charges nothing, and calls no provider. Per-type requirements (400 naming the field): `email` needs `domain` or `company_name` (`domain or company_name is required for the email enrichment`, path `domain`); `phone` and `personal_email` need `linkedin_url` (`is required for the phone enrichment`).
+         */
+        post: operations["estimateEnrichment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -281,6 +301,14 @@ export interface components {
             phone_country_codes?: ("AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW")[] | null;
             /** @description false: ask the providers even when the same person was found recently. */
             use_cache?: boolean | null;
+            /** @description This request's own provider order per requested type, e.g. `{"email": ["prospeo", "hunter"]}`: each name a provider the deployment's waterfall configures for that type (else 400 naming `providers.email[1]`), each key a requested type (else 400 naming `providers.phone`). The results cache (unless `use_cache` is false), the suppression list and the verifier still apply. */
+            providers?: {
+                [key: string]: string[];
+            } | null;
+            /** @description The most this enrichment may be charged (0–100000). The reservation is the smaller of the worst case and this; before asking a provider, a type holds its price out of what is left after the other types; a step that does not fit is skipped (`skipped: over max_credits`) and a cheaper provider may still fit. */
+            max_credits?: number | null;
+            /** @description false: an email or personal email whose verdict is `catch_all` is refused (`catch_all not accepted`), costs nothing, and the waterfall goes on. Default true. */
+            accept_catch_all?: boolean | null;
             /** @description Any JSON object up to 4096 bytes serialised (UTF-8), echoed back as sent, every key kept (`__proto__` and `constructor` included). */
             custom?: {
                 [key: string]: unknown;
@@ -293,6 +321,8 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** @description A body of `POST /contacts/enrich/async`, or of `POST /contacts/enrich/bulk` (a `contacts` list). */
+        EstimateRequest: components["schemas"]["EnrichmentRequest"] | components["schemas"]["BulkEnrichmentRequest"];
         Error: {
             /** @enum {string} */
             code: "invalid_json" | "validation_error" | "unauthorized" | "insufficient_credits" | "not_found" | "idempotency_conflict" | "invalid_state" | "payload_too_large" | "unsupported_media_type" | "consent_required" | "rate_limited" | "method_not_allowed" | "internal_error";
@@ -328,6 +358,14 @@ export interface components {
             linkedin_url: string | null;
             enrichment_type: ("email" | "phone" | "personal_email")[];
             phone_country_codes: string[] | null;
+            /** @description The request's own provider order per type, or null for the deployment's. */
+            providers: {
+                [key: string]: string[];
+            } | null;
+            /** @description The most this enrichment may be charged, or null. */
+            max_credits: number | null;
+            /** @description false: catch-all emails were refused; null or true: accepted. */
+            accept_catch_all: boolean | null;
             /** @description Echoed back as sent; `{}` when none was. */
             custom: {
                 [key: string]: unknown;
@@ -449,6 +487,24 @@ export interface components {
             /** @description Each as GET /contacts/{id} answers it, in request order. */
             contacts: components["schemas"]["Contact"][];
         };
+        Estimate: {
+            worst_case_credits: number;
+            available: number;
+            /** @description available >= worst_case_credits */
+            sufficient: boolean;
+            /** @description One per contact (one for a single body), in order. */
+            contacts: {
+                /** @description What accepting the contact would reserve (max_credits applied). */
+                worst_case_credits: number;
+                types: {
+                    [key: string]: {
+                        worst_case_credits: number;
+                        /** @description The order the waterfall would ask, `cache` first whenever the cache is consulted. */
+                        providers: string[];
+                    };
+                };
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -498,6 +554,16 @@ export interface operations {
                 headers: {
                     /** @description The record: `/contacts/<enrichment_id>`. */
                     Location?: string;
+                    /** @description The account's rate: contacts per second. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Contacts the account may still send now. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Whole seconds until the account's bucket is full again. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The same limit as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Remaining and reset as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -583,6 +649,16 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before asking again. */
                     "Retry-After"?: number;
+                    /** @description The account's rate: contacts per second. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Contacts the account may still send now. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Whole seconds until the account's bucket is full again. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The same limit as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Remaining and reset as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -639,6 +715,9 @@ export interface operations {
                      *       "phone_country_codes": [
                      *         "FR"
                      *       ],
+                     *       "providers": null,
+                     *       "max_credits": null,
+                     *       "accept_catch_all": null,
                      *       "custom": {
                      *         "crm_id": "42"
                      *       },
@@ -916,6 +995,16 @@ export interface operations {
                 headers: {
                     /** @description The batch: `/batches/<batch_id>`. */
                     Location?: string;
+                    /** @description The account's rate: contacts per second. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Contacts the account may still send now. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Whole seconds until the account's bucket is full again. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The same limit as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Remaining and reset as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -971,6 +1060,155 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The account has not consented to personal email enrichment */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled: retry later */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    /** @description The account's rate: contacts per second. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Contacts the account may still send now. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Whole seconds until the account's bucket is full again. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The same limit as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Remaining and reset as a structured field (draft-ietf-httpapi-ratelimit-headers). */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error (500, or 502 from the gateway) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    estimateEnrichment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "firstname": "Jane",
+                 *       "lastname": "Doe",
+                 *       "domain": "acme.com",
+                 *       "linkedin_url": "https://www.linkedin.com/in/jane-doe",
+                 *       "enrichment_type": [
+                 *         "email",
+                 *         "phone"
+                 *       ],
+                 *       "phone_country_codes": [
+                 *         "FR"
+                 *       ],
+                 *       "webhook_url": "https://crm.example.com/hooks/enrichment",
+                 *       "custom": {
+                 *         "crm_id": "42"
+                 *       },
+                 *       "max_credits": 5
+                 *     }
+                 */
+                "application/json": components["schemas"]["EstimateRequest"];
+            };
+        };
+        responses: {
+            /** @description The worst case, as accepting the body would reserve it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "worst_case_credits": 5,
+                     *       "available": 989,
+                     *       "sufficient": true,
+                     *       "contacts": [
+                     *         {
+                     *           "worst_case_credits": 5,
+                     *           "types": {
+                     *             "email": {
+                     *               "worst_case_credits": 1,
+                     *               "providers": [
+                     *                 "cache",
+                     *                 "hunter",
+                     *                 "prospeo"
+                     *               ]
+                     *             },
+                     *             "phone": {
+                     *               "worst_case_credits": 10,
+                     *               "providers": [
+                     *                 "cache",
+                     *                 "prospeo",
+                     *                 "contactout"
+                     *               ]
+                     *             }
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Estimate"];
+                };
+            };
+            /** @description The request is malformed or invalid; `errors` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1081,6 +1319,9 @@ export interface operations {
                      *           "phone_country_codes": [
                      *             "FR"
                      *           ],
+                     *           "providers": null,
+                     *           "max_credits": null,
+                     *           "accept_catch_all": null,
                      *           "custom": {},
                      *           "created_at": "2026-11-02T09:30:00.000Z",
                      *           "finished_at": "2026-11-02T09:30:01.250Z",
@@ -1542,6 +1783,9 @@ export interface operations {
                  *       "phone_country_codes": [
                  *         "FR"
                  *       ],
+                 *       "providers": null,
+                 *       "max_credits": null,
+                 *       "accept_catch_all": null,
                  *       "custom": {
                  *         "crm_id": "42"
                  *       },
@@ -1679,6 +1923,9 @@ export interface operations {
                  *           "phone_country_codes": [
                  *             "FR"
                  *           ],
+                 *           "providers": null,
+                 *           "max_credits": null,
+                 *           "accept_catch_all": null,
                  *           "custom": {},
                  *           "created_at": "2026-11-02T09:30:00.000Z",
                  *           "finished_at": "2026-11-02T09:30:01.250Z",

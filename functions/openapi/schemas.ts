@@ -320,6 +320,7 @@ export function componentSchemas(): Record<string, Json> {
   );
   // The estimate takes either body, exactly as the route it mirrors.
   const estimateRequest = {
+    type: 'object',
     description:
       'A body of `POST /contacts/enrich/async`, or of `POST /contacts/enrich/bulk` (a `contacts` list).',
     anyOf: [ref('EnrichmentRequest'), ref('BulkEnrichmentRequest')],

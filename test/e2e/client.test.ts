@@ -6,17 +6,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, ApiUnreachableError, EnrichmentClient, verifyWebhook } from '../../client';
 import { WebhookReceiver } from '../integration/webhooks/receiver';
-import { startStackWithAccount, type StackWithAccount } from '../support/stack-with-account';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const JANE = { firstname: 'Jane', lastname: 'Doe', domain: 'acme.com', enrichment_type: ['email' as const] };
 
 describe('Class: EnrichmentClient', () => {
-  let local: StackWithAccount;
+  let local: E2eStack;
   let client: EnrichmentClient;
   const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
-    local = await startStackWithAccount('client', { credits: 100 });
+    local = await startE2eStack('client', { credits: 100 });
     client = new EnrichmentClient({
       baseUrl: local.stack.apiUrl,
       apiKey: local.account.api_key,

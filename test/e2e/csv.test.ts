@@ -13,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { EnrichmentClient } from '../../client';
 import { main } from '../../integrations/csv/cli';
 import { CsvRunError, enrichCsv, type Progress } from '../../integrations/csv/enrich-csv';
-import { startStackWithAccount, type StackWithAccount } from '../support/stack-with-account';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const BOM = '\uFEFF';
 
@@ -22,12 +22,12 @@ function people(count: number, from = 0): string {
 }
 
 describe('CSV enrichment', () => {
-  let local: StackWithAccount;
+  let local: E2eStack;
   let client: EnrichmentClient;
   let dir: string;
 
   beforeAll(async () => {
-    local = await startStackWithAccount('csv', { credits: 1000 });
+    local = await startE2eStack('csv', { credits: 1000 });
     client = new EnrichmentClient({
       baseUrl: local.stack.apiUrl,
       apiKey: local.account.api_key,

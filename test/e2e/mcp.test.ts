@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CONTRACT_TOOLS, readOpenApiDocument } from '../../integrations/mcp/tools';
-import { startStackWithAccount, type StackWithAccount } from '../support/stack-with-account';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ROOT = join(__dirname, '..', '..');
 const JANE = { firstname: 'Jane', lastname: 'Doe', domain: 'acme.com', enrichment_type: ['email'] };
@@ -17,12 +17,12 @@ interface TextResult {
 }
 
 describe('MCP server over stdio', () => {
-  let local: StackWithAccount;
+  let local: E2eStack;
   let client: Client;
   const protocolErrors: Error[] = [];
 
   beforeAll(async () => {
-    local = await startStackWithAccount('mcp', { credits: 100 });
+    local = await startE2eStack('mcp', { credits: 100 });
     client = new Client({ name: 'e2e', version: '1.0.0' });
     client.onerror = (error) => protocolErrors.push(error);
     await client.connect(

@@ -11,7 +11,11 @@ import { ApiClient } from './http-client';
 
 export interface E2eStack {
   stack: LocalStack;
+  /** The client holding the account's key. */
   api: ApiClient;
+  /** The operator's account administration over the stack's table (more accounts, grants). */
+  admin: AccountAdministration;
+  account: { account_id: string; api_key: string; webhook_secret: string };
   stop(): Promise<void>;
 }
 
@@ -28,10 +32,8 @@ export async function startE2eStack(
     ...options,
   });
   const db = createDocumentClient({ endpoint: stack.dynamoEndpoint });
-  const created = await new AccountAdministration(
-    new DynamoAccountAdminStore(db, stack.tableName),
-    systemClock,
-  ).create({
+  const admin = new AccountAdministration(new DynamoAccountAdminStore(db, stack.tableName), systemClock);
+  const created = await admin.create({
     name: `E2E ${name}`,
     credits: account.credits,
     personalEmailConsent: account.personalEmailConsent ?? false,
@@ -40,7 +42,11 @@ export async function startE2eStack(
   return {
     stack,
     api: new ApiClient(stack.apiUrl, created.api_key),
+    admin,
+    account: created,
     async stop() {
+      // What a test started and did not wait for (a batch left behind by a stopped run) ends first.
+      await stack.idle();
       await stack.stop();
       db.destroy();
     },
