@@ -14,6 +14,7 @@ import {
   type ProviderTrafficState,
 } from '../../domain/traffic/circuit-breaker';
 import { RateLimiter, type RateLimit } from '../../domain/traffic/rate-limit';
+import { keys } from './keys';
 import { isConditionFailure } from './transactions';
 
 export interface TrafficSettings {
@@ -52,7 +53,7 @@ export class DynamoProviderTraffic implements ProviderTraffic {
   }
 
   private key(provider: string) {
-    return { PK: `PROVIDER#${provider}`, SK: '#TRAFFIC' };
+    return keys.providerTraffic(provider);
   }
 
   private async read(provider: string): Promise<TrafficItem> {
