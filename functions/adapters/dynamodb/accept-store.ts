@@ -3,7 +3,7 @@
  * idempotency record, written in one transaction; and its undoing when the workflow cannot be started.
  */
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AcceptedResponse, ContactRecord } from '../../domain/enrichment/contact';
 import { reserveCredits } from '../../domain/credits/credits';
 import type {
@@ -15,6 +15,7 @@ import type {
 import { DynamoContacts } from './contact-records';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, keys, PENDING_INDEX, pendingShardOf, TTL_ATTRIBUTE } from './keys';
 import { refusedReservation, creditUndoWrites, creditWrites } from './credits';
+import { readIdempotency } from './idempotency';
 import { cancellationReasons, tokenPrefix, transactWrite } from './transactions';
 import type { BucketWrite } from '../../domain/accounts/rate-limit';
 
@@ -133,14 +134,8 @@ export class DynamoAcceptStore extends DynamoContacts implements AcceptRepositor
     keyHash: string,
     now: Date,
   ): Promise<IdempotencyRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.idempotency(accountId, keyHash),
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item || (Item[TTL_ATTRIBUTE] as number) < Math.floor(now.getTime() / 1000)) return undefined;
+    const Item = await readIdempotency(this.db, this.tableName, accountId, keyHash, now);
+    if (!Item) return undefined;
     return {
       requestHash: Item.request_hash as string,
       response: JSON.parse(Item.response_json as string) as AcceptedResponse,

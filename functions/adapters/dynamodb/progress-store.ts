@@ -3,6 +3,7 @@
  * the type's result, in one conditional update that only applies while the record is pending (so nothing is
  * added to a finished or erased record). Parallel types update different keys of the same maps.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resultKeyOf } from '../../domain/enrichment/contact';
 import type { EnrichmentType } from '../../domain/enrichment/enrichment-request';
@@ -46,14 +47,17 @@ export class DynamoProgressStore extends DynamoContacts implements ProgressRepos
             '#type': type,
           },
           ExpressionAttributeValues: { ':pending': 'pending', ':amount': amount },
+          // A refused hold says why from the item as it stood: no second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return 'held';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const record = await this.getContact(accountId, enrichmentId);
-      if (!record || record.status !== 'pending') return 'gone';
-      return record.progress?.holds?.[type] !== undefined ? 'held' : 'over';
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      if (!old || old.status?.S !== 'pending') return 'gone';
+      // A retried step finds the hold it took: still its own.
+      return old.progress?.M?.holds?.M?.[type] !== undefined ? 'held' : 'over';
     }
   }
 

@@ -8,6 +8,7 @@ import type { WebhookAttempt, WebhookRepository, WebhookResendRepository } from 
 import { DynamoContacts } from './contact-records';
 import { keys, WEBHOOK_INDEX, webhookShardOf } from './keys';
 import { isConditionFailure } from './transactions';
+import { webhookAttemptUpdate } from './webhook-attempt';
 
 export class DynamoWebhookStore extends DynamoContacts implements WebhookRepository, WebhookResendRepository {
   async recordWebhookAttempt(
@@ -21,24 +22,10 @@ export class DynamoWebhookStore extends DynamoContacts implements WebhookReposit
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.contact(accountId, enrichmentId),
-          UpdateExpression:
-            'SET webhook.attempts = webhook.attempts + :one, webhook.last_attempt_at = :at, ' +
-            'webhook.last_response_status = :code, webhook.#status = :status, ' +
-            'webhook.deliveries = list_append(if_not_exists(webhook.deliveries, :none), :delivery)' +
-            // Delivered or given up on: it leaves the index of webhooks left to deliver.
-            (attempt.status === 'pending' ? '' : ` REMOVE ${WEBHOOK_INDEX.partitionKey}`),
-          // A delivered webhook stays delivered, whatever a late duplicate attempt reports.
-          ConditionExpression: 'attribute_exists(webhook.#status) AND webhook.#status <> :delivered',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':at': attempt.at,
-            ':code': attempt.responseStatus,
-            ':status': attempt.status,
-            ':delivered': 'delivered',
-            ':none': [],
-            ':delivery': [attempt.delivery],
-          },
+          ...webhookAttemptUpdate(attempt, {
+            set: 'webhook.deliveries = list_append(if_not_exists(webhook.deliveries, :none), :delivery)',
+            values: { ':none': [], ':delivery': [attempt.delivery] },
+          }),
           ReturnValues: 'UPDATED_NEW',
         }),
       );

@@ -5,7 +5,7 @@
  * holds the whole batch whatever its size. A batch carries the pending index's key (its own shards,
  * `PENDING#BATCH#<n>`) until its finish is handed over, so the sweeper finds one left half-way without a Scan.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { stagedParts, type BatchRecord } from '../../../domain/batches/batch';
 import type { ContactRecord } from '../../../domain/enrichment/contact';
@@ -16,6 +16,7 @@ import type {
   BatchCommitOutcome,
   BatchIdempotencyRecord,
 } from '../../../domain/ports/batches';
+import { readIdempotency } from '../idempotency';
 import { DynamoBatchReader } from './reader';
 import { refusedReservation, creditWrites } from '../credits';
 import { keys, PENDING_INDEX, pendingBatchShardOf, pendingShardOf, TTL_ATTRIBUTE } from '../keys';
@@ -43,14 +44,8 @@ export class DynamoBatchAcceptStore extends DynamoBatchReader implements BatchAc
     keyHash: string,
     now: Date,
   ): Promise<BatchIdempotencyRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.idempotency(accountId, keyHash),
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item || (Item[TTL_ATTRIBUTE] as number) < Math.floor(now.getTime() / 1000)) return undefined;
+    const Item = await readIdempotency(this.db, this.tableName, accountId, keyHash, now);
+    if (!Item) return undefined;
     return {
       requestHash: Item.request_hash as string,
       batchId: (Item.batch_id as string | undefined) ?? null,

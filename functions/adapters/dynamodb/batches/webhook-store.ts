@@ -3,7 +3,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchWebhookRepository } from '../../../domain/ports/batches';
 import type { WebhookAttempt } from '../../../domain/ports/webhooks';
 import { DynamoBatchReader } from './reader';
-import { keys, WEBHOOK_INDEX } from '../keys';
+import { keys } from '../keys';
+import { webhookAttemptUpdate } from '../webhook-attempt';
 import { isConditionFailure } from '../transactions';
 
 export class DynamoBatchWebhookStore extends DynamoBatchReader implements BatchWebhookRepository {
@@ -17,21 +18,7 @@ export class DynamoBatchWebhookStore extends DynamoBatchReader implements BatchW
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.batch(accountId, batchId),
-          UpdateExpression:
-            'SET webhook.attempts = webhook.attempts + :one, webhook.last_attempt_at = :at, ' +
-            'webhook.last_response_status = :code, webhook.#status = :status' +
-            // Delivered or given up on: it leaves the index of webhooks left to deliver.
-            (attempt.status === 'pending' ? '' : ` REMOVE ${WEBHOOK_INDEX.partitionKey}`),
-          // A delivered webhook stays delivered, whatever a late duplicate attempt reports.
-          ConditionExpression: 'attribute_exists(webhook.#status) AND webhook.#status <> :delivered',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':at': attempt.at,
-            ':code': attempt.responseStatus,
-            ':status': attempt.status,
-            ':delivered': 'delivered',
-          },
+          ...webhookAttemptUpdate(attempt),
         }),
       );
     } catch (error) {
