@@ -4,7 +4,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { EstimateEnrichment } from '../domain/enrichment/estimate-enrichment';
 import { isBulkBody } from '../domain/enrichment/estimate-enrichment';
-import { PayloadTooLargeError } from '../domain/errors';
 import { MAX_BODY_BYTES, MAX_BULK_BODY_BYTES } from '../domain/limits';
 import { accountIdOf, httpErrors, json, readJsonBody } from './http';
 import { logger } from './observability';
@@ -16,10 +15,9 @@ export function createEstimateHandler(estimate: Pick<EstimateEnrichment, 'execut
     .handler(async (event) => {
       const accountId = accountIdOf(event);
       // The size limit of the route the body mirrors: the bulk route's for a bulk body, the single route's else.
-      const body = readJsonBody(event, MAX_BULK_BODY_BYTES);
-      if (!isBulkBody(body) && Buffer.byteLength(event.body ?? '', 'utf8') > MAX_BODY_BYTES) {
-        throw new PayloadTooLargeError(MAX_BODY_BYTES);
-      }
+      const body = readJsonBody(event, MAX_BULK_BODY_BYTES, (parsed) =>
+        isBulkBody(parsed) ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES,
+      );
       return json(200, await estimate.execute({ accountId, body }));
     });
 }

@@ -115,6 +115,26 @@ describe('Local stack: per-request control over HTTP', () => {
     expect((await api.ledger()).body.entries).toEqual(ledgerBefore.body.entries);
   });
 
+  it('takes each body up to the size of the route it mirrors: 16 KiB single, more in bulk', async () => {
+    // Prepare: about 20 KiB of names, over the single route's limit, well under the bulk route's.
+    const contacts = Array.from({ length: 60 }, (_, i) => ({
+      ...person,
+      lastname: `Doe${'x'.repeat(90)}${i}`.slice(0, 100),
+      company_name: 'y'.repeat(200),
+      enrichment_type: ['email'],
+    }));
+    const single = { ...person, enrichment_type: ['email'], custom: { pad: 'z'.repeat(17_000) } };
+
+    // Act
+    const tooLarge = await api.request('POST', '/contacts/enrich/estimate', { body: single });
+    const bulk = await api.request('POST', '/contacts/enrich/estimate', { body: { contacts } });
+
+    // Assess
+    expect(tooLarge.status).toBe(413);
+    expect(bulk.status).toBe(200);
+    expect(JSON.stringify({ contacts }).length).toBeGreaterThan(16 * 1024);
+  });
+
   it('never charges three types more than their max_credits, tracing the providers that did not fit', async () => {
     // Act: worst case 12 (three types at 4), capped at 6.
     const accepted = await api.enrich({
