@@ -21,7 +21,7 @@ import type {
   ProgressUpdate,
   ResultCache,
 } from '../../functions/domain/ports/progress';
-import type { Provider, ProviderAnswer } from '../../functions/domain/provider';
+import { TransientProviderError, type Provider, type ProviderAnswer } from '../../functions/domain/provider';
 import { contactRecord, NOW } from './fakes';
 
 const TYPES: EnrichmentType[] = ['email', 'phone', 'personal_email'];
@@ -116,7 +116,7 @@ function rig(record: ContactRecord, providers: Provider[], cache?: ResultCache) 
   }
   /** What the finds cost, each at its provider's price. */
   const charged = () => prices.priceOfResults(store.record.progress!.found);
-  return { store, walk, charged };
+  return { store, step, walk, charged };
 }
 
 const capped = (maxCredits: number, overrides: Partial<ContactRecord> = {}) =>
@@ -189,6 +189,41 @@ describe('Class: ProviderStep, max_credits', () => {
       ['dear', 'error', 'skipped: over max_credits'],
       ['cheap', 'found', null],
     ]);
+  });
+});
+
+describe('Class: ProviderStep, max_credits when a provider keeps failing', () => {
+  it('keeps the hold through the retries, gives it back when the state machine gives up, and the next provider fits', async () => {
+    // Prepare: the dear provider fails transiently on every attempt.
+    const failing: Provider = {
+      name: 'dear',
+      types: TYPES,
+      async find() {
+        throw new TransientProviderError('unavailable');
+      },
+    };
+    const { store, step, charged } = rig(capped(4, { enrichment_type: ['email'] }), [
+      failing,
+      finder('cheap'),
+    ]);
+    const start = { account_id: 'A1', enrichment_id: store.record.enrichment_id, type: 'email' as const };
+
+    // Act: two attempts (the state machine's retries), then its Catch hands the failure back.
+    await expect(step.execute(start)).rejects.toThrow(TransientProviderError);
+    const heldDuringRetries = store.record.progress!.holds?.email;
+    await expect(step.execute({ ...start, began: true })).rejects.toThrow(TransientProviderError);
+    let cursor = await step.execute({ ...start, began: true, failure: { Error: 'TransientProviderError' } });
+    while (cursor.next === 'call') cursor = await step.execute(cursor);
+
+    // Assess
+    expect(heldDuringRetries).toBe(4);
+    expect(store.steps.map((s) => [s.provider, s.outcome])).toEqual([
+      ['dear', 'error'],
+      ['cheap', 'found'],
+    ]);
+    expect(charged()).toBe(1);
+    expect(store.record.progress!.budget_left).toBe(3);
+    expect(store.record.progress!.holds).toEqual({});
   });
 });
 
