@@ -1,4 +1,5 @@
 import {
+  chargesWithin,
   grantCredits,
   PriceList,
   releaseReservation,
@@ -202,5 +203,18 @@ describe('Ledger: every movement', () => {
     // Assess
     expect(sum).toEqual({ balance: movement.deltas.balance, reserved: movement.deltas.reserved });
     expect(movement.deltas.available).toBe(movement.deltas.balance - movement.deltas.reserved);
+  });
+});
+
+describe('Function: chargesWithin', () => {
+  it('charges each type its price while the reservation lasts, summing to the settlement', () => {
+    const prices = { email: 1, phone: 10, personal_email: 3 };
+    expect(chargesWithin(14, prices)).toEqual({ email: 1, phone: 10, personal_email: 3 });
+    expect(chargesWithin(5, prices)).toEqual({ email: 1, phone: 4, personal_email: 0 });
+    expect(chargesWithin(0, { email: 1 })).toEqual({ email: 0 });
+    for (const reserved of [0, 1, 5, 11, 14, 20]) {
+      const charges = Object.values(chargesWithin(reserved, prices)).reduce((a, b) => a + b, 0);
+      expect(charges).toBe(settle(reserved, 14).charged);
+    }
   });
 });

@@ -16,6 +16,8 @@
  * | cache       | CACHE#<identity>   | <owner>#<type>              |
  * | suppression | SUPPRESSIONS       | <kind>#<value>              |
  * | traffic     | PROVIDER#<name>    | #TRAFFIC                    |
+ * | usage       | ACCOUNT#<account>  | USAGE#<YYYY-MM-DD>          |
+ * | stats       | PROVIDER#<name>    | STATS#<YYYY-MM-DD>…         |
  *
  * Every key of the table is built here, and every prefix a query or a parse needs is one of `PREFIXES`.
  */
@@ -38,6 +40,8 @@ export const PREFIXES = {
   pending: 'PENDING#',
   pendingBatch: 'PENDING#BATCH#',
   webhook: 'WEBHOOK#',
+  usage: 'USAGE#',
+  providerStats: 'STATS#',
 } as const;
 
 const accountPk = (accountId: string) => `${PREFIXES.account}${accountId}`;
@@ -87,6 +91,13 @@ export const keys = {
     SK: `${kind}#${value}`,
   }),
   providerTraffic: (provider: string) => ({ PK: `${PREFIXES.provider}${provider}`, SK: '#TRAFFIC' }),
+  /** An account's usage counters of one UTC day (`YYYY-MM-DD`): one Query reads a range of days. */
+  usage: (accountId: string, day: string) => ({ PK: accountPk(accountId), SK: `${PREFIXES.usage}${day}` }),
+  /** A provider's deployment-wide counters of one UTC day; `part` names a part of the day's counters, if any. */
+  providerStats: (provider: string, day: string, part?: string) => ({
+    PK: `${PREFIXES.provider}${provider}`,
+    SK: `${PREFIXES.providerStats}${day}${part === undefined ? '' : `#${part}`}`,
+  }),
 };
 
 function batchSk(batchId: string): string {

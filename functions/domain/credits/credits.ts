@@ -92,15 +92,39 @@ export class PriceList {
    * from the cache costs as its original find, unless `prices.cache` names a price for its type.
    */
   priceOfResults(results: Results): number {
+    return Object.values(this.pricesByType(results)).reduce((total, price) => total + price, 0);
+  }
+
+  /** The price of each found type's result (phones: one price for the list), in the order email, phone, personal. */
+  pricesByType(results: Results): Charges {
     const price = (type: EnrichmentType, result: { provider: string; cached?: boolean }) =>
       result.cached ? this.cachedPriceOf(type, result.provider) : this.priceOf(type, result.provider);
-    let total = 0;
-    if (results.email) total += price('email', results.email);
-    if (results.personal_email) total += price('personal_email', results.personal_email);
+    const prices: Charges = {};
+    if (results.email) prices.email = price('email', results.email);
     const phone = results.phones?.[0];
-    if (phone) total += price('phone', phone);
-    return total;
+    if (phone) prices.phone = price('phone', phone);
+    if (results.personal_email) prices.personal_email = price('personal_email', results.personal_email);
+    return prices;
   }
+}
+
+/** What each found type's result was charged at finish; the values sum to the enrichment's `credits_used`. */
+export type Charges = Partial<Record<EnrichmentType, number>>;
+
+/**
+ * The charge of each type within a settlement: each type its price, in the order email, phone, personal email,
+ * until the reservation (the most the client agreed to) runs out. Sums to `settle(reserved, Σ prices).charged`.
+ */
+export function chargesWithin(reserved: number, prices: Charges): Charges {
+  const charges: Charges = {};
+  let left = reserved;
+  for (const type of ['email', 'phone', 'personal_email'] as const) {
+    const price = prices[type];
+    if (price === undefined) continue;
+    charges[type] = Math.min(price, left);
+    left -= charges[type];
+  }
+  return charges;
 }
 
 /** The money movements of one finish: the balance is charged, the whole reservation released. */

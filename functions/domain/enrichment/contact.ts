@@ -123,6 +123,8 @@ export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
   progress?: WaterfallProgress | null;
   /** The batch the contact was accepted in (POST /contacts/enrich/bulk), and its completion shard. */
   batch?: { batch_id: string; shard: number } | null;
+  /** Set at finish: what each found type's result was charged (records finished before it was kept lack it). */
+  charges?: Partial<Record<EnrichmentType, number>>;
 };
 
 /** What the waterfall asks providers about: the contact's identifying fields. */
