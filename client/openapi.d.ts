@@ -143,7 +143,7 @@ export interface paths {
         };
         /**
          * Read the credits ledger
-         * @description Every movement of credits (grant, reserve, charge, release), newest first. Over all pages the `balance_delta`s sum to the balance and the `reserved_delta`s to the reservation.
+         * @description Every movement of credits (grant, reserve, charge, release, refund), newest first. Over all pages the `balance_delta`s sum to the balance and the `reserved_delta`s to the reservation.
          */
         get: operations["getLedger"];
         put?: never;
@@ -174,6 +174,32 @@ export interface paths {
          * @description Starts a new delivery round: the stored body (the record as it stood at finish), the same `webhook-id`, a fresh timestamp and signature. Attempts go on in `webhook.deliveries`.
          */
         post: operations["resendWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The enrichment id.
+                 * @example 01K9ZQ3W8D6X4V2N7C5B1M0HJT
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report how the results turned out
+         * @description Any of `email`, `personal_email` (`bounced` or `delivered`) and `phones` (each number with `wrong_number` or `connected`), at least one. Each type reported must have been found and each number must be one of `results.phones`, once (else 400 naming it); a pending enrichment is 409 invalid_state. Later feedback on the same result replaces its outcome; the same outcome sent again changes nothing. A `bounced` email or personal email, or a `wrong_number` phone, leaves the results cache (that person is asked of the providers next time) and counts in its provider's bounces. Within the deployment's refund window (`refundWindowDays`, default 30, after `finished_at`, when `refundOnBounce` is on) a bounced email or personal email gives back what it was charged, and so do the phones once every number of the list is a wrong number (the list was charged once): one `refund` ledger entry, added to `credits_refunded`. Each type is refunded at most once, whatever is sent again or at the same time.
+         */
+        post: operations["sendFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -321,6 +347,17 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        FeedbackRequest: {
+            /** @enum {string} */
+            email?: "bounced" | "delivered";
+            /** @enum {string} */
+            personal_email?: "bounced" | "delivered";
+            phones?: {
+                number: string;
+                /** @enum {string} */
+                outcome: "wrong_number" | "connected";
+            }[];
+        };
         /** @description A body of `POST /contacts/enrich/async`, or of `POST /contacts/enrich/bulk` (a `contacts` list). */
         EstimateRequest: components["schemas"]["EnrichmentRequest"] | components["schemas"]["BulkEnrichmentRequest"];
         Error: {
@@ -375,7 +412,11 @@ export interface components {
             finished_at: string | null;
             /** @description null while pending; then the requested types only (a type not found is null, phones []) */
             results: components["schemas"]["Results"] | null;
+            /** @description The latest outcome reported of each result (POST /contacts/{id}/feedback); null until the first. */
+            feedback: components["schemas"]["Feedback"] | null;
             credits_used: number;
+            /** @description Credits given back for results reported bad (bounced, wrong numbers); 0 before any. */
+            credits_refunded: number;
             /** @description Every provider step taken, in the order they ended. */
             waterfall: components["schemas"]["WaterfallStep"][];
             /** @description Only when a webhook_url was given. */
@@ -406,6 +447,37 @@ export interface components {
             email?: components["schemas"]["EmailResult"] | null;
             phones?: components["schemas"]["PhoneResult"][];
             personal_email?: components["schemas"]["EmailResult"] | null;
+        };
+        Feedback: {
+            email?: {
+                /** @enum {string} */
+                outcome: "bounced" | "delivered";
+                /**
+                 * Format: date-time
+                 * @description When this outcome was first reported.
+                 */
+                at: string;
+            };
+            personal_email?: {
+                /** @enum {string} */
+                outcome: "bounced" | "delivered";
+                /**
+                 * Format: date-time
+                 * @description When this outcome was first reported.
+                 */
+                at: string;
+            };
+            /** @description The numbers reported on, in the order of `results.phones`. */
+            phones?: {
+                number: string;
+                /** @enum {string} */
+                outcome: "wrong_number" | "connected";
+                /**
+                 * Format: date-time
+                 * @description When this outcome was first reported.
+                 */
+                at: string;
+            }[];
         };
         EmailResult: {
             value: string;
@@ -441,7 +513,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 /** @enum {string} */
-                kind: "grant" | "reserve" | "charge" | "release";
+                kind: "grant" | "reserve" | "charge" | "release" | "refund";
                 balance_delta: number;
                 reserved_delta: number;
                 enrichment_id: string | null;
@@ -738,7 +810,9 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
+                     *       "feedback": null,
                      *       "credits_used": 11,
+                     *       "credits_refunded": 0,
                      *       "waterfall": [
                      *         {
                      *           "type": "email",
@@ -1340,7 +1414,9 @@ export interface operations {
                      *               }
                      *             ]
                      *           },
+                     *           "feedback": null,
                      *           "credits_used": 11,
+                     *           "credits_refunded": 0,
                      *           "waterfall": [
                      *             {
                      *               "type": "email",
@@ -1434,6 +1510,13 @@ export interface operations {
                     /**
                      * @example {
                      *       "entries": [
+                     *         {
+                     *           "at": "2026-11-05T14:12:00.000Z",
+                     *           "kind": "refund",
+                     *           "balance_delta": 1,
+                     *           "reserved_delta": 0,
+                     *           "enrichment_id": "01K9ZQ3W8D6X4V2N7C5B1M0HJT"
+                     *         },
                      *         {
                      *           "at": "2026-11-02T09:30:01.250Z",
                      *           "kind": "charge",
@@ -1581,6 +1664,223 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled: retry later */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error (500, or 502 from the gateway) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The enrichment id.
+                 * @example 01K9ZQ3W8D6X4V2N7C5B1M0HJT
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "bounced",
+                 *       "phones": [
+                 *         {
+                 *           "number": "+33612345678",
+                 *           "outcome": "connected"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The record, as `GET /contacts/{id}` now answers it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "enrichment_id": "01K9ZQ3W8D6X4V2N7C5B1M0HJT",
+                     *       "status": "finished",
+                     *       "firstname": "Jane",
+                     *       "lastname": "Doe",
+                     *       "company_name": null,
+                     *       "domain": "acme.com",
+                     *       "linkedin_url": "https://www.linkedin.com/in/jane-doe",
+                     *       "enrichment_type": [
+                     *         "email",
+                     *         "phone"
+                     *       ],
+                     *       "phone_country_codes": [
+                     *         "FR"
+                     *       ],
+                     *       "providers": null,
+                     *       "max_credits": null,
+                     *       "accept_catch_all": null,
+                     *       "custom": {
+                     *         "crm_id": "42"
+                     *       },
+                     *       "created_at": "2026-11-02T09:30:00.000Z",
+                     *       "finished_at": "2026-11-02T09:30:01.250Z",
+                     *       "results": {
+                     *         "email": {
+                     *           "value": "jane.doe@acme.com",
+                     *           "status": "valid",
+                     *           "provider": "hunter"
+                     *         },
+                     *         "phones": [
+                     *           {
+                     *             "number": "+33612345678",
+                     *             "country": "FR",
+                     *             "type": "mobile",
+                     *             "provider": "prospeo"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "feedback": {
+                     *         "email": {
+                     *           "outcome": "bounced",
+                     *           "at": "2026-11-05T14:12:00.000Z"
+                     *         },
+                     *         "phones": [
+                     *           {
+                     *             "number": "+33612345678",
+                     *             "outcome": "connected",
+                     *             "at": "2026-11-05T14:12:00.000Z"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "credits_used": 11,
+                     *       "credits_refunded": 1,
+                     *       "waterfall": [
+                     *         {
+                     *           "type": "email",
+                     *           "provider": "hunter",
+                     *           "outcome": "found",
+                     *           "duration_ms": 412,
+                     *           "detail": null
+                     *         },
+                     *         {
+                     *           "type": "phone",
+                     *           "provider": "prospeo",
+                     *           "outcome": "not_found",
+                     *           "duration_ms": 380,
+                     *           "detail": null
+                     *         },
+                     *         {
+                     *           "type": "phone",
+                     *           "provider": "contactout",
+                     *           "outcome": "found",
+                     *           "duration_ms": 655,
+                     *           "detail": null
+                     *         }
+                     *       ],
+                     *       "webhook": {
+                     *         "url": "https://crm.example.com/hooks/enrichment",
+                     *         "status": "delivered",
+                     *         "attempts": 2,
+                     *         "last_attempt_at": "2026-11-02T09:31:02.000Z",
+                     *         "last_response_status": 200,
+                     *         "deliveries": [
+                     *           {
+                     *             "attempt": 1,
+                     *             "at": "2026-11-02T09:30:01.400Z",
+                     *             "response_status": 503,
+                     *             "duration_ms": 48,
+                     *             "error": null
+                     *           },
+                     *           {
+                     *             "attempt": 2,
+                     *             "at": "2026-11-02T09:31:02.000Z",
+                     *             "response_status": 200,
+                     *             "duration_ms": 35,
+                     *             "error": null
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is malformed or invalid; `errors` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource for this account (another account’s id answers the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1806,7 +2106,9 @@ export interface operations {
                  *           }
                  *         ]
                  *       },
+                 *       "feedback": null,
                  *       "credits_used": 11,
+                 *       "credits_refunded": 0,
                  *       "waterfall": [
                  *         {
                  *           "type": "email",
@@ -1944,7 +2246,9 @@ export interface operations {
                  *               }
                  *             ]
                  *           },
+                 *           "feedback": null,
                  *           "credits_used": 11,
+                 *           "credits_refunded": 0,
                  *           "waterfall": [
                  *             {
                  *               "type": "email",

@@ -59,6 +59,9 @@ import { DynamoLedger } from './adapters/dynamodb/ledger';
 import { ResendWebhook } from './domain/webhooks/resend-webhook';
 import { createLedgerHandler } from './handlers/ledger';
 import { createResendWebhookHandler } from './handlers/resend-webhook';
+import { DynamoFeedbackStore } from './adapters/dynamodb/feedback-store';
+import { RecordFeedback } from './domain/feedback/record-feedback';
+import { createFeedbackHandler } from './handlers/feedback';
 import { createApiReferenceHandler, type ApiReferenceAssets } from './handlers/api-reference';
 
 /** What every handler is built on: its settings, the table, and the clock. */
@@ -200,6 +203,19 @@ export function resendWebhook(runtime: Runtime, webhooks: WebhookQueue): ResendW
 
 export function resendWebhookHandler(runtime: Runtime, webhooks: WebhookQueue) {
   return createResendWebhookHandler(resendWebhook(runtime, webhooks));
+}
+
+/** POST /contacts/{id}/feedback: the refund prices a record finished before charges were kept. */
+export function feedbackHandler(runtime: Runtime) {
+  return createFeedbackHandler(
+    new RecordFeedback({
+      feedback: new DynamoFeedbackStore(runtime.db, table(runtime)),
+      clock: runtime.clock,
+      prices: new PriceList(runtime.config.waterfall),
+      refunds: runtime.config.refunds,
+      cacheScope: runtime.config.resultCache.scope,
+    }),
+  );
 }
 
 /** GET /openapi.json, GET /docs and its script: no table, no API key. */

@@ -6,6 +6,7 @@
  * so a function cannot silently run on a default its deployment never gave it.
  */
 import type { CacheSettings } from './domain/enrichment/result-cache';
+import type { RefundSettings } from './domain/feedback/record-feedback';
 import type { WaterfallSettings } from './domain/enrichment/waterfall-settings';
 import { envNameOf, parseSettings, SETTINGS, type RuntimeSettingName, type SettingName } from './settings';
 
@@ -33,6 +34,8 @@ export const ENV = {
   webhookRetrySchedule: envNameOf('webhookRetrySchedule'),
   allowPrivateWebhookTargets: envNameOf('allowPrivateWebhookTargets'),
   accountRateLimit: envNameOf('accountRateLimit'),
+  refundOnBounce: envNameOf('refundOnBounce'),
+  refundWindowDays: envNameOf('refundWindowDays'),
 } as const satisfies Record<string, string>;
 
 type Resources = { [K in keyof typeof RESOURCE_ENV]: string | undefined };
@@ -53,6 +56,8 @@ export interface Config extends Resources {
   resultCache: CacheSettings;
   /** Contacts per second an account may send unless it has its own rate (0: no limit). */
   accountRateLimit: number;
+  /** Whether results reported bad are refunded, and within how many days of the finish. */
+  refunds: RefundSettings;
 }
 
 /** The settings behind each configuration field (the results cache is two settings). */
@@ -66,6 +71,7 @@ const FIELD_SETTINGS: Record<Exclude<keyof Config, keyof Resources>, RuntimeSett
   providerCooldownSeconds: ['providerCooldownSeconds'],
   resultCache: ['resultCacheDays', 'resultCacheScope'],
   accountRateLimit: ['accountRateLimit'],
+  refunds: ['refundOnBounce', 'refundWindowDays'],
 };
 
 export class ConfigurationError extends Error {
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     providerCooldownSeconds: settings.providerCooldownSeconds,
     resultCache: { days: settings.resultCacheDays, scope: settings.resultCacheScope },
     accountRateLimit: settings.accountRateLimit,
+    refunds: { onBounce: settings.refundOnBounce, windowDays: settings.refundWindowDays },
   };
   return options.declared ? onlyDeclared(config, options.declared) : config;
 }

@@ -165,6 +165,10 @@ export const SETTINGS = {
   }),
   /** Contacts per second each account may send (its bucket holds twice that); 0 turns the limit off. */
   accountRateLimit: runtimeSetting('ACCOUNT_RATE_LIMIT', { parse: integer(0, 100_000), default: 20 }),
+  /** A bounced email or a phone list of wrong numbers gives back what it was charged. */
+  refundOnBounce: runtimeSetting('REFUND_ON_BOUNCE', { parse: flag, default: true }),
+  /** Days after an enrichment's finish within which such feedback is refunded. */
+  refundWindowDays: runtimeSetting('REFUND_WINDOW_DAYS', { parse: integer(0, 3650), default: 30 }),
   allowPrivateWebhookTargets: runtimeSetting('ALLOW_PRIVATE_WEBHOOK_TARGETS', {
     parse: flag,
     default: false,

@@ -11,6 +11,7 @@ import { spec as credits } from './credits';
 import { spec as deliverWebhook } from './deliver-webhook';
 import { spec as eraseContact } from './erase-contact';
 import { spec as estimate } from './estimate';
+import { spec as feedback } from './feedback';
 import { spec as getBatch } from './get-batch';
 import { spec as getContact } from './get-contact';
 import { spec as ledger } from './ledger';
@@ -32,6 +33,7 @@ export const MANIFEST = [
   getBatch,
   ledger,
   resendWebhook,
+  feedback,
   apiReference,
   providerStep,
   recordResult,

@@ -58,7 +58,9 @@ export const EXAMPLE_CONTACT: ContactView = {
     email: { value: 'jane.doe@acme.com', status: 'valid', provider: 'hunter' },
     phones: [{ number: '+33612345678', country: 'FR', type: 'mobile', provider: 'prospeo' }],
   },
+  feedback: null,
   credits_used: 11,
+  credits_refunded: 0,
   waterfall: [
     { type: 'email', provider: 'hunter', outcome: 'found', duration_ms: 412, detail: null },
     { type: 'phone', provider: 'prospeo', outcome: 'not_found', duration_ms: 380, detail: null },
@@ -80,6 +82,24 @@ export const EXAMPLE_WEBHOOK_BODY: ContactView = {
   },
 };
 
+/** A feedback: the email bounced, the phone connected. */
+export const EXAMPLE_FEEDBACK_REQUEST = {
+  email: 'bounced',
+  phones: [{ number: '+33612345678', outcome: 'connected' }],
+};
+
+const EXAMPLE_FEEDBACK_AT = '2026-11-05T14:12:00.000Z';
+
+/** The record after that feedback: the email's credit given back. */
+export const EXAMPLE_CONTACT_WITH_FEEDBACK: ContactView = {
+  ...EXAMPLE_CONTACT,
+  feedback: {
+    email: { outcome: 'bounced', at: EXAMPLE_FEEDBACK_AT },
+    phones: [{ number: '+33612345678', outcome: 'connected', at: EXAMPLE_FEEDBACK_AT }],
+  },
+  credits_refunded: 1,
+};
+
 export const EXAMPLE_BATCH = {
   batch_id: EXAMPLE_BATCH_ID,
   status: 'finished',
@@ -93,6 +113,13 @@ export const EXAMPLE_BATCH = {
 
 export const EXAMPLE_LEDGER: LedgerPage = {
   entries: [
+    {
+      at: EXAMPLE_FEEDBACK_AT,
+      kind: 'refund',
+      balance_delta: 1,
+      reserved_delta: 0,
+      enrichment_id: EXAMPLE_ID,
+    },
     {
       at: EXAMPLE_FINISHED_AT,
       kind: 'charge',

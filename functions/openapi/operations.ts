@@ -11,6 +11,8 @@ import {
   EXAMPLE_BATCH,
   EXAMPLE_BATCH_ID,
   EXAMPLE_CONTACT,
+  EXAMPLE_CONTACT_WITH_FEEDBACK,
+  EXAMPLE_FEEDBACK_REQUEST,
   EXAMPLE_ID,
   EXAMPLE_LEDGER,
   EXAMPLE_REQUEST,
@@ -232,6 +234,30 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
     },
     errors: ['not_found', 'invalid_state', ...AUTHORIZED_ERRORS],
   },
+  'POST /contacts/{id}/feedback': {
+    operationId: 'sendFeedback',
+    tag: 'Enrichment',
+    summary: 'Report how the results turned out',
+    description:
+      'Any of `email`, `personal_email` (`bounced` or `delivered`) and `phones` (each number with `wrong_number` ' +
+      'or `connected`), at least one. Each type reported must have been found and each number must be one of ' +
+      '`results.phones`, once (else 400 naming it); a pending enrichment is 409 invalid_state. Later feedback on ' +
+      'the same result replaces its outcome; the same outcome sent again changes nothing. A `bounced` email or ' +
+      'personal email, or a `wrong_number` phone, leaves the results cache (that person is asked of the ' +
+      "providers next time) and counts in its provider's bounces. Within the deployment's refund window " +
+      '(`refundWindowDays`, default 30, after `finished_at`, when `refundOnBounce` is on) a bounced email or ' +
+      'personal email gives back what it was charged, and so do the phones once every number of the list is a ' +
+      'wrong number (the list was charged once): one `refund` ledger entry, added to `credits_refunded`. Each ' +
+      'type is refunded at most once, whatever is sent again or at the same time.',
+    pathParameters: [idParameter('The enrichment id.')],
+    request: { schema: 'FeedbackRequest', example: EXAMPLE_FEEDBACK_REQUEST },
+    response: {
+      status: '200',
+      description: 'The record, as `GET /contacts/{id}` now answers it.',
+      body: { schema: 'Contact', example: EXAMPLE_CONTACT_WITH_FEEDBACK },
+    },
+    errors: [...BODY_ERRORS, 'not_found', 'invalid_state', ...AUTHORIZED_ERRORS],
+  },
   'GET /batches/{id}': {
     operationId: 'getBatch',
     tag: 'Batches',
@@ -262,7 +288,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
     tag: 'Account',
     summary: 'Read the credits ledger',
     description:
-      'Every movement of credits (grant, reserve, charge, release), newest first. Over all pages the ' +
+      'Every movement of credits (grant, reserve, charge, release, refund), newest first. Over all pages the ' +
       '`balance_delta`s sum to the balance and the `reserved_delta`s to the reservation.',
     parameters: ledgerParameters(),
     response: {

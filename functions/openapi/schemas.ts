@@ -13,6 +13,11 @@ import { ERROR_CODES, type ErrorBody } from '../domain/errors';
 import { ID_PATTERN } from '../domain/ids';
 import { LEDGER_KINDS, type LedgerPage } from '../domain/credits/ledger';
 import { MAX_CUSTOM_BYTES } from '../domain/limits';
+import {
+  EMAIL_FEEDBACK_OUTCOMES,
+  feedbackRequestSchema,
+  PHONE_FEEDBACK_OUTCOMES,
+} from '../domain/feedback/feedback-request';
 import type { ResentWebhook } from '../domain/webhooks/resend-webhook';
 
 export type Json = Record<string, unknown>;
@@ -93,6 +98,21 @@ const WebhookStateSchema = z.object({
     .check(z.describe('The most recent attempts (up to 20), oldest first.')),
 });
 
+const feedbackEntry = <Outcome extends string>(outcomes: readonly [Outcome, ...Outcome[]]) => ({
+  outcome: z.enum(outcomes),
+  at: dateTime.check(z.describe('When this outcome was first reported.')),
+});
+
+const FeedbackSchema = z.object({
+  email: z.optional(z.object(feedbackEntry(EMAIL_FEEDBACK_OUTCOMES))),
+  personal_email: z.optional(z.object(feedbackEntry(EMAIL_FEEDBACK_OUTCOMES))),
+  phones: z.optional(
+    z
+      .array(z.object({ number: z.string(), ...feedbackEntry(PHONE_FEEDBACK_OUTCOMES) }))
+      .check(z.describe('The numbers reported on, in the order of `results.phones`.')),
+  ),
+});
+
 const ContactSchema = z.object({
   enrichment_id: enrichmentId,
   status: z.enum(['pending', 'finished']),
@@ -118,7 +138,17 @@ const ContactSchema = z.object({
     .check(
       z.describe('null while pending; then the requested types only (a type not found is null, phones [])'),
     ),
+  feedback: z
+    .nullable(FeedbackSchema)
+    .check(
+      z.describe(
+        'The latest outcome reported of each result (POST /contacts/{id}/feedback); null until the first.',
+      ),
+    ),
   credits_used: count,
+  credits_refunded: count.check(
+    z.describe('Credits given back for results reported bad (bounced, wrong numbers); 0 before any.'),
+  ),
   waterfall: z
     .array(WaterfallStepSchema)
     .check(z.describe('Every provider step taken, in the order they ended.')),
@@ -296,8 +326,13 @@ function documentRequestFields(schema: Json): Json {
 /** Every schema the document's operations and webhooks refer to, by component name. */
 export function componentSchemas(): Record<string, Json> {
   const { single, bulk } = requestSchemas();
-  const requests = toJsonSchemas({ EnrichmentRequest: single, BulkEnrichmentRequest: bulk }, 'input');
+  const requests = toJsonSchemas(
+    { EnrichmentRequest: single, BulkEnrichmentRequest: bulk, FeedbackRequest: feedbackRequestSchema },
+    'input',
+  );
   documentRequestFields(requests.EnrichmentRequest!);
+  // At least one key: a rule on the object the zod schema checks after parsing, stated here for clients.
+  requests.FeedbackRequest = { ...requests.FeedbackRequest, minProperties: 1 };
   const responses = toJsonSchemas(
     {
       Error: ErrorSchema,
@@ -306,6 +341,7 @@ export function componentSchemas(): Record<string, Json> {
       WebhookState: WebhookStateSchema,
       WebhookDelivery: WebhookDeliverySchema,
       Results: ResultsSchema,
+      Feedback: FeedbackSchema,
       EmailResult: EmailResultSchema,
       PhoneResult: PhoneResultSchema,
       WaterfallStep: WaterfallStepSchema,

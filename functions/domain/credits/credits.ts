@@ -161,8 +161,7 @@ export type MovementEntry = LedgerEntry & { batch_id?: string; operation_id?: st
 
 /**
  * One movement of an account's credits: its deltas and the ledger entries that record it, written together.
- * Release 3's refunds (an operator movement on the balance) and holds (a reservation of no enrichment) are
- * movements of the same shape.
+ * Refunds (`refundCredits`) and holds (a reservation of no enrichment) are movements of the same shape.
  */
 export interface CreditMovement {
   deltas: CreditDeltas;
@@ -246,6 +245,22 @@ export function grantCredits(credits: number, at: string, operationId: string): 
     deltas: deltasOf(credits, 0),
     requiresAvailable: null,
     entries: [entry('grant', credits, 0, at, { enrichment_id: null, operation_id: operationId })],
+  };
+}
+
+/**
+ * Gives back `credits` charged for results a client reported bad (a bounced email, a phone list all wrong
+ * numbers): the balance grows, the reservation is untouched; a `refund` entry of the enrichment. Nothing moves,
+ * and no entry is written, for 0.
+ */
+export function refundCredits(credits: number, at: string, enrichmentId: string): CreditMovement {
+  if (!Number.isInteger(credits) || credits < 0) {
+    throw new RangeError(`A refund gives back 0 or more whole credits, got ${credits}.`);
+  }
+  return {
+    deltas: deltasOf(credits, 0),
+    requiresAvailable: null,
+    entries: credits > 0 ? [entry('refund', credits, 0, at, { enrichment_id: enrichmentId })] : [],
   };
 }
 

@@ -9,17 +9,17 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
 
-export const LEDGER_KINDS = ['grant', 'reserve', 'charge', 'release'] as const;
+export const LEDGER_KINDS = ['grant', 'reserve', 'charge', 'release', 'refund'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 export interface LedgerEntry {
   at: string;
   kind: LedgerKind;
-  /** Effect on the balance (grant +n, charge -n). */
+  /** Effect on the balance (grant +n, refund +n, charge -n). */
   balance_delta: number;
   /** Effect on the reservation (reserve +n, release -n). */
   reserved_delta: number;
-  /** The enrichment the movement belongs to; null for a grant. */
+  /** The enrichment the movement belongs to (a refund's too); null for a grant. */
   enrichment_id: string | null;
 }
 

@@ -107,6 +107,37 @@ export function initialProgress(maxCredits: number | null): WaterfallProgress {
   return maxCredits === null ? progress : { ...progress, budget_left: maxCredits, holds: {} };
 }
 
+/** What a client reported of a result it used (POST /contacts/{id}/feedback). */
+export type EmailFeedbackOutcome = 'bounced' | 'delivered';
+export type PhoneFeedbackOutcome = 'wrong_number' | 'connected';
+
+export interface FeedbackEntry<Outcome extends string> {
+  outcome: Outcome;
+  /** When this outcome was first reported (the same outcome sent again keeps it). */
+  at: string;
+}
+
+export interface PhoneFeedbackEntry extends FeedbackEntry<PhoneFeedbackOutcome> {
+  number: string;
+}
+
+/** The feedback the record shows: the latest outcome of each result reported on. */
+export interface FeedbackView {
+  email?: FeedbackEntry<EmailFeedbackOutcome>;
+  personal_email?: FeedbackEntry<EmailFeedbackOutcome>;
+  phones?: PhoneFeedbackEntry[];
+}
+
+/**
+ * The feedback as the record keeps it: each entry also remembers whether its result was ever reported bad, so
+ * it counts once in its provider's bounces whatever is reported after.
+ */
+export interface StoredFeedback {
+  email?: FeedbackEntry<EmailFeedbackOutcome> & { counted?: boolean };
+  personal_email?: FeedbackEntry<EmailFeedbackOutcome> & { counted?: boolean };
+  phones?: Array<PhoneFeedbackEntry & { counted?: boolean }>;
+}
+
 /** The record: the request as validated (its `webhook_url` kept as the `webhook` state), and the outcome. */
 export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
   account_id: string;
@@ -125,6 +156,14 @@ export type ContactRecord = Omit<EnrichmentRequest, 'webhook_url'> & {
   batch?: { batch_id: string; shard: number } | null;
   /** Set at finish: what each found type's result was charged (records finished before it was kept lack it). */
   charges?: Partial<Record<EnrichmentType, number>>;
+  /** Set by the first feedback on a result; absent before. */
+  feedback?: StoredFeedback | null;
+  /** Credits given back for results reported bad (absent before the first refund). */
+  credits_refunded?: number;
+  /** The types already refunded: each at most once. */
+  refunded?: EnrichmentType[];
+  /** Counts the feedback writes, so a write made from a stale read is refused and decided again. */
+  feedback_version?: number;
 };
 
 /** What the waterfall asks providers about: the contact's identifying fields. */
@@ -136,9 +175,22 @@ export type ContactQuery = Pick<
 /** The public record: what GET /contacts/{id} answers and the webhook carries. */
 export type ContactView = Omit<
   ContactRecord,
-  'account_id' | 'custom_json' | 'credits_reserved' | 'webhook' | 'progress' | 'use_cache'
+  | 'account_id'
+  | 'custom_json'
+  | 'credits_reserved'
+  | 'webhook'
+  | 'progress'
+  | 'use_cache'
+  | 'charges'
+  | 'feedback'
+  | 'credits_refunded'
+  | 'refunded'
+  | 'feedback_version'
 > & {
   custom: Record<string, unknown>;
+  /** null until a result is reported on. */
+  feedback: FeedbackView | null;
+  credits_refunded: number;
   webhook?: WebhookView;
 };
 
@@ -191,7 +243,9 @@ export function toContactView(record: ContactRecord): ContactView {
     created_at: record.created_at,
     finished_at: record.finished_at,
     results: orderedResults(record.results),
+    feedback: feedbackView(record.feedback),
     credits_used: record.credits_used,
+    credits_refunded: record.credits_refunded ?? 0,
     waterfall: record.waterfall.map((s) => ({
       type: s.type,
       provider: s.provider,
@@ -202,6 +256,23 @@ export function toContactView(record: ContactRecord): ContactView {
   };
   if (record.webhook) view.webhook = toWebhookView(record.webhook);
   return view;
+}
+
+const entryView = <Outcome extends string>(entry: FeedbackEntry<Outcome>): FeedbackEntry<Outcome> => ({
+  outcome: entry.outcome,
+  at: entry.at,
+});
+
+/** The feedback as the record shows it, keys in the contract's order; null when there is none. */
+export function feedbackView(feedback: StoredFeedback | null | undefined): FeedbackView | null {
+  if (!feedback) return null;
+  const view: FeedbackView = {};
+  if (feedback.email) view.email = entryView(feedback.email);
+  if (feedback.personal_email) view.personal_email = entryView(feedback.personal_email);
+  if (feedback.phones?.length) {
+    view.phones = feedback.phones.map((p) => ({ number: p.number, ...entryView(p) }));
+  }
+  return Object.keys(view).length ? view : null;
 }
 
 /** The public webhook state, keys in the contract's order, the delivery log oldest first. */
@@ -223,10 +294,11 @@ export function toWebhookView(webhook: WebhookState): WebhookView {
 }
 
 /**
- * The webhook body: the view as it stood at finish (webhook not yet attempted, delivery log empty), so every
- * attempt, retried or resent, carries the same bytes.
+ * The webhook body: the view as it stood at finish (webhook not yet attempted, delivery log empty, no feedback
+ * nor refund yet), so every attempt, retried or resent, carries the same bytes.
  */
-export function toWebhookBody(record: ContactRecord): string {
+export function toWebhookBody(finished: ContactRecord): string {
+  const record: ContactRecord = { ...finished, feedback: null, credits_refunded: 0 };
   const atFinish: ContactRecord = record.webhook
     ? {
         ...record,

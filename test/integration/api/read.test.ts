@@ -102,7 +102,9 @@ describe('Handlers: reading enrichments and credits', () => {
         'created_at',
         'finished_at',
         'results',
+        'feedback',
         'credits_used',
+        'credits_refunded',
         'waterfall',
       ]);
       expect(view).toMatchObject({
