@@ -20,6 +20,7 @@ export type Batch = Schemas['Batch'];
 export type Credits = Schemas['Credits'];
 export type LedgerPage = Schemas['LedgerPage'];
 export type ResentWebhook = Schemas['ResentWebhook'];
+export type FeedbackRequest = Schemas['FeedbackRequest'];
 /** The API's error body; `code` is one the document lists, or `http_<status>` for a body that is not one. */
 export type ErrorBody = Omit<Schemas['Error'], 'code'> & {
   code: Schemas['Error']['code'] | `http_${number}`;
@@ -204,6 +205,11 @@ export class EnrichmentClient {
 
   async resendWebhook(id: string): Promise<ResentWebhook> {
     return unwrap(await this.api.POST('/contacts/{id}/webhook/resend', { params: { path: { id } } }));
+  }
+
+  /** Reports how the results turned out (a bounced email, a wrong number…); answers the record. */
+  async sendFeedback(id: string, body: FeedbackRequest): Promise<Contact> {
+    return unwrap(await this.api.POST('/contacts/{id}/feedback', { params: { path: { id } }, body }));
   }
 
   /** Polls GET /contacts/{id}, pausing as each pending answer's `Retry-After` says, until it is finished. */

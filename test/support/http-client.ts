@@ -4,7 +4,12 @@
  * document the API serves: a test fails on any answer the document does not describe.
  */
 import type { Middleware } from 'openapi-fetch';
-import { EnrichmentClient, type BulkEnrichmentRequest, type EnrichmentRequest } from '../../client';
+import {
+  EnrichmentClient,
+  type BulkEnrichmentRequest,
+  type EnrichmentRequest,
+  type FeedbackRequest,
+} from '../../client';
 import { assertConforms } from './openapi-conformance';
 
 export interface HttpAnswer<T = Record<string, unknown>> {
@@ -144,6 +149,16 @@ export class ApiClient {
   async resendWebhook(id: string) {
     const { response } = await this.client.api.POST('/contacts/{id}/webhook/resend', {
       params: { path: { id } },
+      parseAs: 'text',
+    });
+    return answer(response);
+  }
+
+  /** POST /contacts/{id}/feedback; `body` may be anything, to see it refused. */
+  async feedback(id: string, body: FeedbackRequest | unknown) {
+    const { response } = await this.client.api.POST('/contacts/{id}/feedback', {
+      params: { path: { id } },
+      body: body as FeedbackRequest,
       parseAs: 'text',
     });
     return answer(response);
