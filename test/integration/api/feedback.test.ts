@@ -3,6 +3,7 @@
  * once, the ledger still sums to the balance, and a transaction cancelled half-way leaves nothing written.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoFeedbackStore } from '../../../functions/adapters/dynamodb/feedback-store';
 import { DynamoLedger } from '../../../functions/adapters/dynamodb/ledger';
 import { keys } from '../../../functions/adapters/dynamodb/keys';
 import { feedbackHandler } from '../../../functions/composition';
@@ -202,5 +203,42 @@ describe('Handler: feedback (DynamoDB Local, results cache on)', () => {
     );
     expect(await item(db, tableName, phoneCache)).toBeUndefined();
     expect(balance).toBe(before.balance + 10);
+  });
+
+  it('adds the bounces of one provider and day in one update, and writes nothing from a stale version', async () => {
+    // Prepare
+    const view = await finishedEnrichment();
+    const { db, tableName } = product.table;
+    const store = new DynamoFeedbackStore(db, tableName);
+    const day = '2026-11-30';
+    const write = {
+      accountId: account.accountId,
+      enrichmentId: view.enrichment_id,
+      version: 0,
+      feedback: { email: { outcome: 'bounced' as const, at: new Date().toISOString(), counted: true } },
+      refund: null,
+      bounces: [
+        { provider: 'stats-hunter', day, type: 'email' as const },
+        { provider: 'stats-hunter', day, type: 'phone' as const },
+        { provider: 'stats-hunter', day, type: 'phone' as const },
+        { provider: 'stats-prospeo', day, type: 'phone' as const },
+      ],
+      uncache: [],
+    };
+
+    // Act
+    const written = await store.recordFeedback(write);
+    const stale = await store.recordFeedback(write);
+
+    // Assess
+    expect([written, stale]).toEqual([true, false]);
+    expect(await item(db, tableName, keys.providerStats('stats-hunter', day))).toMatchObject({
+      'bounces#email': 1,
+      'bounces#phone': 2,
+    });
+    expect(await item(db, tableName, keys.providerStats('stats-prospeo', day))).toMatchObject({
+      'bounces#phone': 1,
+    });
+    expect((await store.getContact(account.accountId, view.enrichment_id))?.feedback_version).toBe(1);
   });
 });
