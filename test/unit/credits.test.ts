@@ -2,6 +2,7 @@ import {
   chargesWithin,
   grantCredits,
   PriceList,
+  refundCredits,
   releaseReservation,
   reserveCredits,
   reversed,
@@ -177,6 +178,32 @@ describe('Function: grantCredits', () => {
   });
 });
 
+describe('Function: refundCredits', () => {
+  it('gives back to the balance and the available credits, with a refund entry of the enrichment', () => {
+    // Act
+    const movement = refundCredits(10, AT, ID);
+
+    // Assess
+    expect(movement.deltas).toEqual({ balance: 10, reserved: 0, available: 10 });
+    expect(movement.requiresAvailable).toBeNull();
+    expect(movement.entries).toEqual([
+      { kind: 'refund', balance_delta: 10, reserved_delta: 0, at: AT, enrichment_id: ID },
+    ]);
+  });
+
+  it('moves nothing and writes no entry for a refund of 0', () => {
+    expect(refundCredits(0, AT, ID)).toEqual({
+      deltas: { balance: 0, reserved: 0, available: 0 },
+      requiresAvailable: null,
+      entries: [],
+    });
+  });
+
+  it.each([-1, 1.5])('refuses %p credits', (credits) => {
+    expect(() => refundCredits(credits, AT, ID)).toThrow(RangeError);
+  });
+});
+
 describe('Function: reversed', () => {
   it('undoes a reservation', () => {
     // Act & Assess
@@ -196,6 +223,7 @@ describe('Ledger: every movement', () => {
     ['a capped settlement', settleCredits(settle(3, 10), AT, ID)],
     ['a cancellation', settleCredits(releaseReservation(3), AT, ID)],
     ['a grant', grantCredits(25, AT, 'G1')],
+    ['a refund', refundCredits(10, AT, ID)],
   ])('records in its entries exactly what %s does to the account', (_name, movement) => {
     // Act
     const sum = ledgerSum(movement);
