@@ -252,6 +252,37 @@ describe('Usage and provider stats counters', () => {
     });
   });
 
+  it('counts an enrichment once when two finishes race, and its stats once', async () => {
+    // Prepare
+    const accountId = await newAccount();
+    const record = await acceptWalked(accountId, {
+      types: [{ type: 'personal_email', found: 1 }],
+      maxCredits: null,
+      day: DAY_1,
+      replayed: false,
+    });
+    const command = { account_id: accountId, enrichment_id: record.enrichment_id };
+    const statsBefore = await new DynamoProviderStats(table.db, table.tableName).statsOf('lusha', {
+      from: '2026-12-01',
+      to: '2026-12-01',
+    });
+
+    // Act
+    const reports = await Promise.all([finisher(DAY_1).execute(command), finisher(DAY_1).execute(command)]);
+
+    // Assess
+    expect(reports.map((r) => r.status).sort()).toEqual(['already_finished', 'finished']);
+    const usage = await usageReader().execute(accountId, { from: '2026-12-01', to: '2026-12-01' });
+    expect(usage).toMatchObject({ enrichments: 1, credits_charged: 3 });
+    const statsAfter = await new DynamoProviderStats(table.db, table.tableName).statsOf('lusha', {
+      from: '2026-12-01',
+      to: '2026-12-01',
+    });
+    const calls = (items: Record<string, number>[]) =>
+      items.reduce((sum, item) => sum + (item['calls#personal_email'] ?? 0), 0);
+    expect(calls(statsAfter) - calls(statsBefore)).toBe(1);
+  });
+
   it('counts nothing for a pending enrichment cancelled by erasure: it never finished', async () => {
     // Prepare
     const accountId = await newAccount();
