@@ -2,6 +2,8 @@
  * Published on-demand prices in us-east-1, free tiers left out (what an account past them pays). `checked` is
  * when they were last compared with the pages named.
  */
+import { REAL_PROVIDERS } from '../functions/providers/catalog';
+
 export const PRICES = {
   region: 'us-east-1',
   checked: '2026-11-27',
@@ -29,7 +31,8 @@ export const PRICES = {
  * (api-evangelist/hunter, plans/hunter-plans-pricing.yml, re-verified there against the page on 2026-08-13).
  */
 export const HUNTER_PRICE = {
-  usdPerFind: 149 / 10_000,
+  /** The catalog's price (the scorecard's fees), so both say the same. */
+  usdPerFind: REAL_PROVIDERS.hunter!.fee!.email!.usd,
   plan: 'Growth plan, monthly: $149 for 10,000 credits',
   source: 'https://hunter.io/pricing, as transcribed by api-evangelist/hunter (verified 2026-08-13)',
   checked: '2026-11-29',

@@ -7,6 +7,7 @@ import { ASSUMED, type Bill } from './cost';
 import type { OverheadFigures, ParallelTypesFigures } from './end-to-end';
 import { HUNTER_PRICE, PRICES } from './prices';
 import { PROVIDER_PER_SECOND, PROVIDER_REFUSES_ABOVE, type PassFigures, type TrafficRun } from './traffic';
+import type { UsageFigures } from './usage';
 
 export interface Results {
   quick: boolean;
@@ -23,6 +24,7 @@ export interface Results {
   csv: CsvFigures;
   parallelTypes: ParallelTypesFigures;
   traffic: TrafficRun[];
+  usage: UsageFigures;
   bills: Bill[];
 }
 
@@ -91,6 +93,7 @@ export function summary(r: Results): string[][] {
         `waited for, same client; new people each run; bulk, CSV, CSV, bulk, summed (csv.ts)`,
     ],
     ...trafficRows(r),
+    ...usageRows(r.usage),
     ...r.bills.map((b) => [
       `AWS bill per 1,000 enrichments, (${b.id})`,
       `**$${b.usdPer1000}**`,
@@ -121,6 +124,31 @@ function bulkRows(r: Results): string[][] {
         `each contact's RecordResult progress line, webhook = its arrival on 127.0.0.1`,
     ],
   ];
+}
+
+/** GET /account/usage and the scorecard read at each size: latency, commands, read units. */
+export function usageRows(u: UsageFigures): string[][] {
+  const commands = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([name, n]) => `${n} ${name.replace(/Command$/, '')}`)
+      .join(', ');
+  const method = (what: string) =>
+    `${what}; seeded through the real accept and finish stores (email and phone, finished over the last 30 ` +
+    `days), commands and read units counted by SDK middleware (usage.ts); target: the same commands at every size`;
+  return u.sizes.flatMap((s) => [
+    [
+      `GET /account/usage, ${s.finished.toLocaleString('en-US')} finished`,
+      `p50 **${s.usage.ms.p50} ms**, p99 ${s.usage.ms.p99} ms; ${commands(s.usage.commands)}, ` +
+        `${s.usage.readUnits} read units; same commands at every size: ${target(u.sameReads)}`,
+      method(`${s.usage.ms.count} GETs over HTTP of the local stack, default range (30 days)`),
+    ],
+    [
+      `providers stats, ${s.finished.toLocaleString('en-US')} finished`,
+      `p50 **${s.scorecard.ms.p50} ms**, p99 ${s.scorecard.ms.p99} ms; ${commands(s.scorecard.commands)}, ` +
+        `${s.scorecard.readUnits} read units`,
+      method(`${s.scorecard.ms.count} reads of 30 days, in-process (the operator CLI's code)`),
+    ],
+  ]);
 }
 
 function trafficRows(r: Results): string[][] {

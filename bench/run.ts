@@ -5,6 +5,8 @@
  * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
  * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
+ * BENCH_ONLY=usage,… runs only the phases named (of PHASES_ALONE) and prints their rows; RESULTS.md and
+ * results.json are left as they are.
  */
 import './lambda-logs';
 import { execFileSync } from 'node:child_process';
@@ -18,9 +20,10 @@ import { measureColdStarts } from './cold-start';
 import { measureCsv } from './csv';
 import { bill } from './cost';
 import { measureOverhead, measureParallelTypes, SCENARIOS } from './end-to-end';
-import { renderMarkdown, summary, type Results } from './report';
+import { renderMarkdown, summary, usageRows, type Results } from './report';
 import { round, since } from './stats';
 import { measureTrafficControl } from './traffic';
+import { measureUsage } from './usage';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SETTINGS = {
@@ -34,7 +37,16 @@ const SETTINGS = {
   singleAccepts: QUICK ? 5 : 20,
   trafficEnrichments: QUICK ? 40 : 200,
   csvRows: QUICK ? 200 : 1000,
+  usageSizes: QUICK ? [100, 1000] : [100, 10_000],
 };
+
+/** The phases BENCH_ONLY may name, each answering its report rows. */
+const PHASES_ALONE: Record<string, (endpoint: string) => Promise<string[][]>> = {
+  usage: async (endpoint) => usageRows(await measureUsage(endpoint, SETTINGS.usageSizes)),
+};
+const ONLY = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 /** A run that takes longer than this is stuck, not slow. */
 const TIME_LIMIT_MS = 12 * 60_000;
 
@@ -54,7 +66,21 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
+async function runOnly(names: string[]): Promise<void> {
+  const unknown = names.filter((name) => !PHASES_ALONE[name]);
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown phase(s) ${unknown.join(', ')}`);
+  dynamo = await startDynamoDbLocal();
+  const endpoint = dynamo.endpoint;
+  for (const name of names) {
+    const rows = await phase(name, () => PHASES_ALONE[name]!(endpoint));
+    console.log(rows.map(([figure, result]) => `${figure}: ${result}`).join('\n'));
+  }
+  await dynamo.stop();
+  dynamo = undefined;
+}
+
 async function main(): Promise<void> {
+  if (ONLY) return runOnly(ONLY);
   const started = performance.now();
   const loadAverage = loadavg().map((value) => round(value));
   const coldStart = await phase('cold start', () =>
@@ -87,6 +113,7 @@ async function main(): Promise<void> {
   const traffic = await phase('provider traffic control', () =>
     measureTrafficControl(endpoint, SETTINGS.trafficEnrichments),
   );
+  const usage = await phase('usage', () => measureUsage(endpoint, SETTINGS.usageSizes));
   await dynamo.stop();
   dynamo = undefined;
 
@@ -106,6 +133,7 @@ async function main(): Promise<void> {
     csv,
     parallelTypes,
     traffic,
+    usage,
     bills: overhead.map(bill),
   };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

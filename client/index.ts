@@ -19,6 +19,7 @@ export type Contact = Schemas['Contact'];
 export type Batch = Schemas['Batch'];
 export type Credits = Schemas['Credits'];
 export type LedgerPage = Schemas['LedgerPage'];
+export type Usage = Schemas['Usage'];
 export type ResentWebhook = Schemas['ResentWebhook'];
 export type FeedbackRequest = Schemas['FeedbackRequest'];
 /** The API's error body; `code` is one the document lists, or `http_<status>` for a body that is not one. */
@@ -201,6 +202,11 @@ export class EnrichmentClient {
 
   async ledger(query: { limit?: number; cursor?: string } = {}): Promise<LedgerPage> {
     return unwrap(await this.api.GET('/account/ledger', { params: { query } }));
+  }
+
+  /** GET /account/usage: `from`/`to` are UTC days (YYYY-MM-DD), both included. */
+  async usage(query: { from?: string; to?: string } = {}): Promise<Usage> {
+    return unwrap(await this.api.GET('/account/usage', { params: { query } }));
   }
 
   async resendWebhook(id: string): Promise<ResentWebhook> {

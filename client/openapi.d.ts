@@ -154,6 +154,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/account/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the usage
+         * @description What the account's enrichments that **finished** in a range of UTC days found and cost, by type and provider (`cache` for results reused from the results cache). `credits_charged` equals the sum of their `charge` ledger entries, each type's `credits` the sum over its providers; `credits_refunded` sums the `refund` entries made in those days. Every type appears, with zeros when nothing was requested.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/contacts/{id}/webhook/resend": {
         parameters: {
             query?: never;
@@ -520,6 +540,68 @@ export interface components {
             }[];
             /** @description Pass as `cursor` for the next page; null on the last. */
             next_cursor: string | null;
+        };
+        Usage: {
+            /**
+             * Format: date
+             * @description A UTC day, YYYY-MM-DD.
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description A UTC day, YYYY-MM-DD.
+             */
+            to: string;
+            /** @description Enrichments that finished in those days. */
+            enrichments: number;
+            /** @description The sum of their `charge` ledger entries. */
+            credits_charged: number;
+            /** @description The sum of `refund` ledger entries made in those days. */
+            credits_refunded: number;
+            types: {
+                email: {
+                    /** @description Enrichments that asked for this type. */
+                    requested: number;
+                    found: number;
+                    /** @description Charged for this type: the sum of `by_provider` credits. */
+                    credits: number;
+                    /** @description Per provider that found it; `cache` for results reused from the results cache. */
+                    by_provider: {
+                        [key: string]: {
+                            found: number;
+                            credits: number;
+                        };
+                    };
+                };
+                phone: {
+                    /** @description Enrichments that asked for this type. */
+                    requested: number;
+                    found: number;
+                    /** @description Charged for this type: the sum of `by_provider` credits. */
+                    credits: number;
+                    /** @description Per provider that found it; `cache` for results reused from the results cache. */
+                    by_provider: {
+                        [key: string]: {
+                            found: number;
+                            credits: number;
+                        };
+                    };
+                };
+                personal_email: {
+                    /** @description Enrichments that asked for this type. */
+                    requested: number;
+                    found: number;
+                    /** @description Charged for this type: the sum of `by_provider` credits. */
+                    credits: number;
+                    /** @description Per provider that found it; `cache` for results reused from the results cache. */
+                    by_provider: {
+                        [key: string]: {
+                            found: number;
+                            credits: number;
+                        };
+                    };
+                };
+            };
         };
         ResentWebhook: {
             /** @description An enrichment id (a ULID). */
@@ -1550,6 +1632,123 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description The request is malformed or invalid; `errors` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled: retry later */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An internal error (500, or 502 from the gateway) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First UTC day, included; default 29 days before `to`. Not after `to`, and at most 366 days from `from` to `to` both included (else 400 naming `from`).
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description Last UTC day, included; default today (UTC).
+                 * @example 2026-12-06
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage of the range. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-12-01",
+                     *       "to": "2026-12-06",
+                     *       "enrichments": 12,
+                     *       "credits_charged": 25,
+                     *       "credits_refunded": 1,
+                     *       "types": {
+                     *         "email": {
+                     *           "requested": 12,
+                     *           "found": 9,
+                     *           "credits": 9,
+                     *           "by_provider": {
+                     *             "hunter": {
+                     *               "found": 6,
+                     *               "credits": 6
+                     *             },
+                     *             "cache": {
+                     *               "found": 3,
+                     *               "credits": 3
+                     *             }
+                     *           }
+                     *         },
+                     *         "phone": {
+                     *           "requested": 2,
+                     *           "found": 1,
+                     *           "credits": 10,
+                     *           "by_provider": {
+                     *             "prospeo": {
+                     *               "found": 1,
+                     *               "credits": 10
+                     *             }
+                     *           }
+                     *         },
+                     *         "personal_email": {
+                     *           "requested": 3,
+                     *           "found": 2,
+                     *           "credits": 6,
+                     *           "by_provider": {
+                     *             "leadmagic": {
+                     *               "found": 2,
+                     *               "credits": 6
+                     *             }
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Usage"];
                 };
             };
             /** @description The request is malformed or invalid; `errors` names each offending field */

@@ -41,7 +41,16 @@ import { createDeliverWebhookHandler } from './handlers/deliver-webhook';
 import { createGetContactHandler } from './handlers/get-contact';
 import { createEstimateHandler } from './handlers/estimate';
 import { EstimateEnrichment } from './domain/enrichment/estimate-enrichment';
-import { logger, observeCircuitOpening, observeProgress } from './handlers/observability';
+import {
+  logger,
+  observeCircuitOpening,
+  observeProgress,
+  observeProviderStats,
+  reportStatsLost,
+} from './handlers/observability';
+import { DynamoProviderStats, DynamoUsage } from './adapters/dynamodb/usage-store';
+import { ReadAccountUsage } from './domain/usage/account-usage';
+import { createUsageHandler } from './handlers/usage';
 import { createRecoverEnrichmentHandler } from './handlers/recover-enrichment';
 import { createSweepPendingHandler } from './handlers/sweep-pending';
 import { DynamoPendingBatches, DynamoPendingEnrichments } from './adapters/dynamodb/pending-store';
@@ -54,7 +63,12 @@ import { EraseContact } from './domain/privacy/erase-contact';
 import { createEraseContactHandler } from './handlers/erase-contact';
 import { createProviderStepHandler } from './handlers/provider-step';
 import { createRecordResultHandler } from './handlers/record-result';
-import { createProviderDirectory, documentedRateLimits, type DirectoryOptions } from './providers/directory';
+import {
+  createProviderDirectory,
+  documentedRateLimits,
+  providerFees,
+  type DirectoryOptions,
+} from './providers/directory';
 import { DynamoLedger } from './adapters/dynamodb/ledger';
 import { ResendWebhook } from './domain/webhooks/resend-webhook';
 import { createLedgerHandler } from './handlers/ledger';
@@ -196,6 +210,13 @@ export function ledgerHandler(runtime: Runtime) {
   return createLedgerHandler(new DynamoLedger(runtime.db, table(runtime)));
 }
 
+/** GET /account/usage: one Query over the account's usage items of the range. */
+export function usageHandler(runtime: Runtime) {
+  return createUsageHandler(
+    new ReadAccountUsage({ usage: new DynamoUsage(runtime.db, table(runtime)), clock: runtime.clock }),
+  );
+}
+
 /** The resend use case; also what `npm run admin -- webhooks resend` runs. */
 export function resendWebhook(runtime: Runtime, webhooks: WebhookQueue): ResendWebhook {
   return new ResendWebhook({ webhooks: new DynamoWebhookStore(runtime.db, table(runtime)), queue: webhooks });
@@ -267,6 +288,8 @@ function finishEnrichment(runtime: Runtime, webhooks: WebhookQueue): FinishEnric
     clock: runtime.clock,
     prices: new PriceList(runtime.config.waterfall),
     batches: finishBatch(runtime, webhooks),
+    stats: observeProviderStats(new DynamoProviderStats(runtime.db, table(runtime)), providerFees()),
+    onStatsLost: reportStatsLost,
   });
 }
 

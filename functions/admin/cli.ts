@@ -23,7 +23,10 @@ import { AccountAdministration } from './accounts';
 import { SuppressionAdministration } from './suppressions';
 import { DynamoProviderTraffic } from '../adapters/dynamodb/provider-traffic-store';
 import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/enrichment/sweep-pending';
-import { knownProviderNames } from '../providers/directory';
+import { knownProviderNames, providerFees } from '../providers/directory';
+import { DynamoProviderStats } from '../adapters/dynamodb/usage-store';
+import { loadConfig } from '../config';
+import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, ProviderScorecard } from './provider-stats';
 import {
   normaliseSuppression,
   SuppressionNotFoundError,
@@ -63,6 +66,8 @@ credentials), else the running local stack (npm start).
   enrichments recover [--older-than <seconds>]     default 300; in AWS: STATE_MACHINE_ARN, WEBHOOK_QUEUE_URL
   providers status                                 each provider's circuit breaker and recent calls
   providers reset <provider>                       close a provider's breaker once its key is fixed
+  providers stats [--days 7]                       per provider and type: calls, find rate, latency, fees;
+                                                   per type the recommended order (WATERFALL_CONFIG's providers)
   suppressions add (--email <e> | --linkedin-url <u> | --domain <d>) [--by <who>]   --by: default the OS user
   suppressions remove (--email <e> | --linkedin-url <u> | --domain <d>)
   suppressions list                                every entry: kind, normalised value, added_at, added_by
@@ -116,6 +121,14 @@ function seconds(value: string | undefined, fallback: number): number {
   if (!/^\d{1,9}$/.test(value))
     throw new UsageError(`--older-than must be a number of seconds, got "${value}"`);
   return Number(value);
+}
+
+function days(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_STATS_DAYS;
+  const count = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(count >= 1 && count <= MAX_STATS_DAYS))
+    throw new UsageError(`--days must be 1 to ${MAX_STATS_DAYS}, got ${JSON.stringify(value)}`);
+  return count;
 }
 
 function flag(value: string | boolean | undefined): boolean | undefined {
@@ -185,6 +198,7 @@ function parseOptions(args: string[]) {
         'phone-country-codes': { type: 'string' },
         'rate-limit': { type: 'string' },
         'older-than': { type: 'string' },
+        days: { type: 'string' },
         email: { type: 'string' },
         'linkedin-url': { type: 'string' },
         domain: { type: 'string' },
@@ -285,6 +299,13 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
         await traffic.close(name);
         return await traffic.status(name, Date.now());
       }
+      case 'providers stats':
+        return await new ProviderScorecard({
+          stats: new DynamoProviderStats(db, target.tableName),
+          waterfall: target.waterfall ?? loadConfig(process.env).waterfall,
+          fees: providerFees(),
+          clock: systemClock,
+        }).read(days(values.days));
       case 'suppressions add': {
         const { kind, input } = suppressionValue(values);
         return await suppressions.add(kind, input, operator(values.by));

@@ -13,9 +13,12 @@ import { systemClock } from '../domain/clock';
 import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
 import { loadConfig } from '../config';
 import { redriveWebhooks } from '../domain/webhooks/redrive-webhooks';
+import type { WaterfallSettings } from '../domain/enrichment/waterfall-settings';
 
 export interface AdminTarget {
   tableName: string;
+  /** The target's waterfall (`providers stats` recommends orders of its providers); else WATERFALL_CONFIG's. */
+  waterfall?: WaterfallSettings;
   dynamoEndpoint?: string;
   region?: string;
   redriveWebhooks(): Promise<unknown>;
@@ -154,6 +157,9 @@ export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
   if (env.TABLE_NAME) {
     return {
       tableName: env.TABLE_NAME,
+      get waterfall() {
+        return loadConfig(env).waterfall;
+      },
       dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
       redriveWebhooks: () => redriveInAws(env),
@@ -165,6 +171,10 @@ export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
   if (!local) throw new NoTargetError();
   return {
     tableName: local.tableName,
+    /** The waterfall the local stack starts with from the same environment. */
+    get waterfall() {
+      return loadConfig(env, { local: true }).waterfall;
+    },
     dynamoEndpoint: local.dynamoEndpoint,
     redriveWebhooks: async () => {
       const response = await fetch(`${local.operatorUrl}/webhooks/redrive`, { method: 'POST' });

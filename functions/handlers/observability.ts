@@ -6,6 +6,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { WaterfallStep } from '../domain/enrichment/contact';
 import type { ProgressRepository } from '../domain/ports/progress';
+import type { ProviderStatsRecorder } from '../domain/ports/usage';
+import { CACHE_PROVIDER, type Counters } from '../domain/usage/counters';
+import { statsOf, type ProviderFees } from '../domain/usage/scorecard';
+import { ENRICHMENT_TYPES } from '../domain/enrichment/enrichment-request';
 
 /** The Powertools service every function reports as: one product, one service. */
 export const SERVICE_NAME = 'contact-enrichment';
@@ -31,6 +35,11 @@ export const PRODUCT_METRICS = {
   authorizerFailures: { name: 'AuthorizerFailures', unit: MetricUnit.Count, dimensions: [] },
   /** The deliver function failed on its own (not the receiver): the message is retried by the queue. */
   deliveryErrors: { name: 'WebhookDeliveryErrors', unit: MetricUnit.Count, dimensions: [] },
+  /** At a first finish, per provider: its calls that found, and those that answered (found or not found). */
+  providerFinds: { name: 'ProviderFinds', unit: MetricUnit.Count, dimensions: ['provider'] },
+  providerAnswers: { name: 'ProviderAnswers', unit: MetricUnit.Count, dimensions: ['provider'] },
+  /** At a first finish, per provider: the estimated fees of its calls, in USD (catalog prices). */
+  providerFees: { name: 'ProviderFeesUsd', unit: MetricUnit.NoUnit, dimensions: ['provider'] },
 } as const;
 
 export type ProductMetric = keyof typeof PRODUCT_METRICS;
@@ -88,4 +97,38 @@ export function observeProgress(
 export function observeCircuitOpening(provider: string, reason: string): void {
   emitMetric('circuitOpened', 1, { provider });
   logger.warn('provider circuit opened', { provider, reason });
+}
+
+/**
+ * The provider stats a finish adds, observed: per provider (the cache left out), its finds, answers and estimated
+ * fees as metrics (the dashboard's find rate and fee per find).
+ */
+export function observeProviderStats(
+  stats: ProviderStatsRecorder,
+  fees: ProviderFees,
+): ProviderStatsRecorder {
+  return {
+    async add(provider: string, day: string, part: string, counters: Counters) {
+      if (provider !== CACHE_PROVIDER) {
+        let found = 0;
+        let answers = 0;
+        let usd = 0;
+        for (const type of ENRICHMENT_TYPES) {
+          const typeStats = statsOf([counters], type, fees[provider]?.[type]);
+          found += typeStats.found;
+          answers += typeStats.found + typeStats.not_found;
+          usd += typeStats.estimated_fees_usd ?? 0;
+        }
+        emitMetric('providerFinds', found, { provider });
+        emitMetric('providerAnswers', answers, { provider });
+        emitMetric('providerFees', usd, { provider });
+      }
+      await stats.add(provider, day, part, counters);
+    },
+  };
+}
+
+/** The stats of a finish could not be added: they are lost (README "Usage and the provider scorecard"). */
+export function reportStatsLost(error: unknown): void {
+  logger.warn('provider stats of a finish lost', { error: (error as Error).name });
 }

@@ -20,6 +20,7 @@ import { spec as recordResult } from './record-result';
 import { spec as recoverEnrichment } from './recover-enrichment';
 import { spec as resendWebhook } from './resend-webhook';
 import { spec as sweepPending } from './sweep-pending';
+import { spec as usage } from './usage';
 import { routesOf, type FunctionSpec, type Route, type Trigger } from './define';
 
 export const MANIFEST = [
@@ -32,6 +33,7 @@ export const MANIFEST = [
   estimate,
   getBatch,
   ledger,
+  usage,
   resendWebhook,
   feedback,
   apiReference,

@@ -1,6 +1,7 @@
 /** The examples the document shows: one contact, followed through its enrichment, its webhook and its batch. */
 import type { AcceptedResponse, ContactView, WebhookView } from '../domain/enrichment/contact';
 import type { LedgerPage } from '../domain/credits/ledger';
+import type { AccountUsage } from '../domain/usage/account-usage';
 
 export const EXAMPLE_ID = '01K9ZQ3W8D6X4V2N7C5B1M0HJT';
 export const EXAMPLE_BATCH_ID = '01K9ZQ3W8C2R7T5Y9V3H1N0PAS';
@@ -144,4 +145,27 @@ export const EXAMPLE_LEDGER: LedgerPage = {
     },
   ],
   next_cursor: null,
+};
+
+export const EXAMPLE_USAGE: AccountUsage = {
+  from: '2026-12-01',
+  to: '2026-12-06',
+  enrichments: 12,
+  credits_charged: 25,
+  credits_refunded: 1,
+  types: {
+    email: {
+      requested: 12,
+      found: 9,
+      credits: 9,
+      by_provider: { hunter: { found: 6, credits: 6 }, cache: { found: 3, credits: 3 } },
+    },
+    phone: { requested: 2, found: 1, credits: 10, by_provider: { prospeo: { found: 1, credits: 10 } } },
+    personal_email: {
+      requested: 3,
+      found: 2,
+      credits: 6,
+      by_provider: { leadmagic: { found: 2, credits: 6 } },
+    },
+  },
 };

@@ -16,8 +16,10 @@ import {
   EXAMPLE_ID,
   EXAMPLE_LEDGER,
   EXAMPLE_REQUEST,
+  EXAMPLE_USAGE,
   EXAMPLE_WEBHOOK,
 } from './examples';
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../domain/usage/account-usage';
 import type { OperationDetails } from './paths';
 import type { Json } from './schemas';
 
@@ -64,6 +66,31 @@ function ledgerParameters(): Json[] {
       required: false,
       description: 'The `next_cursor` of the previous page; opaque. Anything else answers 400.',
       schema: properties.cursor,
+    },
+  ];
+}
+
+/** `from` and `to` of GET /account/usage: UTC days, both included. */
+function usageParameters(): Json[] {
+  const date = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+  return [
+    {
+      name: 'from',
+      in: 'query',
+      required: false,
+      description:
+        `First UTC day, included; default ${DEFAULT_USAGE_DAYS - 1} days before \`to\`. Not after \`to\`, and at ` +
+        `most ${MAX_USAGE_DAYS} days from \`from\` to \`to\` both included (else 400 naming \`from\`).`,
+      schema: date,
+      example: '2026-12-01',
+    },
+    {
+      name: 'to',
+      in: 'query',
+      required: false,
+      description: 'Last UTC day, included; default today (UTC).',
+      schema: date,
+      example: '2026-12-06',
     },
   ];
 }
@@ -295,6 +322,23 @@ export const OPERATIONS: Readonly<Record<string, OperationDetails>> = {
       status: '200',
       description: 'One page.',
       body: { schema: 'LedgerPage', example: EXAMPLE_LEDGER },
+    },
+    errors: ['validation_error', ...AUTHORIZED_ERRORS],
+  },
+  'GET /account/usage': {
+    operationId: 'getUsage',
+    tag: 'Account',
+    summary: 'Read the usage',
+    description:
+      "What the account's enrichments that **finished** in a range of UTC days found and cost, by type and " +
+      'provider (`cache` for results reused from the results cache). `credits_charged` equals the sum of their ' +
+      "`charge` ledger entries, each type's `credits` the sum over its providers; `credits_refunded` sums the " +
+      '`refund` entries made in those days. Every type appears, with zeros when nothing was requested.',
+    parameters: usageParameters(),
+    response: {
+      status: '200',
+      description: 'The usage of the range.',
+      body: { schema: 'Usage', example: EXAMPLE_USAGE },
     },
     errors: ['validation_error', ...AUTHORIZED_ERRORS],
   },

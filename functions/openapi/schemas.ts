@@ -19,6 +19,7 @@ import {
   PHONE_FEEDBACK_OUTCOMES,
 } from '../domain/feedback/feedback-request';
 import type { ResentWebhook } from '../domain/webhooks/resend-webhook';
+import type { AccountUsage } from '../domain/usage/account-usage';
 
 export type Json = Record<string, unknown>;
 
@@ -172,6 +173,26 @@ const LedgerPageSchema = z.object({
     .check(z.describe('Pass as `cursor` for the next page; null on the last.')),
 });
 
+const day = z.iso.date().check(z.describe('A UTC day, YYYY-MM-DD.'));
+
+const TypeUsageSchema = z.object({
+  requested: count.check(z.describe('Enrichments that asked for this type.')),
+  found: count,
+  credits: count.check(z.describe('Charged for this type: the sum of `by_provider` credits.')),
+  by_provider: z
+    .record(z.string(), z.object({ found: count, credits: count }))
+    .check(z.describe('Per provider that found it; `cache` for results reused from the results cache.')),
+});
+
+const UsageSchema = z.object({
+  from: day,
+  to: day,
+  enrichments: count.check(z.describe('Enrichments that finished in those days.')),
+  credits_charged: count.check(z.describe('The sum of their `charge` ledger entries.')),
+  credits_refunded: count.check(z.describe('The sum of `refund` ledger entries made in those days.')),
+  types: z.object({ email: TypeUsageSchema, phone: TypeUsageSchema, personal_email: TypeUsageSchema }),
+});
+
 const ResentWebhookSchema = z.object({ enrichment_id: enrichmentId, webhook: WebhookStateSchema });
 
 const batchId = z.string().check(z.regex(ID_PATTERN), z.describe('A batch id (a ULID).'));
@@ -230,6 +251,7 @@ export type ResponseSchemasMatchTheirTypes = Assert<
     Same<z.output<typeof AcceptedSchema>, AcceptedResponse>,
     Same<z.output<typeof CreditsSchema>, Credits>,
     Same<z.output<typeof LedgerPageSchema>, LedgerPage>,
+    Same<z.output<typeof UsageSchema>, AccountUsage>,
     Same<z.output<typeof ResentWebhookSchema>, ResentWebhook>,
     Same<z.output<typeof BatchAcceptedSchema>, BatchAcceptedResponse>,
     Same<z.output<typeof EstimateSchema>, Estimate>,
@@ -347,6 +369,7 @@ export function componentSchemas(): Record<string, Json> {
       WaterfallStep: WaterfallStepSchema,
       Credits: CreditsSchema,
       LedgerPage: LedgerPageSchema,
+      Usage: UsageSchema,
       ResentWebhook: ResentWebhookSchema,
       BatchAccepted: BatchAcceptedSchema,
       Batch: BatchSchema,

@@ -9,6 +9,7 @@
  * bodies (test/integration/providers/doubles.ts) and one entry here.
  */
 import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
+import type { ProviderFee } from '../domain/usage/scorecard';
 import { CONTACTOUT_INPUTS, CONTACTOUT_TYPES, createContactOutProvider } from './contactout';
 import { createDropcontactProvider, DROPCONTACT_INPUTS, DROPCONTACT_TYPES } from './dropcontact';
 import { createEnrowProvider, ENROW_INPUTS, ENROW_TYPES } from './enrow';
@@ -39,6 +40,11 @@ export interface ProviderEntry {
   rateLimit: RateLimit;
   /** How the provider charges, in one phrase. */
   pricing: string;
+  /**
+   * Its list price in USD per type, where we know one (the scorecard's fees); a type without one shows null fees.
+   * The comment says which plan and where it was read.
+   */
+  fee?: Partial<Record<EnrichmentType, ProviderFee>>;
   inputs: ProviderInputs;
   create(settings: ProviderSettings): Provider;
 }
@@ -55,6 +61,8 @@ export const REAL_PROVIDERS: Record<string, ProviderEntry> = {
     // Email Finder: 15 requests/second and 500/minute (hunter.io/api-documentation/v2#rate-limit).
     rateLimit: { perSecond: 500 / 60 },
     pricing: 'charged only when found (1 credit per email)',
+    // Growth plan, monthly: $149 for 10,000 credits, one a find (hunter.io/pricing, checked 2026-11-29).
+    fee: { email: { usd: 149 / 10_000, per: 'find' } },
     inputs: HUNTER_INPUTS,
     create: createHunterProvider,
   },

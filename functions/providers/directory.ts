@@ -7,7 +7,9 @@ import type { WaterfallSettings } from '../domain/enrichment/waterfall-settings'
 import type { ProviderDirectory } from '../domain/enrichment/provider-step';
 import { REAL_PROVIDERS, REAL_VERIFIERS } from './catalog';
 import type { EmailVerifier, Provider } from '../domain/provider';
-import { createSandboxProvider, SANDBOX_PROVIDERS } from './sandbox';
+import { createSandboxProvider, SANDBOX_FEES, SANDBOX_PROVIDERS } from './sandbox';
+import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
+import type { ProviderFee, ProviderFees } from '../domain/usage/scorecard';
 
 /** Provider name → API key. In AWS one Secrets Manager secret; locally `<NAME>_API_KEY` variables. */
 export type ProviderKeys = () => Promise<Readonly<Record<string, string>>>;
@@ -98,4 +100,11 @@ export function documentedRateLimits(): Record<string, { perSecond: number }> {
   return Object.fromEntries(
     Object.entries(REAL_PROVIDERS).map(([name, entry]) => [name, { perSecond: entry.rateLimit.perSecond }]),
   );
+}
+
+/** Each provider's known list price per type (the catalog's and the sandbox's made-up ones): the scorecard's fees. */
+export function providerFees(): ProviderFees {
+  const fees: Record<string, Partial<Record<EnrichmentType, ProviderFee>>> = { ...SANDBOX_FEES };
+  for (const [name, entry] of Object.entries(REAL_PROVIDERS)) if (entry.fee) fees[name] = entry.fee;
+  return fees;
 }

@@ -11,6 +11,7 @@ import { setTimeout } from 'node:timers/promises';
 import { getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
 import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
+import type { ProviderFee } from '../domain/usage/scorecard';
 import {
   TransientProviderError,
   type ContactQuery,
@@ -19,6 +20,23 @@ import {
 } from '../domain/provider';
 
 export const SANDBOX_PROVIDERS = ['sandbox-primary', 'sandbox-secondary'] as const;
+
+/**
+ * Made-up list prices, so the provider scorecard has fees to show on the local stack: the primary bills per find,
+ * the secondary per call (cheaper, whether or not it finds).
+ */
+export const SANDBOX_FEES: Record<(typeof SANDBOX_PROVIDERS)[number], Record<EnrichmentType, ProviderFee>> = {
+  'sandbox-primary': {
+    email: { usd: 0.02, per: 'find' },
+    phone: { usd: 0.1, per: 'find' },
+    personal_email: { usd: 0.05, per: 'find' },
+  },
+  'sandbox-secondary': {
+    email: { usd: 0.005, per: 'call' },
+    phone: { usd: 0.04, per: 'call' },
+    personal_email: { usd: 0.01, per: 'call' },
+  },
+};
 
 /** How long a `slow` sandbox provider takes to answer. */
 export const SLOW_ANSWER_MS = 2000;

@@ -362,6 +362,36 @@ export class Monitoring extends Construct {
       ),
     );
 
+    // The scorecard at a glance (npm run admin -- providers stats has the details): from the metrics each first
+    // finish emits per provider.
+    this.dashboard.addWidgets(
+      ...props.providers.map((provider) => {
+        const finds = productMetric('providerFinds', { provider });
+        return new GraphWidget({
+          title: `Provider ${provider}: find rate and fee per find`,
+          width: 8,
+          height: 6,
+          period: PERIOD,
+          left: [
+            new MathExpression({
+              expression: 'IF(answers > 0, 100 * finds / answers)',
+              usingMetrics: { finds, answers: productMetric('providerAnswers', { provider }) },
+              period: PERIOD,
+              label: 'find rate (%)',
+            }),
+          ],
+          right: [
+            new MathExpression({
+              expression: 'IF(finds > 0, fees / finds)',
+              usingMetrics: { finds, fees: productMetric('providerFees', { provider }) },
+              period: PERIOD,
+              label: 'fee per find (USD)',
+            }),
+          ],
+        });
+      }),
+    );
+
     const queue = webhooks.queue.queue;
     this.dashboard.addWidgets(
       graph(

@@ -291,6 +291,18 @@ describe('Construct: Monitoring', () => {
     ]);
   });
 
+  it("graphs each configured provider's find rate and fee per find from the metrics a finish emits", () => {
+    // Assess
+    for (const provider of configuredProviders()) {
+      expect(dashboardBody).toContain(`Provider ${provider}: find rate and fee per find`);
+    }
+    for (const name of ['ProviderFinds', 'ProviderAnswers', 'ProviderFeesUsd']) {
+      expect(dashboardBody).toContain(name);
+    }
+    expect(dashboardBody).toContain('IF(answers > 0, 100 * finds / answers)');
+    expect(dashboardBody).toContain('IF(finds > 0, fees / finds)');
+  });
+
   it('graphs the pending backlog and the table', () => {
     // Assess
     expect(dashboardBody).toContain('PendingEnrichments');

@@ -145,6 +145,12 @@ export class ApiClient {
     return answer<{ entries: Array<Record<string, unknown>>; next_cursor: string | null }>(response);
   }
 
+  /** GET /account/usage; `from`/`to` may be anything, to see them refused. */
+  async usage(query: { from?: string; to?: string } = {}) {
+    const { response } = await this.client.api.GET('/account/usage', { params: { query }, parseAs: 'text' });
+    return answer(response);
+  }
+
   /** POST /contacts/{id}/webhook/resend. */
   async resendWebhook(id: string) {
     const { response } = await this.client.api.POST('/contacts/{id}/webhook/resend', {

@@ -7,6 +7,8 @@ import type { ContactRecord } from '../../functions/domain/enrichment/contact';
 import { FinishEnrichment } from '../../functions/domain/enrichment/finish-enrichment';
 import type { FinishCommand } from '../../functions/domain/enrichment/waterfall-state';
 import type { QueuedWebhook } from '../../functions/domain/webhooks/webhook-message';
+import type { ProviderStatsRecorder } from '../../functions/domain/ports/usage';
+import { statsPartOf, type Counters } from '../../functions/domain/usage/counters';
 import {
   account,
   clockAt,
@@ -36,18 +38,31 @@ function walkedRecord(overrides: Partial<ContactRecord> = {}): ContactRecord {
   });
 }
 
-function rig(record: ContactRecord) {
+/** Provider stats as added: one entry per update; `failing` refuses every update. */
+class RecordingStats implements ProviderStatsRecorder {
+  readonly added: { provider: string; day: string; part: string; counters: Counters }[] = [];
+  constructor(private readonly failing = false) {}
+  async add(provider: string, day: string, part: string, counters: Counters): Promise<void> {
+    if (this.failing) throw new Error('ProvisionedThroughputExceededException');
+    this.added.push({ provider, day, part, counters });
+  }
+}
+
+function rig(record: ContactRecord, stats = new RecordingStats()) {
   const accounts = new FakeAccounts(account({ reserved: record.credits_reserved }));
   const store = new FakeFinishStore(record, accounts);
   const queued: QueuedWebhook[] = [];
+  const lost: unknown[] = [];
   const finish = new FinishEnrichment({
     finishes: store,
     webhooks: { enqueue: async (message) => void queued.push(message) },
     clock: clockAt(),
     prices,
+    stats,
+    onStatsLost: (error) => lost.push(error),
   });
   const command: FinishCommand = { account_id: 'A1', enrichment_id: ID };
-  return { finish, accounts, store, queued, command };
+  return { finish, accounts, store, queued, command, stats, lost };
 }
 
 describe('Class: FinishEnrichment', () => {
@@ -179,5 +194,111 @@ describe('Class: FinishEnrichment', () => {
     ]);
     expect(store.record?.results).toEqual({ email: JANE_EMAIL, phones: [], personal_email: null });
     expect(accounts.current.balance).toBe(98);
+  });
+
+  it("keeps each type's charge on the record and adds the day's usage in the finish itself", async () => {
+    // Prepare
+    const { finish, store, command } = rig(walkedRecord());
+
+    // Act
+    await finish.execute(command);
+
+    // Assess
+    expect(store.finishes[0]).toMatchObject({
+      charges: { email: 2 },
+      usage: {
+        day: '2026-12-01',
+        counters: {
+          enrichments: 1,
+          credits_charged: 2,
+          'requested#email': 1,
+          'requested#phone': 1,
+          'requested#personal_email': 1,
+          'found#email#hunter': 1,
+          'credits#email#hunter': 2,
+        },
+      },
+    });
+  });
+
+  it("adds a first finish's trace to each provider's stats, once per provider, and a replay adds nothing", async () => {
+    // Prepare
+    const steps = [
+      {
+        type: 'email' as const,
+        provider: 'prospeo',
+        outcome: 'not_found' as const,
+        duration_ms: 80,
+        detail: null,
+      },
+      {
+        type: 'email' as const,
+        provider: 'hunter',
+        outcome: 'found' as const,
+        duration_ms: 300,
+        detail: null,
+      },
+      {
+        type: 'phone' as const,
+        provider: 'prospeo',
+        outcome: 'not_found' as const,
+        duration_ms: 90,
+        detail: null,
+      },
+    ];
+    const { finish, command, stats } = rig(walkedRecord({ waterfall: steps }));
+
+    // Act
+    await finish.execute(command);
+    await finish.execute(command);
+
+    // Assess
+    expect(stats.added).toEqual([
+      {
+        provider: 'prospeo',
+        day: '2026-12-01',
+        part: statsPartOf(ID),
+        counters: {
+          'calls#email': 1,
+          'not_found#email': 1,
+          'ms#email#100': 1,
+          'calls#phone': 1,
+          'not_found#phone': 1,
+          'ms#phone#100': 1,
+        },
+      },
+      {
+        provider: 'hunter',
+        day: '2026-12-01',
+        part: statsPartOf(ID),
+        counters: { 'calls#email': 1, 'found#email': 1, 'ms#email#500': 1, 'credits#email': 2 },
+      },
+    ]);
+  });
+
+  it('stands when the provider stats cannot be added: reports them lost, hands the webhook over', async () => {
+    // Prepare
+    const steps = [
+      {
+        type: 'email' as const,
+        provider: 'hunter',
+        outcome: 'found' as const,
+        duration_ms: 300,
+        detail: null,
+      },
+    ];
+    const { finish, command, queued, lost, store } = rig(
+      walkedRecord({ waterfall: steps, webhook: WEBHOOK }),
+      new RecordingStats(true),
+    );
+
+    // Act
+    const report = await finish.execute(command);
+
+    // Assess
+    expect(report).toEqual({ status: 'finished', credits_used: 2 });
+    expect(store.record?.status).toBe('finished');
+    expect(queued).toHaveLength(1);
+    expect(lost).toEqual([expect.objectContaining({ message: 'ProvisionedThroughputExceededException' })]);
   });
 });

@@ -22,13 +22,14 @@ const VALIDATOR_CLI = join(
   'validate-api-cli.js',
 );
 
-/** Every route of the contract, Release 1 and 2, with whether it takes the API key. */
+/** Every route of the contract, Releases 1 to 3, with whether it takes the API key. */
 const CONTRACT_ROUTES = [
   ['post', '/contacts/enrich/async', true],
   ['get', '/contacts/{id}', true],
   ['get', '/account/credits', true],
   ['post', '/contacts/{id}/webhook/resend', true],
   ['get', '/account/ledger', true],
+  ['get', '/account/usage', true],
   ['delete', '/contacts/{id}', true],
   ['post', '/contacts/enrich/bulk', true],
   ['get', '/batches/{id}', true],

@@ -1,8 +1,8 @@
 /**
  * Finishing an enrichment in DynamoDB: one transaction, conditional on the record still being pending, flips it
  * to finished with its results and trace, applies the settlement the domain computed to the account, and
- * writes the charge and release ledger entries. A replay, or a concurrent finish that lost the race, changes
- * nothing.
+ * writes the charge and release ledger entries, and adds to the account's usage counters of the day. A replay,
+ * or a concurrent finish that lost the race, changes nothing.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord } from '../../domain/enrichment/contact';
@@ -10,6 +10,7 @@ import { settleCredits } from '../../domain/credits/credits';
 import type { FinishInput, FinishOutcome, FinishRepository } from '../../domain/ports/finish';
 import { DynamoContacts } from './contact-records';
 import { keys, PENDING_INDEX, WEBHOOK_INDEX, webhookShardOf } from './keys';
+import { counterAdds } from './counters';
 import { creditWrites } from './credits';
 import { cancellationReasons, transactWrite } from './transactions';
 
@@ -30,6 +31,7 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
               Key: keys.contact(accountId, enrichmentId),
               UpdateExpression:
                 'SET #status = :finished, finished_at = :at, results = :results, credits_used = :used, ' +
+                'charges = :charges, ' +
                 'waterfall = list_append(waterfall, :steps)' +
                 (input.record.webhook ? `, ${WEBHOOK_INDEX.partitionKey} = :webhookShard` : '') +
                 ' REMOVE progress, ' +
@@ -43,6 +45,7 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
                 ':results': input.results,
                 ':steps': input.appendSteps,
                 ':used': charged,
+                ':charges': input.charges,
                 ...(input.record.webhook ? { ':webhookShard': webhookShardOf(enrichmentId) } : {}),
               },
             },
@@ -52,6 +55,13 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
             accountId,
             settleCredits(input.settlement, input.finishedAt, enrichmentId),
           ),
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.usage(accountId, input.usage.day),
+              ...counterAdds(input.usage.counters),
+            },
+          },
         ],
       });
     } catch (error) {
@@ -68,6 +78,7 @@ export class DynamoFinishStore extends DynamoContacts implements FinishRepositor
       results: input.results,
       waterfall: [...input.record.waterfall, ...input.appendSteps],
       credits_used: charged,
+      charges: input.charges,
       progress: null,
     };
     return { kind: 'finished', record };

@@ -12,14 +12,19 @@
  *  3. Trace a `workflow` error step for each type whose waterfall did not end (its step kept failing, or the
  *     workflow stopped), with the reason.
  *  4. Price what was found and settle it against the reservation; in one transaction flip the record from
- *     pending to finished, charge, release, append the ledger entries. A replay or a lost race changes nothing.
- *  5. Hand the webhook, when one was given, to the delivery queue (again on a replay whose first run may have
+ *     pending to finished (with each type's charge), charge, release, append the ledger entries and add to the
+ *     account's usage of the day. A replay or a lost race changes nothing.
+ *  5. After a first finish only, add the trace to each provider's stats of the day (outside the transaction:
+ *     those items are deployment-wide and hot). A failure there is reported and lost; the finish stands.
+ *  6. Hand the webhook, when one was given, to the delivery queue (again on a replay whose first run may have
  *     stopped before it, as long as no delivery has been attempted).
- *  6. A contact of a batch is ticked off its batch, which finishes with its last contact (FinishBatch).
+ *  7. A contact of a batch is ticked off its batch, which finishes with its last contact (FinishBatch).
  */
 import type { Clock } from '../clock';
 import type { ContactRecord, Results, WaterfallStep } from './contact';
-import { settle, type PriceList } from '../credits/credits';
+import { chargesWithin, settle, type Charges, type PriceList } from '../credits/credits';
+import type { ProviderStatsRecorder } from '../ports/usage';
+import { providerStatsCounters, statsPartOf, usageCounters, utcDay } from '../usage/counters';
 import type { EnrichmentType } from './enrichment-request';
 import type { FinishOutcome, FinishRepository } from '../ports/finish';
 import type { WebhookQueue } from '../ports/webhooks';
@@ -33,6 +38,10 @@ export interface FinishEnrichmentDependencies {
   prices: PriceList;
   /** Finishes the batch of a batch contact (POST /contacts/enrich/bulk). */
   batches?: Pick<FinishBatch, 'contactFinished'>;
+  /** Deployment-wide provider stats (the scorecard); none means they are not kept. */
+  stats?: ProviderStatsRecorder;
+  /** Told when the stats of a finish could not be added (they are lost; the finish stands). */
+  onStatsLost?: (error: unknown) => void;
 }
 
 export interface FinishReport {
@@ -78,17 +87,39 @@ export class FinishEnrichment {
           duration_ms: 0,
           detail: unfinishedDetail(command, type),
         }));
+      const finishedAt = clock.now().toISOString();
+      const charges = chargesWithin(record.credits_reserved, prices.pricesByType(results));
       outcome = await finishes.finish({
         record,
         results,
         appendSteps: unfinished,
         settlement: settle(record.credits_reserved, prices.priceOfResults(results)),
-        finishedAt: clock.now().toISOString(),
+        charges,
+        usage: {
+          day: utcDay(finishedAt),
+          counters: usageCounters({ enrichment_type: record.enrichment_type, results }, charges),
+        },
+        finishedAt,
       });
+      if (outcome.kind === 'finished') await this.addStats(outcome.record, charges);
     }
     await this.handOverWebhook(outcome);
     await this.deps.batches?.contactFinished(outcome.record, { replay: record.status === 'finished' });
     return { status: outcome.kind, credits_used: outcome.record.credits_used };
+  }
+
+  /** One update per provider the trace names, to the part of its day chosen by the enrichment id. */
+  private async addStats(record: ContactRecord, charges: Charges): Promise<void> {
+    const stats = this.deps.stats;
+    if (!stats || !record.finished_at) return;
+    const day = utcDay(record.finished_at);
+    const part = statsPartOf(record.enrichment_id);
+    const updates = [...providerStatsCounters(record, charges)].map(([provider, counters]) =>
+      stats.add(provider, day, part, counters),
+    );
+    for (const result of await Promise.allSettled(updates)) {
+      if (result.status === 'rejected') this.deps.onStatsLost?.(result.reason);
+    }
   }
 
   /** Queues the webhook of a first finish, and of a replay whose first run may have stopped before it. */

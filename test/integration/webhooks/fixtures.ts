@@ -93,6 +93,8 @@ export async function finishedContact(
       { type: 'email', provider: 'sandbox-primary', outcome: 'found', duration_ms: 12, detail: null },
     ],
     settlement: { charged: 1, released: 1 },
+    charges: { email: 1 },
+    usage: { day: new Date().toISOString().slice(0, 10), counters: { enrichments: 1, credits_charged: 1 } },
     finishedAt: new Date().toISOString(),
   });
   if (outcome.kind !== 'finished') throw new Error(`finish returned ${outcome.kind}`);

@@ -151,6 +151,8 @@ describe('Handler: resend webhook', () => {
       results: { email: null },
       appendSteps: [],
       settlement: { charged: 0, released: 1 },
+      charges: {},
+      usage: { day: new Date().toISOString().slice(0, 10), counters: { enrichments: 1 } },
       finishedAt: new Date().toISOString(),
     });
 
