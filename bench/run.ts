@@ -5,6 +5,8 @@
  * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
  * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
+ * BENCH_ONLY=cold-start (a comma-separated list of the phases in ALONE) runs only those phases and prints their
+ * figures; bench/RESULTS.md and bench/results.json are left as they are.
  */
 import './lambda-logs';
 import { execFileSync } from 'node:child_process';
@@ -40,6 +42,11 @@ const TIME_LIMIT_MS = 12 * 60_000;
 
 let dynamo: DynamoDbLocal | undefined;
 
+const coldStarts = () => measureColdStarts(join(__dirname, '.tmp', 'bundles'), SETTINGS.coldStartRuns);
+
+/** The phases BENCH_ONLY can name, each runnable on its own. */
+const ALONE: Record<string, () => Promise<unknown>> = { 'cold-start': coldStarts };
+
 function exit(reason: string, code: number): void {
   console.error(`bench: ${reason}; stopping what it started.`);
   void (dynamo?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
@@ -55,11 +62,18 @@ function git(...args: string[]): string {
 }
 
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  if (only?.length) {
+    for (const name of only) {
+      const run = ALONE[name];
+      if (!run) throw new Error(`BENCH_ONLY: no phase ${name}; phases: ${Object.keys(ALONE).join(', ')}`);
+      console.log(JSON.stringify(await phase(name, run), null, 2));
+    }
+    return;
+  }
   const started = performance.now();
   const loadAverage = loadavg().map((value) => round(value));
-  const coldStart = await phase('cold start', () =>
-    measureColdStarts(join(__dirname, '.tmp', 'bundles'), SETTINGS.coldStartRuns),
-  );
+  const coldStart = await phase('cold start', coldStarts);
   dynamo = await startDynamoDbLocal();
   const endpoint = dynamo.endpoint;
   const acceptPath = await phase('accept path', () =>
