@@ -11,7 +11,7 @@ import { setTimeout } from 'node:timers/promises';
 import { getExampleNumber, type CountryCode } from 'libphonenumber-js/core';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
 import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
-import { PHONE_METADATA } from '../domain/enrichment/phone-metadata';
+import { phoneMetadata } from '../domain/enrichment/phone-metadata';
 import {
   TransientProviderError,
   type ContactQuery,
@@ -50,7 +50,7 @@ function localPart(contact: ContactQuery): string {
 
 function mobileNumberIn(countries: readonly string[] | null): string | undefined {
   const country = (countries && countries.length ? countries[0] : 'US') as CountryCode;
-  return getExampleNumber(country, mobileExamples, PHONE_METADATA)?.number;
+  return getExampleNumber(country, mobileExamples, phoneMetadata())?.number;
 }
 
 function sandboxAnswer(contact: ContactQuery, type: EnrichmentType): ProviderAnswer {

@@ -14,7 +14,7 @@ import {
   judgeEmailVerdict,
   judgePhones,
 } from '../../functions/domain/enrichment/judge-answer';
-import { PHONE_METADATA } from '../../functions/domain/enrichment/phone-metadata';
+import { phoneMetadata } from '../../functions/domain/enrichment/phone-metadata';
 
 describe('Function: judgePhones', () => {
   it('normalises to E.164 with country and line type, and drops duplicates', () => {
@@ -70,14 +70,14 @@ describe('Function: judgeEmailVerdict', () => {
   });
 });
 
-describe('Constant: PHONE_METADATA', () => {
+describe('Function: phoneMetadata', () => {
   // The judgement and the sandbox call libphonenumber-js's core functions with the `max` metadata given
   // (a deployed function reads it as a JSON file); `libphonenumber-js/max` is the same metadata bound in.
-  const countries = Object.keys(PHONE_METADATA.countries) as CountryCode[];
+  const countries = Object.keys(phoneMetadata().countries) as CountryCode[];
 
   /** What judgePhones reads of a parsed number, by either entry point. */
   function judged(text: string, country: CountryCode | undefined) {
-    const core = parseWithMetadata(text, country ? { defaultCountry: country } : {}, PHONE_METADATA);
+    const core = parseWithMetadata(text, country ? { defaultCountry: country } : {}, phoneMetadata());
     const max = parseMax(text, country ? { defaultCountry: country } : undefined);
     const read = (parsed: typeof core) =>
       parsed && {
@@ -105,7 +105,7 @@ describe('Constant: PHONE_METADATA', () => {
         expect(core).toEqual(max);
         expect(core?.valid).toBe(true);
       }
-      expect(getExampleNumber(country, mobileExamples, PHONE_METADATA)?.number).toBe(example.number);
+      expect(getExampleNumber(country, mobileExamples, phoneMetadata())?.number).toBe(example.number);
     }
   });
 

@@ -4,7 +4,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
 import type { EmailStatus, PhoneLineType, PhoneResult } from './contact';
-import { PHONE_METADATA } from './phone-metadata';
+import { phoneMetadata } from './phone-metadata';
 import type { EmailVerdict, FoundPhone } from '../provider';
 
 /** A pragmatic address check (RFC 5321 lengths, one @, a dotted domain); providers return plain addresses. */
@@ -70,7 +70,7 @@ export function judgePhones(
     const parsed = parsePhoneNumberFromString(
       phone.number,
       hint ? { defaultCountry: hint } : {},
-      PHONE_METADATA,
+      phoneMetadata(),
     );
     if (!parsed?.isValid() || !parsed.country) {
       judgement.rejected.push({ reason: 'unparseable' });
