@@ -16,6 +16,7 @@ export const spec = defineFunction({
   settings: ['waterfall', 'rateLimits', 'providerCooldownSeconds', 'resultCacheDays', 'resultCacheScope'],
   needs: ['providers'],
   retried: true,
+  copyFiles: ['node_modules/libphonenumber-js/metadata.max.json'],
   build: (runtime, { providers }) => providerStepHandler(runtime, providers),
 });
 
