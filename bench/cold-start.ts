@@ -1,16 +1,22 @@
 /**
- * Cold start, as far as this machine can tell: each Lambda entry of `functions/manifest/` bundled with the options
- * of the CDK function construct (lib/constructs/enrichment-function.ts), its minified size and the AWS SDK's
- * share of it, and how long a fresh Node process takes to `require` it (module scope: SDK clients, Powertools,
- * configuration), beside a bare `node -e 0`. What Lambda adds (fetching the code, starting the runtime, a CPU
- * share proportional to memory) cannot be seen here.
+ * Cold start, as far as this machine can tell: each Lambda entry of `functions/manifest/` bundled with the
+ * options every function is deployed with (lib/bundling.ts), its minified size, what weighs most in it, and how
+ * long a fresh Node process takes to `require` it (module scope: SDK clients, Powertools, configuration), beside a
+ * bare `node -e 0`. The modules left to the runtime (the AWS SDK) and the data files beside the bundle are loaded
+ * from node_modules, as Lambda loads them from its own. What Lambda adds (fetching the code, starting the
+ * runtime, a CPU share proportional to memory) cannot be seen here.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { ENV } from '../functions/config';
-import { FUNCTION_NAMES as HANDLER_FILES, type FunctionName as HandlerFile } from '../functions/manifest';
+import {
+  FUNCTION_SPECS,
+  FUNCTION_NAMES as HANDLER_FILES,
+  type FunctionName as HandlerFile,
+} from '../functions/manifest';
+import { BUNDLING, isDataFile } from '../lib/bundling';
 import { percentile, round, since } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -20,6 +26,12 @@ export interface BundleFigures {
   kib: number;
   /** @aws-sdk/*, @smithy/*, @aws-crypto/* in the output. */
   awsSdkKib: number;
+  /** The three packages (or folders of functions/) that weigh most in the output, KiB each. */
+  top: Array<{ name: string; kib: number }>;
+  /** The AWS SDK clients it requires from the runtime. */
+  runtimeClients: string[];
+  /** Data files read beside the bundle (lib/bundling.ts DATA_FILES its entry copies). */
+  dataKib: number;
   /** `require(bundle)` inside a fresh process with --enable-source-maps, as deployed (median ms). */
   requireMs: number;
 }
@@ -48,34 +60,46 @@ const environment: NodeJS.ProcessEnv = {
   [ENV.providerSecretId]: 'bench-provider-keys',
 };
 
-/** The construct's bundling: minified CommonJS for node22, module entry points first, the SDK bundled. */
-async function bundle(handler: HandlerFile, outDir: string): Promise<{ file: string; metafile: Metafile }> {
+/** One entry bundled as the construct bundles it (lib/bundling.ts). */
+export async function bundle(
+  handler: HandlerFile,
+  outDir: string,
+): Promise<{ file: string; metafile: Metafile }> {
   const file = join(outDir, handler, 'index.js');
   const { metafile } = await build({
+    ...BUNDLING,
     absWorkingDir: ROOT,
     entryPoints: [join(ROOT, 'functions', 'manifest', `${handler}.ts`)],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    minify: true,
-    keepNames: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
     metafile: true,
     logLevel: 'error',
   });
   return { file, metafile };
 }
 
-function awsSdkBytes(metafile: Metafile): number {
+/** Bytes in the output per package of node_modules (or folder of functions/, or file), largest first. */
+export function contributors(metafile: Metafile): Array<{ name: string; bytes: number }> {
   const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
-  return Object.entries(output?.inputs ?? {})
-    .filter(([path]) => /node_modules\/@(aws-sdk|smithy|aws-crypto)\//.test(path))
-    .reduce((total, [, input]) => total + input.bytesInOutput, 0);
+  const bytes = new Map<string, number>();
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const name =
+      /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ??
+      /^(functions\/[^/]+)\//.exec(path)?.[1] ??
+      path;
+    bytes.set(name, (bytes.get(name) ?? 0) + input.bytesInOutput);
+  }
+  return [...bytes].map(([name, total]) => ({ name, bytes: total })).sort((a, b) => b.bytes - a.bytes);
 }
+
+/** What the bundle leaves to be required at run time: the runtime's SDK and the data files beside it. */
+export function requiredAtRunTime(metafile: Metafile): string[] {
+  const imports = Object.values(metafile.inputs).flatMap((input) => input.imports);
+  return [
+    ...new Set(imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path)),
+  ].sort();
+}
+
+const kib = (bytes: number) => round(bytes / 1024, 0);
 
 /** ms the fresh process reports for `require(file)`, or its spawn-to-exit time for `node -e 0`. */
 function timeNode(file: string | undefined): number {
@@ -108,11 +132,24 @@ export async function measureColdStarts(outDir: string, runs: number): Promise<C
   return {
     runs,
     bareNodeMs: round(percentile(bare, 50), 1),
-    bundles: bundles.map(({ handler, file, metafile }) => ({
-      handler,
-      kib: round(statSync(file).size / 1024, 0),
-      awsSdkKib: round(awsSdkBytes(metafile) / 1024, 0),
-      requireMs: round(percentile(times.get(handler)!, 50), 1),
-    })),
+    bundles: bundles.map(({ handler, file, metafile }) => {
+      const weights = contributors(metafile);
+      const copied = FUNCTION_SPECS.find((spec) => spec.name === handler)?.copyFiles ?? [];
+      return {
+        handler,
+        kib: kib(statSync(file).size),
+        awsSdkKib: kib(
+          weights
+            .filter((w) => /^@(aws-sdk|smithy|aws-crypto)\//.test(w.name))
+            .reduce((total, w) => total + w.bytes, 0),
+        ),
+        top: weights.slice(0, 3).map((w) => ({ name: w.name, kib: round(w.bytes / 1024, 1) })),
+        runtimeClients: requiredAtRunTime(metafile).filter((path) => path.startsWith('@aws-sdk/')),
+        dataKib: kib(
+          copied.filter(isDataFile).reduce((total, path) => total + statSync(join(ROOT, path)).size, 0),
+        ),
+        requireMs: round(percentile(times.get(handler)!, 50), 1),
+      };
+    }),
   };
 }

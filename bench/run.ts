@@ -5,8 +5,8 @@
  * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
  * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
- * BENCH_ONLY=usage,… runs only the phases named (of PHASES_ALONE) and prints their rows; RESULTS.md and
- * results.json are left as they are.
+ * BENCH_ONLY=usage,cold-start,… runs only the phases named (the keys of PHASES_ALONE) and prints their figures;
+ * bench/RESULTS.md and bench/results.json are left as they are.
  */
 import './lambda-logs';
 import { execFileSync } from 'node:child_process';
@@ -40,9 +40,10 @@ const SETTINGS = {
   usageSizes: QUICK ? [100, 1000] : [100, 10_000],
 };
 
-/** The phases BENCH_ONLY may name, each answering its report rows. */
-const PHASES_ALONE: Record<string, (endpoint: string) => Promise<string[][]>> = {
+/** The phases BENCH_ONLY may name, each answering its figures (report rows, or the raw figures). */
+const PHASES_ALONE: Record<string, (endpoint: string) => Promise<unknown>> = {
   usage: async (endpoint) => usageRows(await measureUsage(endpoint, SETTINGS.usageSizes)),
+  'cold-start': () => coldStarts(),
 };
 const ONLY = process.env.BENCH_ONLY?.split(',')
   .map((name) => name.trim())
@@ -51,6 +52,8 @@ const ONLY = process.env.BENCH_ONLY?.split(',')
 const TIME_LIMIT_MS = 12 * 60_000;
 
 let dynamo: DynamoDbLocal | undefined;
+
+const coldStarts = () => measureColdStarts(join(__dirname, '.tmp', 'bundles'), SETTINGS.coldStartRuns);
 
 function exit(reason: string, code: number): void {
   console.error(`bench: ${reason}; stopping what it started.`);
@@ -66,14 +69,22 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
+function isRows(figures: unknown): figures is string[][] {
+  return Array.isArray(figures) && figures.every((row) => Array.isArray(row));
+}
+
 async function runOnly(names: string[]): Promise<void> {
   const unknown = names.filter((name) => !PHASES_ALONE[name]);
   if (unknown.length) throw new Error(`BENCH_ONLY: unknown phase(s) ${unknown.join(', ')}`);
   dynamo = await startDynamoDbLocal();
   const endpoint = dynamo.endpoint;
   for (const name of names) {
-    const rows = await phase(name, () => PHASES_ALONE[name]!(endpoint));
-    console.log(rows.map(([figure, result]) => `${figure}: ${result}`).join('\n'));
+    const figures = await phase(name, () => PHASES_ALONE[name]!(endpoint));
+    console.log(
+      isRows(figures)
+        ? figures.map(([figure, result]) => `${figure}: ${result}`).join('\n')
+        : JSON.stringify(figures, null, 2),
+    );
   }
   await dynamo.stop();
   dynamo = undefined;
@@ -83,9 +94,7 @@ async function main(): Promise<void> {
   if (ONLY) return runOnly(ONLY);
   const started = performance.now();
   const loadAverage = loadavg().map((value) => round(value));
-  const coldStart = await phase('cold start', () =>
-    measureColdStarts(join(__dirname, '.tmp', 'bundles'), SETTINGS.coldStartRuns),
-  );
+  const coldStart = await phase('cold start', coldStarts);
   dynamo = await startDynamoDbLocal();
   const endpoint = dynamo.endpoint;
   const acceptPath = await phase('accept path', () =>

@@ -1,5 +1,6 @@
 /** POST /contacts/enrich/bulk: each contact's waterfall starts on Step Functions. */
-import { lambdaHandler, stepFunctionsWorkflow } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { stepFunctionsWorkflow } from '../adapters/aws/sfn-workflow-starter';
 import { acceptBatchHandler } from '../composition';
 import { defineFunction } from './define';
 

@@ -1,5 +1,6 @@
 /** POST /contacts/enrich/async: validate, reserve credits, record the pending contact, start its waterfall. */
-import { lambdaHandler, stepFunctionsWorkflow } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { stepFunctionsWorkflow } from '../adapters/aws/sfn-workflow-starter';
 import { acceptHandler } from '../composition';
 import { defineFunction } from './define';
 

@@ -98,7 +98,10 @@ export interface FunctionSpec<Name extends string = string, Need extends Platfor
   needs: readonly Need[];
   /** Throws on purpose so that the state machine retries it: alarmed on its error rate, not on single errors. */
   retried?: boolean;
-  /** Files (paths from the project root) copied beside the bundle, for a handler that reads them at run time. */
+  /**
+   * Files (paths from the project root) copied beside the bundle, for a handler that reads them at run time; a data
+   * file left out of the bundle (lib/bundling.ts DATA_FILES) keeps its node_modules/ path there.
+   */
   copyFiles?: readonly string[];
   build(runtime: Runtime, platform: Pick<Platform, Need>): Handler;
 }

@@ -1,5 +1,6 @@
 /** The webhook queue's consumer: one signed POST per message; retries and dead letters through the queue. */
-import { defaultSending, deliveriesOnSqs, lambdaHandler } from '../adapters/aws/lambda-platform';
+import { defaultSending, lambdaHandler } from '../adapters/aws/lambda-platform';
+import { deliveriesOnSqs } from '../adapters/aws/sqs-webhook-queue';
 import { deliverWebhookHandler } from '../composition';
 import { defineFunction } from './define';
 

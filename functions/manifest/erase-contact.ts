@@ -1,5 +1,6 @@
 /** DELETE /contacts/{id}: a cancelled batch contact may finish its batch, whose webhook goes to the queue. */
-import { lambdaHandler, webhookQueueOnSqs } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { webhookQueueOnSqs } from '../adapters/aws/sqs-webhook-queue';
 import { eraseContactHandler } from '../composition';
 import { defineFunction } from './define';
 

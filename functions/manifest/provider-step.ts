@@ -1,5 +1,6 @@
 /** The waterfall's ProviderStep task: one provider call for one type; provider keys from Secrets Manager. */
-import { lambdaHandler, providerKeysFromSecret } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { providerKeysFromSecret } from '../adapters/aws/secret-provider-keys';
 import { providerStepHandler } from '../composition';
 import { defineFunction } from './define';
 
@@ -15,6 +16,7 @@ export const spec = defineFunction({
   settings: ['waterfall', 'rateLimits', 'providerCooldownSeconds', 'resultCacheDays', 'resultCacheScope'],
   needs: ['providers'],
   retried: true,
+  copyFiles: ['node_modules/libphonenumber-js/metadata.max.json'],
   build: (runtime, { providers }) => providerStepHandler(runtime, providers),
 });
 

@@ -1,5 +1,6 @@
 /** The waterfall's RecordResult task: finish, settle credits once, hand the webhook to the queue. */
-import { lambdaHandler, webhookQueueOnSqs } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { webhookQueueOnSqs } from '../adapters/aws/sqs-webhook-queue';
 import { recordResultHandler } from '../composition';
 import { defineFunction, FINISH_ACTIONS } from './define';
 

@@ -1,5 +1,6 @@
 /** Finishes the enrichment of a waterfall execution that failed, timed out or was aborted. */
-import { lambdaHandler, webhookQueueOnSqs } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { webhookQueueOnSqs } from '../adapters/aws/sqs-webhook-queue';
 import { recoverEnrichmentHandler } from '../composition';
 import { defineFunction, FINISH_ACTIONS } from './define';
 

@@ -1,5 +1,6 @@
 /** POST /contacts/{id}/webhook/resend: a new delivery round on the webhook queue. */
-import { lambdaHandler, webhookQueueOnSqs } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { webhookQueueOnSqs } from '../adapters/aws/sqs-webhook-queue';
 import { resendWebhookHandler } from '../composition';
 import { defineFunction } from './define';
 

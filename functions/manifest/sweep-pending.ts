@@ -1,5 +1,7 @@
 /** The scheduled sweeper of pending enrichments (and batches) whose workflow is not running. */
-import { lambdaHandler, stepFunctionsWorkflow, webhookQueueOnSqs } from '../adapters/aws/lambda-platform';
+import { lambdaHandler } from '../adapters/aws/lambda-platform';
+import { stepFunctionsWorkflow } from '../adapters/aws/sfn-workflow-starter';
+import { webhookQueueOnSqs } from '../adapters/aws/sqs-webhook-queue';
 import { sweepPendingHandler } from '../composition';
 import { defineFunction, FINISH_ACTIONS } from './define';
 

@@ -8,9 +8,10 @@
  *    country (US when any is allowed), a personal email at a consumer mail domain.
  */
 import { setTimeout } from 'node:timers/promises';
-import { getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
+import { getExampleNumber, type CountryCode } from 'libphonenumber-js/core';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
 import type { EnrichmentType } from '../domain/enrichment/enrichment-request';
+import { phoneMetadata } from '../domain/enrichment/phone-metadata';
 import type { ProviderFee } from '../domain/usage/scorecard';
 import {
   TransientProviderError,
@@ -67,7 +68,7 @@ function localPart(contact: ContactQuery): string {
 
 function mobileNumberIn(countries: readonly string[] | null): string | undefined {
   const country = (countries && countries.length ? countries[0] : 'US') as CountryCode;
-  return getExampleNumber(country, mobileExamples)?.number;
+  return getExampleNumber(country, mobileExamples, phoneMetadata())?.number;
 }
 
 function sandboxAnswer(contact: ContactQuery, type: EnrichmentType): ProviderAnswer {

@@ -19,6 +19,7 @@ import { ENV } from '../../functions/config';
 import type { FunctionSpec, TableAction } from '../../functions/manifest/define';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/handlers/observability';
 import { environmentValue, envNameOf, type Settings } from '../../functions/settings';
+import { BUNDLING, isDataFile } from '../bundling';
 import type { ResilientQueue } from './resilient-queue';
 
 export { METRICS_NAMESPACE, SERVICE_NAME, type TableAction };
@@ -108,31 +109,29 @@ export class EnrichmentFunction extends NodejsFunction {
       bundling: {
         // Local esbuild from node_modules: synthesis needs no Docker engine.
         forceDockerBundling: false,
-        target: 'node22',
+        target: BUNDLING.target,
         format: OutputFormat.CJS,
-        // The ES module builds of the SDK and Powertools let esbuild drop what a handler never calls.
-        mainFields: ['module', 'main'],
-        // The SDK is bundled at the version package-lock.json pins, instead of whatever the runtime ships.
-        bundleAwsSDK: true,
-        minify: true,
-        // Error names are matched by the state machine's Retry/Catch and read in logs: minifying must not
-        // rename the classes they come from.
-        keepNames: true,
+        mainFields: [...BUNDLING.mainFields],
+        // The SDK is the runtime's; with externalModules given, bundleAwsSDK only documents it.
+        bundleAwsSDK: false,
+        externalModules: [...BUNDLING.external],
+        minify: BUNDLING.minify,
+        keepNames: BUNDLING.keepNames,
         sourceMap: true,
-        // Linked: the `sourceMappingURL` comment is how --enable-source-maps finds the map.
         sourceMapMode: SourceMapMode.DEFAULT,
-        // Stack traces only need the mappings; the embedded sources would double the asset.
-        sourcesContent: false,
+        sourcesContent: BUNDLING.sourcesContent,
         ...(props.copyFiles?.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
+                // A data file the bundle requires keeps its node_modules/ path, where `require` looks for it;
+                // any other file lands beside the bundle.
                 afterBundling: (inputDir: string, outputDir: string) =>
-                  (props.copyFiles ?? []).map(
-                    (file) =>
-                      `cp "${path.join(inputDir, file)}" "${path.join(outputDir, path.basename(file))}"`,
-                  ),
+                  (props.copyFiles ?? []).map((file) => {
+                    const target = path.join(outputDir, isDataFile(file) ? file : path.basename(file));
+                    return `mkdir -p "${path.dirname(target)}" && cp "${path.join(inputDir, file)}" "${target}"`;
+                  }),
               },
             }
           : {}),

@@ -1,5 +1,17 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FUNCTION_NAMES, FUNCTION_SPECS, type FunctionName } from '../../functions/manifest';
 import {
@@ -8,6 +20,7 @@ import {
   envNameOf,
   RUNTIME_SETTING_NAMES,
 } from '../../functions/settings';
+import { BUNDLE_BUDGET_KIB, DATA_FILES } from '../../lib/bundling';
 import { EnrichmentFunction } from '../../lib/constructs/enrichment-function';
 import { PROJECT_ROOT, propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
 
@@ -215,10 +228,12 @@ describe('Construct: EnrichmentFunction', () => {
       const lines = code.split('\n');
 
       // Assess: minified code has very long lines (only template literals keep their line breaks).
-      // The API reference serves Redoc's script, which is copied beside its bundle.
-      const copied = fn.spec.name === 'api-reference' ? ['openapi.json', 'redoc.standalone.js'] : [];
-      expect(files).toEqual(['index.js', 'index.js.map', ...copied].sort());
-      for (const file of copied) {
+      // The API reference serves Redoc's script, which is copied beside its bundle; ProviderStep reads the
+      // phone metadata from node_modules/ beside its bundle.
+      const served = fn.spec.name === 'api-reference' ? ['openapi.json', 'redoc.standalone.js'] : [];
+      const data = fn.spec.name === 'provider-step' ? ['node_modules'] : [];
+      expect(files).toEqual(['index.js', 'index.js.map', ...served, ...data].sort());
+      for (const file of served) {
         // Served as one Lambda response: well under its 6 MB limit, with room for JSON escaping.
         expect(statSync(join(assetDirOf(fn), file)).size).toBeLessThan(3 * 1024 * 1024);
       }
@@ -227,28 +242,127 @@ describe('Construct: EnrichmentFunction', () => {
     }
   });
 
-  it('bundles the AWS SDK instead of requiring the copy in the Lambda runtime', () => {
+  it('leaves the AWS SDK to the runtime and requires nothing else its asset does not carry', () => {
     for (const fn of functions) {
       // Act
       const code = readFileSync(join(assetDirOf(fn), 'index.js'), 'utf8');
       const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]!);
+      const sources = (
+        JSON.parse(readFileSync(join(assetDirOf(fn), 'index.js.map'), 'utf8')) as { sources: string[] }
+      ).sources;
 
-      // Assess: nothing installed is left to the runtime; the only other names are optional SDK add-ons
-      // (e.g. the CRT signer) the SDK asks for inside a try, which this project does not install.
-      expect(required.filter((name) => !isBuiltin(name) && isInstalled(name))).toEqual([]);
+      // Assess: no SDK code in the bundle; what it requires is the runtime's SDK, a data file copied beside it,
+      // or an optional SDK add-on (e.g. the CRT signer) the SDK asks for inside a try and this project does
+      // not install.
+      expect(sources.filter((source) => /node_modules\/@(aws-sdk|smithy)\//.test(source))).toEqual([]);
+      for (const name of required.filter((name) => !isBuiltin(name) && isInstalled(name))) {
+        if (/^@(aws-sdk|smithy)\//.test(name)) continue;
+        expect(DATA_FILES).toContain(name);
+        expect(fn.spec.copyFiles).toContain(`node_modules/${name}`);
+        expect(readFileSync(join(assetDirOf(fn), 'node_modules', name))).toEqual(
+          readFileSync(join(PROJECT_ROOT, 'node_modules', name)),
+        );
+      }
     }
   });
 
-  it('keeps every bundle small enough to show the SDK is tree-shaken', () => {
+  it(`keeps every bundle within the budget of ${BUNDLE_BUDGET_KIB} KiB`, () => {
     for (const fn of functions) {
       // Act
-      const bytes = statSync(join(assetDirOf(fn), 'index.js')).size;
+      const kib = statSync(join(assetDirOf(fn), 'index.js')).size / 1024;
 
-      // Assess: a bundle pulling in whole SDK clients, or source contents, would be several MB.
-      expect(bytes).toBeLessThan(1.5 * 1024 * 1024);
+      // Assess: the function is named when it fails.
+      expect({ function: fn.spec.name, withinBudget: kib <= BUNDLE_BUDGET_KIB }).toEqual({
+        function: fn.spec.name,
+        withinBudget: true,
+      });
     }
   });
+
+  describe('in a runtime that provides the AWS SDK and nothing else of the project', () => {
+    let runtimeModules: string;
+    beforeAll(() => {
+      runtimeModules = runtimeWithoutOwnDependencies();
+    });
+    afterAll(() => rmSync(join(runtimeModules, '..'), { recursive: true, force: true }));
+
+    it('loads every function and the data files it reads', () => {
+      for (const fn of functions) {
+        // Act
+        const loaded = loadIn(assetDirOf(fn), runtimeModules);
+
+        // Assess
+        expect({ function: fn.spec.name, status: loaded.status, stderr: loaded.stderr }).toEqual({
+          function: fn.spec.name,
+          status: 0,
+          stderr: '',
+        });
+      }
+    });
+
+    it('finds no phone metadata for ProviderStep when the file is not beside its bundle', () => {
+      // Prepare: the bundle alone, without the node_modules/ its asset carries.
+      const bare = mkdtempSync(join(tmpdir(), 'bare-provider-step-'));
+      try {
+        cpSync(join(assetDirOf(fnNamed('provider-step')), 'index.js'), join(bare, 'index.js'));
+
+        // Act
+        const loaded = loadIn(bare, runtimeModules);
+
+        // Assess
+        expect(loaded.status).not.toBe(0);
+        expect(loaded.stderr).toContain("Cannot find module 'libphonenumber-js/metadata.max.json'");
+      } finally {
+        rmSync(bare, { recursive: true, force: true });
+      }
+    });
+  });
 });
+
+/**
+ * A node_modules standing for the runtime's: every installed package except the project's own dependencies
+ * (package.json `dependencies`), which a bundle must carry, the AWS SDK clients excepted.
+ */
+function runtimeWithoutOwnDependencies(): string {
+  const own = Object.keys(
+    (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: object })
+      .dependencies,
+  ).filter((name) => !name.startsWith('@aws-sdk/'));
+  const modules = join(mkdtempSync(join(tmpdir(), 'lambda-runtime-')), 'node_modules');
+  mkdirSync(modules);
+  const installed = join(PROJECT_ROOT, 'node_modules');
+  for (const entry of readdirSync(installed)) {
+    if (entry.startsWith('.')) continue;
+    const names = entry.startsWith('@')
+      ? readdirSync(join(installed, entry)).map((name) => `${entry}/${name}`)
+      : [entry];
+    for (const name of names.filter((candidate) => !own.includes(candidate))) {
+      mkdirSync(join(modules, name, '..'), { recursive: true });
+      symlinkSync(join(installed, name), join(modules, name));
+    }
+  }
+  return modules;
+}
+
+/**
+ * `require` of the bundle in `dir`, as Lambda's runtime does, with `runtimeModules` as its NODE_PATH; then of each
+ * data file the bundle requires when first needed, from where the bundle requires it.
+ */
+function loadIn(dir: string, runtimeModules: string): SpawnSyncReturns<string> {
+  const bundle = join(dir, 'index.js');
+  const code = readFileSync(bundle, 'utf8');
+  const data = DATA_FILES.filter((file) => code.includes(`require("${file}")`));
+  const script =
+    `require(${JSON.stringify(bundle)});` +
+    `const fromBundle = require('node:module').createRequire(${JSON.stringify(bundle)});` +
+    `for (const file of ${JSON.stringify(data)}) fromBundle(file);`;
+  return spawnSync(process.execPath, ['--enable-source-maps', '-e', script], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, NODE_PATH: runtimeModules, AWS_REGION: 'us-east-1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
 
 function isInstalled(name: string): boolean {
   try {

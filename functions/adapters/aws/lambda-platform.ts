@@ -1,20 +1,17 @@
 /**
  * The AWS side of a manifest entry: the runtime a deployed function is built on (its declared settings from the
- * environment, the DynamoDB client, the clock) and one factory per platform need, so that each function's
- * bundle carries only the AWS clients its own entry asks for.
+ * environment, the DynamoDB client, the clock) and the platform needs that take no AWS client. A need with a
+ * client has its factory beside its adapter (stepFunctionsWorkflow, webhookQueueOnSqs, deliveriesOnSqs,
+ * providerKeysFromSecret), imported by the entries that ask for it: the SDK is the runtime's (lib/bundling.ts),
+ * so each function loads only the AWS clients its own entry asks for.
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import type { Runtime } from '../../composition';
-import { loadConfig, required } from '../../config';
+import { loadConfig } from '../../config';
 import { systemClock } from '../../domain/clock';
 import { OPENAPI_DOCUMENT_FILE, RENDERER_SCRIPT_NAME } from '../../openapi/assets';
 import type { FunctionSpec, Handler, Platform, PlatformNeed } from '../../manifest/define';
 import { createDocumentClient } from '../dynamodb/client';
-import { keysFromSecret } from './secret-provider-keys';
-import { StepFunctionsWorkflow } from './sfn-workflow-starter';
-import { SqsWebhookQueue } from './sqs-webhook-queue';
 
 type Factories<Need extends PlatformNeed> = { [K in Need]: (runtime: Runtime) => Platform[K] };
 
@@ -41,33 +38,6 @@ export function lambdaHandler<Need extends PlatformNeed>(
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) return build();
   let built: Handler | undefined;
   return (event, context) => (built ??= build())(event, context);
-}
-
-/** The waterfall state machine on Step Functions. */
-export function stepFunctionsWorkflow({ config }: Runtime): StepFunctionsWorkflow {
-  return new StepFunctionsWorkflow(
-    new SFNClient({ region: config.region }),
-    required(config, 'stateMachineArn'),
-  );
-}
-
-/** The webhook queue on SQS. */
-export function webhookQueueOnSqs({ config }: Runtime): SqsWebhookQueue {
-  return new SqsWebhookQueue(new SQSClient({ region: config.region }), required(config, 'webhookQueueUrl'));
-}
-
-/** The webhook queue as its consumer uses it: with its dead-letter queue. */
-export function deliveriesOnSqs({ config }: Runtime): SqsWebhookQueue {
-  return new SqsWebhookQueue(
-    new SQSClient({ region: config.region }),
-    required(config, 'webhookQueueUrl'),
-    required(config, 'webhookDeadLetterQueueUrl'),
-  );
-}
-
-/** Provider keys from the deployment's Secrets Manager secret. */
-export function providerKeysFromSecret({ config }: Runtime): Platform['providers'] {
-  return { keys: keysFromSecret(required(config, 'providerSecretId')) };
 }
 
 /** Webhooks are sent with the sender's defaults. */

@@ -1,6 +1,8 @@
 /** Provider API keys from one Secrets Manager secret (`{ "<provider>": "<key>" }`), cached for five minutes. */
 import { getSecret, type SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { ConfigurationError } from '../../config';
+import type { Runtime } from '../../composition';
+import { ConfigurationError, required } from '../../config';
+import type { Platform } from '../../manifest/define';
 import type { ProviderKeys } from '../../providers/directory';
 
 const CACHE_SECONDS = 300;
@@ -19,4 +21,9 @@ export function keysFromSecret(secretId: string, options: SecretKeysOptions = {}
     (options.provider
       ? await options.provider.get<Record<string, string>>(secretId, read)
       : await getSecret<Record<string, string>>(secretId, read)) ?? {};
+}
+
+/** Provider keys from the deployment's Secrets Manager secret, for a deployed function that asks for them. */
+export function providerKeysFromSecret({ config }: Runtime): Platform['providers'] {
+  return { keys: keysFromSecret(required(config, 'providerSecretId')) };
 }

@@ -6,9 +6,11 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  SFNClient,
   StartExecutionCommand,
-  type SFNClient,
 } from '@aws-sdk/client-sfn';
+import type { Runtime } from '../../composition';
+import { required } from '../../config';
 import type { WorkflowInspector, WorkflowStarter, WorkflowStatus } from '../../domain/ports/workflow';
 import type { WorkflowInput } from '../../domain/enrichment/waterfall-state';
 
@@ -44,4 +46,12 @@ export class StepFunctionsWorkflow implements WorkflowStarter, WorkflowInspector
       throw error;
     }
   }
+}
+
+/** The waterfall state machine on Step Functions, for a deployed function that asks for it. */
+export function stepFunctionsWorkflow({ config }: Runtime): StepFunctionsWorkflow {
+  return new StepFunctionsWorkflow(
+    new SFNClient({ region: config.region }),
+    required(config, 'stateMachineArn'),
+  );
 }

@@ -8,8 +8,10 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  type SQSClient,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { Runtime } from '../../composition';
+import { required } from '../../config';
 import type { WebhookQueue } from '../../domain/ports/webhooks';
 import type { DeadLetterRedrive, DeliveryQueue } from '../../domain/ports/webhooks';
 import { MAX_RETRY_DELAY_SECONDS } from '../../domain/webhooks/retry-schedule';
@@ -114,4 +116,18 @@ export class SqsWebhookQueue implements WebhookQueue, DeliveryQueue, DeadLetterR
     if (!this.deadLetterQueueUrl) throw new Error('The webhook dead-letter queue URL is not configured.');
     return this.deadLetterQueueUrl;
   }
+}
+
+/** The webhook queue on SQS, for a deployed function that asks for it. */
+export function webhookQueueOnSqs({ config }: Runtime): SqsWebhookQueue {
+  return new SqsWebhookQueue(new SQSClient({ region: config.region }), required(config, 'webhookQueueUrl'));
+}
+
+/** The webhook queue as its consumer uses it: with its dead-letter queue. */
+export function deliveriesOnSqs({ config }: Runtime): SqsWebhookQueue {
+  return new SqsWebhookQueue(
+    new SQSClient({ region: config.region }),
+    required(config, 'webhookQueueUrl'),
+    required(config, 'webhookDeadLetterQueueUrl'),
+  );
 }

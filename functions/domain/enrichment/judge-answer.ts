@@ -2,8 +2,9 @@
  * Judges what a provider returned before the waterfall trusts it: email syntax and verification status,
  * phone numbers parsed to E.164 with country and line type, and the allowed countries.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
 import type { EmailStatus, PhoneLineType, PhoneResult } from './contact';
+import { phoneMetadata } from './phone-metadata';
 import type { EmailVerdict, FoundPhone } from '../provider';
 
 /** A pragmatic address check (RFC 5321 lengths, one @, a dotted domain); providers return plain addresses. */
@@ -66,7 +67,11 @@ export function judgePhones(
   const seen = new Set<string>();
   for (const phone of phones) {
     const hint = phone.country?.toUpperCase() as CountryCode | undefined;
-    const parsed = parsePhoneNumberFromString(phone.number, hint ? { defaultCountry: hint } : undefined);
+    const parsed = parsePhoneNumberFromString(
+      phone.number,
+      hint ? { defaultCountry: hint } : {},
+      phoneMetadata(),
+    );
     if (!parsed?.isValid() || !parsed.country) {
       judgement.rejected.push({ reason: 'unparseable' });
       continue;
