@@ -5,6 +5,8 @@
  * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
  * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
+ * BENCH_ONLY=<phase>,… runs only the phases named (`end-to-end`: the overhead runs and the bill they imply) and
+ * prints their figures, writing no results file.
  */
 import './lambda-logs';
 import { execFileSync } from 'node:child_process';
@@ -54,7 +56,39 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
+/** The phases BENCH_ONLY can name, each printing what it measured. */
+const ONLY_PHASES: Record<string, (endpoint: string) => Promise<void>> = {
+  'end-to-end': async (endpoint) => {
+    for (const scenario of SCENARIOS) {
+      const figures = await phase(`end to end (${scenario.id})`, () =>
+        measureOverhead(endpoint, scenario, SETTINGS.enrichments, SETTINGS.warmup),
+      );
+      const { lines, usdPer1000, tableDifferences } = bill(figures);
+      console.log(`\n(${scenario.id}) ${scenario.title}: $${usdPer1000} per 1,000 enrichments`);
+      for (const line of lines) console.log(`  ${line.item}: ${line.perEnrichment} → $${line.usdPer1000}`);
+      if (tableDifferences.length)
+        console.log(`  DynamoDB calls table out of date: ${tableDifferences.join(', ')}`);
+    }
+  },
+};
+
+async function only(names: string[]): Promise<void> {
+  const unknown = names.filter((name) => !(name in ONLY_PHASES));
+  if (unknown.length)
+    throw new Error(
+      `BENCH_ONLY: no phase ${unknown.join(', ')} (known: ${Object.keys(ONLY_PHASES).join(', ')})`,
+    );
+  dynamo = await startDynamoDbLocal();
+  for (const name of names) await ONLY_PHASES[name]!(dynamo.endpoint);
+  await dynamo.stop();
+  dynamo = undefined;
+}
+
 async function main(): Promise<void> {
+  const onlyPhases = process.env.BENCH_ONLY?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (onlyPhases?.length) return only(onlyPhases);
   const started = performance.now();
   const loadAverage = loadavg().map((value) => round(value));
   const coldStart = await phase('cold start', () =>
