@@ -1,11 +1,13 @@
 /**
  * The AWS bill per 1,000 enrichments: arithmetic over the operations one enrichment makes, at prices.ts.
- * - Counted by the overhead run (end-to-end.ts): state transitions, ProviderStep invocations, bytes logged.
+ * - Counted by the overhead run (end-to-end.ts): Standard state transitions, Express steps runs and their
+ *   durations, ProviderStep invocations, bytes logged.
  * - Written here from the access patterns (README "Data model"): the DynamoDB calls; one API request; three SQS
  *   requests per webhook (SendMessage; ReceiveMessage and DeleteMessageBatch by the event source mapping).
  *   The run also counts the DynamoDB calls the product makes: any difference is reported beside the bill.
  * - Assumed: 512 MB arm64 functions (the construct's default), 25 ms billed per invocation (warm handlers take
- *   a few ms), 350 bytes per invocation of Lambda's START/END/REPORT lines and per request of access log.
+ *   a few ms), 350 bytes per invocation of Lambda's START/END/REPORT lines and per request of access log; the
+ *   steps runs billed at 64 MB, the smallest step (their definition is a few KB, their data ids and cursors).
  */
 import type { OverheadFigures, ScenarioId } from './end-to-end';
 import { PRICES } from './prices';
@@ -50,6 +52,7 @@ const CONSISTENT_READS = new Set(['contact', 'provider', 'suppressions']);
 
 export const ASSUMED = {
   memoryMb: 512,
+  expressBilledMemoryMb: 64,
   billedMsPerInvocation: 25,
   platformLogBytes: 350,
   accessLogBytes: 350,
@@ -108,6 +111,16 @@ export function bill(figures: OverheadFigures): Bill {
       figures.stateTransitions,
       PRICES.stepFunctionsStandardPerThousandTransitions.usd / 1000,
     ),
+    line(
+      'Step Functions Express requests (steps runs)',
+      figures.stepsRuns,
+      perMillion(PRICES.stepFunctionsExpressPerMillionRequests.usd),
+    ),
+    line(
+      `Step Functions Express GB-seconds (${ASSUMED.expressBilledMemoryMb} MB, 100 ms steps)`,
+      round((figures.stepsBilledMs / 1000) * (ASSUMED.expressBilledMemoryMb / 1024), 6),
+      PRICES.stepFunctionsExpressPerGbSecond.usd,
+    ),
     line('Lambda invocations', invocations, perInvocation),
     line('DynamoDB write units', writeUnits, perMillion(PRICES.dynamoDbPerMillionWriteUnits.usd)),
     line('DynamoDB read units', readUnits, perMillion(PRICES.dynamoDbPerMillionReadUnits.usd)),
@@ -126,3 +139,10 @@ export function bill(figures: OverheadFigures): Bill {
       .map((call) => `${call}: ${table[call] ?? 0} → ${figures.dynamoDbCalls[call] ?? 0}`),
   };
 }
+
+/** The bill as measured before the provider steps moved to the Express steps workflow (bench/RESULTS.md). */
+export const BEFORE_STEPS_WORKFLOW = {
+  commit: '6ba9389',
+  a: { stateTransitions: 5, usdPer1000: 0.1453 },
+  b: { stateTransitions: 23, usdPer1000: 0.6262 },
+} as const;

@@ -55,8 +55,11 @@ export interface OverheadFigures {
   title: string;
   finishMs: Spread;
   webhookMs: Spread;
-  /** Per enrichment, means over the measured run. */
+  /** Per enrichment, means over the measured run. Standard states entered. */
   stateTransitions: number;
+  /** Express steps runs, and their durations each rounded up to 100 ms (as Express bills them), summed. */
+  stepsRuns: number;
+  stepsBilledMs: number;
   providerSteps: number;
   logBytes: number;
   dynamoDbCalls: Record<string, number>;
@@ -113,6 +116,10 @@ export async function measureOverhead(
       finishMs: spread(timings.map((t) => t.finish)),
       webhookMs: spread(timings.map((t) => t.webhook)),
       stateTransitions: mean(executions.map((e) => e.stateTransitions)),
+      stepsRuns: mean(executions.map((e) => e.stepsRuns.length)),
+      stepsBilledMs: mean(
+        executions.map((e) => sum(e.stepsRuns.map((run) => Math.ceil(run.durationMs / 100) * 100))),
+      ),
       providerSteps: mean(
         executions.map(
           (e) => e.events.filter((v) => v.type === 'StateEntered' && v.state?.name === 'ProviderStep').length,

@@ -17,6 +17,21 @@ export const PRICES = {
     usd: 0.025,
     source: 'https://aws.amazon.com/step-functions/pricing/',
   },
+  /** Express: every run started, nested runs included. */
+  stepFunctionsExpressPerMillionRequests: {
+    usd: 1,
+    source: 'https://aws.amazon.com/step-functions/pricing/',
+  },
+  /**
+   * Express duration, first 1,000 GB-hours a month: each run's duration rounded up to 100 ms, times its memory
+   * (from the size of the definition and of the data it carries) billed in 64 MB steps. Both Express prices
+   * compared on 2026-12-07 with the worked example of the AWS Step Functions Workshop (nested Express workflows:
+   * $0.000001 a request, $0.0000001042 per 100 ms at 64 MB), not with the pricing page itself.
+   */
+  stepFunctionsExpressPerGbSecond: {
+    usd: 0.00001667,
+    source: 'https://aws.amazon.com/step-functions/pricing/',
+  },
   dynamoDbPerMillionWriteUnits: { usd: 0.625, source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/' },
   dynamoDbPerMillionReadUnits: { usd: 0.125, source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/' },
   sqsPerMillionRequests: { usd: 0.4, source: 'https://aws.amazon.com/sqs/pricing/' },

@@ -4,7 +4,7 @@ import { BATCH_SIZE, type BulkFigures } from './bulk';
 import { BUNDLE_BUDGET_KIB } from '../lib/bundling';
 import type { ColdStartResult } from './cold-start';
 import type { CsvFigures } from './csv';
-import { ASSUMED, type Bill } from './cost';
+import { ASSUMED, BEFORE_STEPS_WORKFLOW, type Bill } from './cost';
 import type { OverheadFigures, ParallelTypesFigures } from './end-to-end';
 import { HUNTER_PRICE, PRICES } from './prices';
 import { PROVIDER_PER_SECOND, PROVIDER_REFUSES_ABOVE, type PassFigures, type TrafficRun } from './traffic';
@@ -319,8 +319,9 @@ ${table(
 
 ## Bill per 1,000 enrichments
 
-Counted in the run: state transitions (states entered, from the local workflow's execution summaries),
-ProviderStep invocations, log and metric bytes at INFO. From the access patterns (bench/cost.ts): the DynamoDB
+Counted in the run: Standard state transitions (states the waterfall entered, from the local workflow's
+execution summaries), Express steps runs and their durations (each rounded up to 100 ms, billed at
+${ASSUMED.expressBilledMemoryMb} MB), ProviderStep invocations, log and metric bytes at INFO. From the access patterns (bench/cost.ts): the DynamoDB
 calls, priced per 4 KB read (half when eventually consistent) and 1 KB write (twice in a transaction), each item
 at the largest size of its kind in the table; 1 API request; 3 SQS requests per webhook. Assumed: ${ASSUMED.memoryMb} MB
 arm64, ${ASSUMED.billedMsPerInvocation} ms billed per invocation, ${ASSUMED.platformLogBytes} B of platform log per
@@ -331,6 +332,8 @@ monthly items (alarms, dashboard, secret, the sweeper). Prices: ${PRICES.region}
 ${table(['Item', ...r.bills.flatMap((b) => [`(${b.id}) per enrichment`, `(${b.id}) USD per 1,000`])], [...billRows, ['**Total**', ...r.bills.flatMap((b) => ['', `**$${b.usdPer1000}**`])]])}
 
 ${dynamo.join('\n')}
+- Before the provider steps ran in the Express steps workflow (commit \`${BEFORE_STEPS_WORKFLOW.commit}\`): ` +
+    `${r.bills.map((b) => `(${b.id}) ${BEFORE_STEPS_WORKFLOW[b.id].stateTransitions} Standard transitions, $${BEFORE_STEPS_WORKFLOW[b.id].usdPer1000}`).join('; ')}.
 `
   );
 }

@@ -44,6 +44,17 @@ const SETTINGS = {
 const PHASES_ALONE: Record<string, (endpoint: string) => Promise<unknown>> = {
   usage: async (endpoint) => usageRows(await measureUsage(endpoint, SETTINGS.usageSizes)),
   'cold-start': () => coldStarts(),
+  'end-to-end': async (endpoint) => {
+    const bills: Record<string, unknown> = {};
+    for (const scenario of SCENARIOS) {
+      const figures = await phase(`end to end (${scenario.id})`, () =>
+        measureOverhead(endpoint, scenario, SETTINGS.enrichments, SETTINGS.warmup),
+      );
+      const { lines, usdPer1000, tableDifferences } = bill(figures);
+      bills[scenario.id] = { title: scenario.title, usdPer1000, lines, tableDifferences };
+    }
+    return bills;
+  },
 };
 const ONLY = process.env.BENCH_ONLY?.split(',')
   .map((name) => name.trim())

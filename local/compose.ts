@@ -83,6 +83,7 @@ export interface LocalProductOptions extends LocalRuntimeOptions {
   /** Wraps the workflow starter (tests inject failures here). */
   wrapWorkflow?: (workflow: WorkflowStarter) => WorkflowStarter;
   fastWaitsMs?: number;
+  stepsTimeoutSeconds?: number;
   providerCallTimeoutMs?: number;
   keepHistory?: boolean;
   onExecutionEvent?: LocalWorkflowOptions['onExecutionEvent'];
@@ -133,6 +134,7 @@ export function composeLocalProduct(options: LocalProductOptions) {
     recover: recover as TaskHandler | undefined,
     maxEnrichmentSeconds: runtime.config.maxEnrichmentSeconds,
     fastWaitsMs: options.fastWaitsMs,
+    stepsTimeoutSeconds: options.stepsTimeoutSeconds,
     keepHistory: options.keepHistory,
     onExecutionEvent: options.onExecutionEvent,
     onTaskResult: options.onTaskResult,

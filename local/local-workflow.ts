@@ -1,9 +1,11 @@
 /**
- * Runs the waterfall state machine on this machine: the very file CDK deploys
- * (`statemachines/waterfall.asl.json`), executed by aws-local-stepfunctions with each Task state mapped to the
- * same handler the Lambda function runs. Like Step Functions, it names executions after the enrichment, ends
- * them at the definition's `TimeoutSeconds`, and reports failed, timed-out and aborted ones the way the
- * EventBridge rule does in AWS (to the recovery handler).
+ * Runs the waterfall state machines on this machine: the very files CDK deploys
+ * (`statemachines/waterfall.asl.json` and the Express `waterfall-steps.asl.json` it starts), executed by
+ * aws-local-stepfunctions with each Lambda Task state mapped to the same handler the function runs, and the
+ * `startExecution.sync:2` Task state running the steps definition in-process (its output as `Output`, its failure
+ * or timeout as the Task's error). Like Step Functions, it names executions after the enrichment, ends them at the
+ * definition's `TimeoutSeconds`, and reports failed, timed-out and aborted ones the way the EventBridge rule does
+ * in AWS (to the recovery handler).
  */
 import type { Context } from 'aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -12,28 +14,46 @@ import type { WorkflowInput } from '../functions/domain/enrichment/waterfall-sta
 import type { ExecutionStatusEvent } from '../functions/handlers/recover-enrichment';
 import { specsTriggeredBy } from '../functions/manifest';
 import type { WorkflowTask } from '../functions/manifest/define';
-import { taskPlaceholder, waterfallDefinition } from '../statemachines/waterfall';
+import {
+  STEPS_PLACEHOLDER,
+  stepsDefinition,
+  taskPlaceholder,
+  waterfallDefinition,
+} from '../statemachines/waterfall';
 import { lambdaContext } from './lambda-context';
 
-/** Local function ARNs for the definition's placeholders, as CDK's `definitionSubstitutions` fills them. */
-export const TASK_SUBSTITUTIONS: Record<string, string> = Object.fromEntries(
-  specsTriggeredBy('task').map((spec) => [
-    taskPlaceholder(spec),
-    `arn:aws:lambda:us-east-1:000000000000:function:${spec.name}`,
-  ]),
-);
+const STEPS_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:waterfall-steps';
 
-export function loadDefinition(maxEnrichmentSeconds = 3600): StateMachineDefinition {
-  const text = waterfallDefinition(maxEnrichmentSeconds).replace(
-    /\$\{(\w+)\}/g,
-    (placeholder, name: string) => {
+/** Local ARNs for the definitions' placeholders, as CDK's `definitionSubstitutions` fills them. */
+export const TASK_SUBSTITUTIONS: Record<string, string> = {
+  ...Object.fromEntries(
+    specsTriggeredBy('task').map((spec) => [
+      taskPlaceholder(spec),
+      `arn:aws:lambda:us-east-1:000000000000:function:${spec.name}`,
+    ]),
+  ),
+  [STEPS_PLACEHOLDER]: STEPS_ARN,
+};
+
+function substituted(text: string): StateMachineDefinition {
+  return JSON.parse(
+    text.replace(/\$\{(\w+)\}/g, (placeholder, name: string) => {
       const value = TASK_SUBSTITUTIONS[name];
       if (value === undefined)
         throw new Error(`No substitution for ${placeholder} in the waterfall definition`);
       return value;
-    },
-  );
-  return JSON.parse(text) as StateMachineDefinition;
+    }),
+  ) as StateMachineDefinition;
+}
+
+export function loadDefinition(maxEnrichmentSeconds = 3600): StateMachineDefinition {
+  return substituted(waterfallDefinition(maxEnrichmentSeconds));
+}
+
+/** The steps definition; `timeoutSeconds` shortens its own bound (tests of a run that times out). */
+export function loadStepsDefinition(timeoutSeconds?: number): StateMachineDefinition {
+  const definition = substituted(stepsDefinition());
+  return timeoutSeconds === undefined ? definition : { ...definition, TimeoutSeconds: timeoutSeconds };
 }
 
 export type TaskHandler = (event: never, context: Context) => Promise<unknown>;
@@ -46,6 +66,8 @@ export interface LocalWorkflowOptions {
   recover?: TaskHandler;
   /** The deployment's bound: executions still running after it are stopped as timed out. */
   maxEnrichmentSeconds?: number;
+  /** Shortens the steps runs' `TimeoutSeconds` for tests (the definition's own bound otherwise). */
+  stepsTimeoutSeconds?: number;
   /** Shortens waiting for tests: every Wait state lasts this many ms; every Retry pause too. */
   fastWaitsMs?: number;
   /** Keeps every state's input and output in `execution(id).history` (tests of what the workflow carries). */
@@ -59,6 +81,16 @@ export interface ExecutionEvent {
   type: string;
   state?: { name: string; type: string };
   error?: string;
+  /** Set on the events of a steps run (the Express workflow the Steps state starts). */
+  steps?: number;
+}
+
+/** One run of the Express steps workflow: what Express bills (one request, its duration). */
+export interface StepsRun {
+  status: 'succeeded' | 'failed' | 'timed_out' | 'aborted';
+  durationMs: number;
+  /** States entered in the run (not billed by Express; for tests and the bench). */
+  statesEntered: number;
 }
 
 export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'aborted';
@@ -66,8 +98,11 @@ export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' |
 export interface ExecutionSummary {
   status: ExecutionStatus;
   input: WorkflowInput;
-  /** States entered: what Standard workflows bill as state transitions. */
+  /** States entered by the Standard waterfall: what Standard workflows bill as state transitions. */
   stateTransitions: number;
+  /** The Express steps runs it started, in order. */
+  stepsRuns: StepsRun[];
+  /** The waterfall's events and, marked `steps`, those of its steps runs. */
   events: ExecutionEvent[];
   /** With `keepHistory`: every event as the runner reported it, state inputs and outputs included. */
   history: unknown[];
@@ -76,6 +111,7 @@ export interface ExecutionSummary {
 }
 
 type Json = Parameters<StateMachine['run']>[0];
+type EventLogs = ReturnType<StateMachine['run']>['eventLogs'];
 
 const EVENT_STATUS: Partial<Record<ExecutionStatus, string>> = {
   failed: 'FAILED',
@@ -83,14 +119,98 @@ const EVENT_STATUS: Partial<Record<ExecutionStatus, string>> = {
   aborted: 'ABORTED',
 };
 
+/** A failed or timed-out steps run, as the Steps Task state reports it. */
+class StepsRunFailed extends Error {
+  constructor(cause: string) {
+    super(cause);
+    this.name = 'States.TaskFailed';
+  }
+}
+
 export class LocalWorkflow implements WorkflowStarter, WorkflowInspector {
   private readonly machine: StateMachine;
+  private readonly steps: StateMachine;
   private readonly executions = new Map<string, ExecutionSummary>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  /** The steps runs in progress, by enrichment: stopped with their waterfall, as StopExecution does. */
+  private readonly stepsRunning = new Map<string, Set<() => void>>();
   private stopping = false;
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.machine = new StateMachine(loadDefinition(options.maxEnrichmentSeconds));
+    this.steps = new StateMachine(loadStepsDefinition(options.stepsTimeoutSeconds));
+  }
+
+  private overrides(states: readonly string[]) {
+    const fast = this.options.fastWaitsMs;
+    const handlers = Object.fromEntries(
+      states
+        .filter((state) => state in this.options.tasks)
+        .map((state) => [state, (input: Json) => this.invoke(state as Task, input)]),
+    );
+    return {
+      taskResourceLocalHandlers: handlers,
+      ...(fast !== undefined
+        ? {
+            waitTimeOverrides: { WaitForProvider: fast },
+            retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((task) => [task, fast])),
+          }
+        : {}),
+    };
+  }
+
+  /** The Steps state: one Express run of the steps definition, waited for (`startExecution.sync:2`). */
+  private async runSteps(summary: ExecutionSummary, input: Json): Promise<Json> {
+    const enrichmentId = summary.input.enrichment_id;
+    const number = summary.stepsRuns.length + 1;
+    const run: StepsRun = { status: 'succeeded', durationMs: 0, statesEntered: 0 };
+    summary.stepsRuns.push(run);
+    const started = performance.now();
+    const execution = this.steps.run((input as { Input: Json }).Input, {
+      noThrowOnAbort: true,
+      overrides: this.overrides(['ProviderStep']),
+      context: {
+        Execution: { Id: `${STEPS_ARN.replace(':stateMachine:', ':express:')}:${enrichmentId}-${number}` },
+      },
+    });
+    const running = this.stepsRunning.get(enrichmentId) ?? new Set();
+    this.stepsRunning.set(enrichmentId, running);
+    running.add(execution.abort);
+    const collect = this.collect(summary, execution.eventLogs, number, () => (run.statesEntered += 1));
+    try {
+      const output = await execution.result;
+      if (output === null) run.status = 'aborted';
+      return { Status: 'SUCCEEDED', Output: output } as Json;
+    } catch (error) {
+      run.status = (error as Error).name === 'ExecutionTimeoutError' ? 'timed_out' : 'failed';
+      const cause = (error as Error).cause as Error | undefined;
+      throw new StepsRunFailed(
+        JSON.stringify({ status: run.status.toUpperCase(), error: cause?.name ?? (error as Error).name }),
+      );
+    } finally {
+      run.durationMs = performance.now() - started;
+      running.delete(execution.abort);
+      await collect;
+    }
+  }
+
+  /** Keeps an execution's events in its summary; `steps` numbers the steps run they come from. */
+  private async collect(
+    summary: ExecutionSummary,
+    events: EventLogs,
+    steps: number | undefined,
+    onStateEntered: () => void,
+  ): Promise<void> {
+    for await (const event of events) {
+      if (this.options.keepHistory) summary.history.push(steps === undefined ? event : { ...event, steps });
+      const entry: ExecutionEvent = { type: event.type };
+      if ('state' in event && event.state) entry.state = { name: event.state.name, type: event.state.type };
+      if ('Error' in event) entry.error = String(event.Error);
+      if (steps !== undefined) entry.steps = steps;
+      if (event.type === 'StateEntered') onStateEntered();
+      summary.events.push(entry);
+      this.options.onExecutionEvent?.(summary.input.enrichment_id, entry);
+    }
   }
 
   async start(input: WorkflowInput): Promise<void> {
@@ -100,28 +220,26 @@ export class LocalWorkflow implements WorkflowStarter, WorkflowInspector {
       status: 'running',
       input: { account_id: input.account_id, enrichment_id: input.enrichment_id, types: input.types },
       stateTransitions: 0,
+      stepsRuns: [],
       events: [],
       history: [],
     };
     this.executions.set(input.enrichment_id, summary);
-    const fast = this.options.fastWaitsMs;
+    const overrides = this.overrides(['RecordResult']);
     const execution = this.machine.run(JSON.parse(JSON.stringify(input)) as Json, {
       noThrowOnAbort: true,
       overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(
-          (Object.keys(this.options.tasks) as Task[]).map((task) => [
-            task,
-            (state: Json) => this.invoke(task, state),
-          ]),
-        ),
-        ...(fast !== undefined
-          ? {
-              waitTimeOverrides: { WaitForProvider: fast },
-              retryIntervalOverrides: Object.fromEntries(
-                Object.keys(this.options.tasks).map((task) => [task, fast]),
-              ),
-            }
-          : {}),
+        ...overrides,
+        taskResourceLocalHandlers: {
+          ...overrides.taskResourceLocalHandlers,
+          Steps: (state: Json) => this.runSteps(summary, state),
+        },
+      },
+      context: {
+        Execution: {
+          Id: `arn:aws:states:us-east-1:000000000000:execution:waterfall:${input.enrichment_id}`,
+          Name: input.enrichment_id,
+        },
       },
     });
     let endedAs: ExecutionStatus | undefined;
@@ -129,21 +247,17 @@ export class LocalWorkflow implements WorkflowStarter, WorkflowInspector {
       () => {
         endedAs = 'timed_out';
         execution.abort();
+        for (const abortSteps of this.stepsRunning.get(input.enrichment_id) ?? []) abortSteps();
       },
       (this.options.maxEnrichmentSeconds ?? 3600) * 1000,
     );
     timeout.unref();
-    const collect = (async () => {
-      for await (const event of execution.eventLogs) {
-        if (this.options.keepHistory) summary.history.push(event);
-        const entry: ExecutionEvent = { type: event.type };
-        if ('state' in event && event.state) entry.state = { name: event.state.name, type: event.state.type };
-        if ('Error' in event) entry.error = String(event.Error);
-        if (event.type === 'StateEntered') summary.stateTransitions += 1;
-        summary.events.push(entry);
-        this.options.onExecutionEvent?.(input.enrichment_id, entry);
-      }
-    })();
+    const collect = this.collect(
+      summary,
+      execution.eventLogs,
+      undefined,
+      () => (summary.stateTransitions += 1),
+    );
     const done = execution.result
       .then((output) => {
         // An aborted run resolves too (noThrowOnAbort): it ended as whatever aborted it.
@@ -159,12 +273,14 @@ export class LocalWorkflow implements WorkflowStarter, WorkflowInspector {
       .finally(() => {
         clearTimeout(timeout);
         this.running.delete(input.enrichment_id);
+        this.stepsRunning.delete(input.enrichment_id);
       })
       .then(() => this.report(summary));
     this.running.set(input.enrichment_id, {
       abort: () => {
         endedAs ??= 'aborted';
         execution.abort();
+        for (const abortSteps of this.stepsRunning.get(input.enrichment_id) ?? []) abortSteps();
       },
       done,
     });

@@ -1,12 +1,16 @@
-/** Step Functions task: one provider step of one type (see statemachines/waterfall.asl.json). */
+/** Step Functions task: one provider step of one type (see statemachines/waterfall-steps.asl.json). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ProviderStep } from '../domain/enrichment/provider-step';
-import type { SteppedCursor, TypeCursor } from '../domain/enrichment/waterfall-state';
+import type { ProviderStepInput, SteppedCursor } from '../domain/enrichment/waterfall-state';
 import { logger } from './observability';
 
 export function createProviderStepHandler(providerStep: Pick<ProviderStep, 'execute'>) {
-  return middy<TypeCursor, SteppedCursor>()
+  return middy<ProviderStepInput, SteppedCursor>()
     .use(injectLambdaContext(logger))
-    .handler(async (cursor) => providerStep.execute(cursor));
+    .handler(async (input) =>
+      // The steps workflow wraps the cursor with its run's budget; executions begun on the Release 2 waterfall
+      // send the cursor alone.
+      'cursor' in input ? providerStep.execute(input.cursor, input.hand_back) : providerStep.execute(input),
+    );
 }

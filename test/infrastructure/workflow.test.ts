@@ -2,7 +2,7 @@ import { SETTINGS } from '../../functions/settings';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { waterfallDefinition } from '../../statemachines/waterfall';
+import { stepsDefinition, waterfallDefinition } from '../../statemachines/waterfall';
 import { propertiesOf, resourcesOf, synthesize, type Synthesized } from './synthesize';
 
 /**
@@ -21,9 +21,31 @@ function placeholderOf(value: unknown): string {
   throw new Error(`Unexpected intrinsic in the definition: ${JSON.stringify(value)}`);
 }
 
+/** The definition CloudFormation will see for a state machine, with its substitutions applied. */
+function deployedDefinition(synthesized: Synthesized, properties: Record<string, unknown>): string {
+  const location = properties.DefinitionS3Location as { Key: string } | undefined;
+  let definition = location
+    ? readFileSync(join(synthesized.assemblyDir, `asset.${location.Key}`), 'utf8')
+    : placeholderOf(properties.DefinitionString);
+  for (const [name, value] of Object.entries(properties.DefinitionSubstitutions as Record<string, unknown>)) {
+    definition = definition.replaceAll(`\${${name}}`, placeholderOf(value));
+  }
+  return definition;
+}
+
+/** Every statement of the policies attached to a role. */
+function statementsOf(synthesized: Synthesized, roleId: string): Record<string, unknown>[] {
+  return Object.values(resourcesOf(synthesized.template, 'AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+}
+
 describe('Construct: Workflow', () => {
   let synthesized: Synthesized;
   let stateMachine: Record<string, unknown>;
+  let steps: Record<string, unknown>;
 
   beforeAll(() => {
     synthesized = synthesize();
@@ -31,34 +53,45 @@ describe('Construct: Workflow', () => {
       synthesized.template,
       synthesized.logicalId(synthesized.stack.workflow.stateMachine),
     );
+    steps = propertiesOf(synthesized.template, synthesized.logicalId(synthesized.stack.workflow.steps));
   }, 120_000);
 
   afterAll(() => synthesized.dispose());
 
-  it('deploys statemachines/waterfall.asl.json with its Task states calling the two task functions and the deployment bound as timeout', () => {
+  it('deploys statemachines/waterfall.asl.json starting the steps state machine, calling record-result, the deployment bound as timeout', () => {
     // Arrange
-    const providerStep = synthesized.stack.functionNamed('provider-step');
     const recordResult = synthesized.stack.functionNamed('record-result');
     const expected = JSON.parse(
       waterfallDefinition(SETTINGS.maxEnrichmentSeconds.default)
-        .replaceAll('${ProviderStepFunctionArn}', `<${synthesized.logicalId(providerStep)}.Arn>`)
+        .replaceAll('${StepsStateMachineArn}', `<${synthesized.logicalId(synthesized.stack.workflow.steps)}>`)
         .replaceAll('${RecordResultFunctionArn}', `<${synthesized.logicalId(recordResult)}.Arn>`),
     ) as unknown;
 
-    // Act: the definition CloudFormation will see, with its substitutions applied.
-    const location = stateMachine.DefinitionS3Location as { Key: string } | undefined;
-    let definition = location
-      ? readFileSync(join(synthesized.assemblyDir, `asset.${location.Key}`), 'utf8')
-      : placeholderOf(stateMachine.DefinitionString);
-    for (const [name, value] of Object.entries(
-      stateMachine.DefinitionSubstitutions as Record<string, unknown>,
-    )) {
-      definition = definition.replaceAll(`\${${name}}`, placeholderOf(value));
-    }
+    // Act
+    const definition = deployedDefinition(synthesized, stateMachine);
 
     // Assess
     expect(definition).not.toContain('${');
     expect(JSON.parse(definition)).toEqual(expected);
+  });
+
+  it('deploys statemachines/waterfall-steps.asl.json as an Express state machine calling provider-step', () => {
+    // Arrange
+    const providerStep = synthesized.stack.functionNamed('provider-step');
+    const expected = JSON.parse(
+      stepsDefinition().replaceAll(
+        '${ProviderStepFunctionArn}',
+        `<${synthesized.logicalId(providerStep)}.Arn>`,
+      ),
+    ) as unknown;
+
+    // Act
+    const definition = deployedDefinition(synthesized, steps);
+
+    // Assess
+    expect(definition).not.toContain('${');
+    expect(JSON.parse(definition)).toEqual(expected);
+    expect(steps).toMatchObject({ StateMachineType: 'EXPRESS', TracingConfiguration: { Enabled: true } });
   });
 
   it('runs a Standard workflow with X-Ray tracing', () => {
@@ -69,50 +102,87 @@ describe('Construct: Workflow', () => {
     });
   });
 
-  it('logs errors to CloudWatch without execution data', () => {
-    // Act
-    const logging = stateMachine.LoggingConfiguration as {
-      Level: string;
-      IncludeExecutionData: boolean;
-      Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string, string] } } }[];
-    };
-    const logGroupId = logging.Destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+  it('logs errors of both state machines to CloudWatch without execution data', () => {
+    for (const machine of [stateMachine, steps]) {
+      // Act
+      const logging = machine.LoggingConfiguration as {
+        Level: string;
+        IncludeExecutionData: boolean;
+        Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string, string] } } }[];
+      };
+      const logGroupId = logging.Destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
 
-    // Assess
-    expect(logging.Level).toBe('ERROR');
-    expect(logging.IncludeExecutionData).toBe(false);
-    expect(propertiesOf(synthesized.template, logGroupId)).toMatchObject({ RetentionInDays: 30 });
-    expect(propertiesOf(synthesized.template, logGroupId).LogGroupName).toMatch(
-      /^\/aws\/vendedlogs\/states\//,
-    );
+      // Assess
+      expect(logging.Level).toBe('ERROR');
+      expect(logging.IncludeExecutionData).toBe(false);
+      expect(propertiesOf(synthesized.template, logGroupId)).toMatchObject({ RetentionInDays: 30 });
+      expect(propertiesOf(synthesized.template, logGroupId).LogGroupName).toMatch(
+        /^\/aws\/vendedlogs\/states\//,
+      );
+    }
   });
 
-  it('lets the state machine invoke its own two functions and nothing else', () => {
+  it('lets each state machine invoke its own Task function and nothing else', () => {
     // Arrange
-    const { stateMachine: machine } = synthesized.stack.workflow;
+    const { stateMachine: machine, steps: stepsMachine } = synthesized.stack.workflow;
     const providerStep = synthesized.stack.functionNamed('provider-step');
     const recordResult = synthesized.stack.functionNamed('record-result');
-    const roleId = synthesized.logicalId(machine.role);
+    const invokes = (roleId: string) =>
+      statementsOf(synthesized, roleId).filter((statement) =>
+        JSON.stringify(statement.Action).includes('lambda:'),
+      );
 
     // Act
-    const statements = Object.values(resourcesOf(synthesized.template, 'AWS::IAM::Policy'))
-      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-      .flatMap(
-        (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
-      );
-    const invoke = statements.filter((statement) => JSON.stringify(statement.Action).includes('lambda:'));
+    const waterfall = invokes(synthesized.logicalId(machine.role));
+    const stepsInvoke = invokes(synthesized.logicalId(stepsMachine.role));
 
     // Assess
-    expect(invoke).toEqual([
+    expect(waterfall).toEqual([
       {
         Action: 'lambda:InvokeFunction',
         Effect: 'Allow',
-        Resource: [
-          { 'Fn::GetAtt': [synthesized.logicalId(providerStep), 'Arn'] },
-          { 'Fn::GetAtt': [synthesized.logicalId(recordResult), 'Arn'] },
-        ],
+        Resource: { 'Fn::GetAtt': [synthesized.logicalId(recordResult), 'Arn'] },
       },
     ]);
+    expect(stepsInvoke).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [synthesized.logicalId(providerStep), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('lets the waterfall start, describe and stop runs of the steps state machine only, and keep the .sync rule', () => {
+    // Arrange
+    const { stateMachine: machine, steps: stepsMachine } = synthesized.stack.workflow;
+    const stepsId = synthesized.logicalId(stepsMachine);
+
+    // Act
+    const statements = statementsOf(synthesized, synthesized.logicalId(machine.role)).filter((statement) =>
+      /states:|events:/.test(JSON.stringify(statement.Action)),
+    );
+
+    // Assess
+    expect(statements).toEqual([
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stepsId } },
+      {
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Effect: 'Allow',
+        Resource: [expect.anything(), expect.anything()],
+      },
+      {
+        Action: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'],
+        Effect: 'Allow',
+        Resource: expect.anything(),
+      },
+    ]);
+    const [, runs, rule] = statements as Array<{ Resource: unknown }>;
+    const text = (value: unknown) => JSON.stringify(value);
+    expect(text(runs!.Resource)).toContain(`:execution:`);
+    expect(text(runs!.Resource)).toContain(`:express:`);
+    expect(text(runs!.Resource)).toContain(`"${stepsId}","Name"`);
+    expect(text(rule!.Resource)).toContain(':rule/StepFunctionsGetEventsForStepFunctionsExecutionRule');
   });
 
   it('creates the provider secret empty, so no API key is ever in the template', () => {

@@ -301,4 +301,28 @@ describe('Class: FinishEnrichment', () => {
     expect(queued).toHaveLength(1);
     expect(lost).toEqual([expect.objectContaining({ message: 'ProvisionedThroughputExceededException' })]);
   });
+
+  it('closes the types a failed steps run left open with its failure, each type named or as it ended', async () => {
+    // Prepare: email found in an earlier steps run; phone's step kept failing; personal email still open when the
+    // last steps run failed (the waterfall holds it as its bare name, the run handed nothing back).
+    const record = walkedRecord({
+      progress: { found: { email: JANE_EMAIL }, closed: { email: true }, candidates: {} },
+    });
+    const { finish, store } = rig(record);
+
+    // Act
+    await finish.execute({
+      account_id: 'A1',
+      enrichment_id: ID,
+      outcomes: [{ type: 'email' }, { type: 'phone', failure: { Error: 'TypeError' } }, 'personal_email'],
+      failure: { Error: 'States.TaskFailed', Cause: '{"status":"TIMED_OUT"}' },
+    });
+
+    // Assess
+    expect(store.record?.waterfall.map((step) => [step.type, step.detail])).toEqual([
+      ['phone', 'stopped: the waterfall step kept failing (TypeError)'],
+      ['personal_email', 'stopped: the steps workflow failed (States.TaskFailed)'],
+    ]);
+    expect(store.record?.status).toBe('finished');
+  });
 });

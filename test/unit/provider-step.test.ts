@@ -441,3 +441,76 @@ describe('Class: ProviderStep, the waterfall', () => {
     expect(found()).toEqual({ value: 'j.doe@acme.com', status: 'valid', provider: 'prospeo' });
   });
 });
+
+describe('Class: ProviderStep, in a steps run with a hand-back budget', () => {
+  /** A run that began `ago` seconds before NOW and hands back 120 s after its start. */
+  const budget = (ago: number) => ({
+    started_at: new Date(NOW.getTime() - ago * 1000).toISOString(),
+    after_seconds: 120,
+  });
+
+  it('hands the cursor back when its wait would end past the budget, keeping the wait', async () => {
+    // Prepare
+    const hunter = providerAnswering('hunter', new TransientProviderError('HTTP 429', 100));
+    const { step, start } = rig({ record: contactRecord(EMAIL_ONLY), providers: [hunter] });
+
+    // Act
+    const cursor = await step.execute(start('email'), budget(30));
+
+    // Assess
+    expect(cursor).toMatchObject({ next: 'wait', wait_seconds: 100, waits: 1, hand_back: true });
+  });
+
+  it('waits in the run when the wait ends within the budget', async () => {
+    // Prepare
+    const hunter = providerAnswering('hunter', new TransientProviderError('HTTP 429', 100));
+    const { step, start } = rig({ record: contactRecord(EMAIL_ONLY), providers: [hunter] });
+
+    // Act
+    const cursor = await step.execute(start('email'), budget(10));
+
+    // Assess
+    expect(cursor).toMatchObject({ next: 'wait', wait_seconds: 100 });
+    expect(cursor.hand_back).toBeUndefined();
+  });
+
+  it('hands the cursor back when its next call would start past the budget', async () => {
+    // Prepare
+    const misses = providerAnswering('misses', { kind: 'not_found' });
+    const hunter = providerAnswering('hunter', valid('jane@acme.com'));
+    const { step, start } = rig({ record: contactRecord(EMAIL_ONLY), providers: [misses, hunter] });
+
+    // Act
+    const late = await step.execute(start('email'), budget(121));
+    const early = await step.execute(start('email'), budget(119));
+
+    // Assess
+    expect(late).toMatchObject({ next: 'call', provider_index: 1, hand_back: true });
+    expect(early).toMatchObject({ next: 'call', provider_index: 1 });
+    expect(early.hand_back).toBeUndefined();
+  });
+
+  it('never hands back a type that is done, nor a cursor sent without a budget (the Release 2 waterfall)', async () => {
+    // Prepare
+    const hunter = providerAnswering(
+      'hunter',
+      valid('jane@acme.com'),
+      new TransientProviderError('HTTP 429', 100),
+    );
+    const { step, start } = rig({ record: contactRecord(EMAIL_ONLY), providers: [hunter] });
+    const other = rig({
+      record: contactRecord(EMAIL_ONLY),
+      providers: [providerAnswering('hunter', new TransientProviderError('HTTP 429', 100))],
+    });
+
+    // Act
+    const done = await step.execute(start('email'), budget(500));
+    const unbudgeted = await other.step.execute(other.start('email'));
+
+    // Assess
+    expect(done).toMatchObject({ next: 'done' });
+    expect(done.hand_back).toBeUndefined();
+    expect(unbudgeted).toMatchObject({ next: 'wait', wait_seconds: 100 });
+    expect(unbudgeted.hand_back).toBeUndefined();
+  });
+});

@@ -58,10 +58,15 @@ export function shapeResults(types: readonly EnrichmentType[], found: Results): 
   return results;
 }
 
-/** Why a type has no end in the trace: its iteration's failure, else the caller's reason. */
+/**
+ * Why a type has no end in the trace: its iteration's failure, else the failed steps run that left it open, else
+ * the caller's reason.
+ */
 function unfinishedDetail(command: FinishCommand, type: EnrichmentType): string {
-  const failure = command.outcomes?.find((outcome) => outcome.type === type)?.failure;
+  const outcome = command.outcomes?.find((o) => typeof o !== 'string' && o.type === type);
+  const failure = typeof outcome === 'object' ? outcome.failure : undefined;
   if (failure) return `stopped: the waterfall step kept failing (${failure.Error ?? 'Error'})`;
+  if (command.failure) return `stopped: the steps workflow failed (${command.failure.Error ?? 'Error'})`;
   return `stopped: ${command.reason ?? 'the waterfall did not finish this type'}`;
 }
 

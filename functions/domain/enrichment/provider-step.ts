@@ -2,9 +2,10 @@
  * One step of one type's waterfall: ask one provider (or the verifier about an email a provider found).
  *
  * Input: the type's cursor (enrichment reference, type, provider index, waits, pending poll, and the state
- * machine's `failure` when the provider kept failing).
+ * machine's `failure` when the provider kept failing); in the steps workflow, also the run's hand-back budget.
  * Output: the cursor moved, and `next` telling the state machine what to do: `call` the next step, `wait`
- * `wait_seconds` (Retry-After, an asynchronous provider still searching), or `done` with this type.
+ * `wait_seconds` (Retry-After, an asynchronous provider still searching), or `done` with this type; `hand_back`
+ * when the steps run's budget would not hold that (a wait ending past it, a call starting past it).
  *
  * Primary course:
  *  1. Read the record; a record that is no longer pending (finished, erased) or a type already closed stops.
@@ -39,7 +40,7 @@ import {
 } from './result-cache';
 
 export { CACHE_STEP };
-import { initialise, type SteppedCursor, type TypeCursor } from './waterfall-state';
+import { initialise, type HandBackBudget, type SteppedCursor, type TypeCursor } from './waterfall-state';
 import {
   PermanentProviderError,
   TransientProviderError,
@@ -91,7 +92,17 @@ const LATE_SLOT_MS = 1000;
 export class ProviderStep {
   constructor(private readonly deps: ProviderStepDependencies) {}
 
-  async execute(input: TypeCursor): Promise<SteppedCursor> {
+  /** One step; with a budget (the steps workflow), the cursor is marked `hand_back` when its run must end. */
+  async execute(input: TypeCursor, budget?: HandBackBudget): Promise<SteppedCursor> {
+    const stepped = await this.move(input);
+    if (!budget || stepped.next === 'done') return stepped;
+    const endsAt = Date.parse(budget.started_at) + budget.after_seconds * 1000;
+    const now = this.deps.clock.now().getTime();
+    const nextAt = stepped.next === 'wait' ? now + stepped.wait_seconds * 1000 : now;
+    return nextAt >= endsAt ? { ...stepped, hand_back: true } : stepped;
+  }
+
+  private async move(input: TypeCursor): Promise<SteppedCursor> {
     const cursor = initialise(input);
     const record = await this.deps.progress.getContact(cursor.account_id, cursor.enrichment_id);
     if (!record || record.status !== 'pending' || !record.progress || record.progress.closed[cursor.type]) {

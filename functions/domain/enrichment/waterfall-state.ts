@@ -1,6 +1,7 @@
 /**
- * What the state machine carries: ids and cursors, never personal data. The execution starts with the
- * enrichment's reference and its requested types; each Map iteration walks one type with a `TypeCursor`.
+ * What the state machines carry: ids and cursors, never personal data. The execution starts with the
+ * enrichment's reference and its requested types; in the steps workflow each Map iteration walks one type with a
+ * `TypeCursor`, and hands it back to the waterfall when the run's budget would not hold its next move.
  */
 import type { EnrichmentType } from './enrichment-request';
 
@@ -50,9 +51,24 @@ export interface TypeCursor {
   wait_seconds?: number;
   /** Set by the state machine's Catch when the provider kept failing (retries exhausted). */
   failure?: { Error?: string; Cause?: string } | null;
+  /** The steps run this cursor was moved in ends before its next move: the waterfall runs it on. */
+  hand_back?: boolean;
 }
 
-export type SteppedCursor = Required<Omit<TypeCursor, 'failure'>> & { failure: null };
+export type SteppedCursor = Required<Omit<TypeCursor, 'failure' | 'hand_back'>> & {
+  failure: null;
+  hand_back?: true;
+};
+
+/** When the steps run a step belongs to hands its types back: `after_seconds` past its start. */
+export interface HandBackBudget {
+  /** The steps run's start (its `$$.Execution.StartTime`). */
+  started_at: string;
+  after_seconds: number;
+}
+
+/** ProviderStep's input in the steps workflow; a cursor alone is what the Release 2 waterfall sends. */
+export type ProviderStepInput = TypeCursor | { cursor: TypeCursor; hand_back: HandBackBudget };
 
 export function initialise(cursor: TypeCursor): SteppedCursor {
   return {
@@ -70,17 +86,24 @@ export function initialise(cursor: TypeCursor): SteppedCursor {
   };
 }
 
-/** How each type's iteration ended, as the Map hands it to RecordResult. */
-export interface TypeOutcome {
-  type: EnrichmentType;
-  failure?: { Error?: string; Cause?: string } | null;
-}
+/**
+ * How each type's iteration ended, as the steps workflow hands it to RecordResult; a bare type name when the
+ * steps run failed before handing anything back (the waterfall still holds its input).
+ */
+export type TypeOutcome =
+  | EnrichmentType
+  | {
+      type: EnrichmentType;
+      failure?: { Error?: string; Cause?: string } | null;
+    };
 
 /** RecordResult's input: the reference and, from the state machine, how each type ended. */
 export interface FinishCommand {
   account_id: string;
   enrichment_id: string;
   outcomes?: TypeOutcome[];
+  /** The steps run that failed or timed out, leaving its open types unfinished (null when none did). */
+  failure?: { Error?: string; Cause?: string } | null;
   /** Why the enrichment is finished outside its workflow (recovery, sweeper); traced on unfinished types. */
   reason?: string;
 }

@@ -1,34 +1,49 @@
-/** The waterfall definition file itself: valid ASL, the placeholders CDK fills, and its failure paths. */
+/**
+ * The waterfall definition files themselves: valid ASL, the placeholders CDK fills, the budget of the Express
+ * steps workflow, and their failure paths.
+ */
 import { readFileSync } from 'node:fs';
 import validateAsl from 'asl-validator';
-import { loadDefinition } from '../../../local/local-workflow';
+import { loadDefinition, loadStepsDefinition, TASK_SUBSTITUTIONS } from '../../../local/local-workflow';
 import { specsTriggeredBy } from '../../../functions/manifest';
-import { DEFINITION_PATH, taskPlaceholder, waterfallDefinition } from '../../../statemachines/waterfall';
+import { spec as providerStepSpec } from '../../../functions/manifest/provider-step';
+import {
+  DEFINITION_PATH,
+  STEPS_DEFINITION_PATH,
+  STEPS_PLACEHOLDER,
+  taskPlaceholder,
+  waterfallDefinition,
+} from '../../../statemachines/waterfall';
 
 type States = Record<string, Record<string, unknown>>;
 
 const definition = () => loadDefinition() as unknown as { States: States; TimeoutSeconds: number };
-const typeStates = () => (definition().States.Types!.ItemProcessor as { States: States }).States;
+const steps = () => loadStepsDefinition() as unknown as { States: States; TimeoutSeconds: number };
+const typeStates = () => (steps().States.Types!.ItemProcessor as { States: States }).States;
 
-describe('State machine definition: statemachines/waterfall.asl.json', () => {
-  it('passes asl-validator once its function ARNs are substituted', () => {
-    // Act
-    const result = validateAsl(loadDefinition());
+describe('State machine definitions: statemachines/waterfall.asl.json and waterfall-steps.asl.json', () => {
+  it('pass asl-validator once their ARNs are substituted', () => {
+    for (const loaded of [loadDefinition(), loadStepsDefinition()]) {
+      // Act
+      const result = validateAsl(loaded);
 
-    // Assess
-    expect(result.errors).toEqual([]);
-    expect(result.isValid).toBe(true);
+      // Assess
+      expect(result.errors).toEqual([]);
+      expect(result.isValid).toBe(true);
+    }
   });
 
-  it('has exactly the placeholders CDK substitutes', () => {
+  it('have exactly the placeholders CDK substitutes: the task functions and the steps state machine', () => {
     // Prepare
-    const text = readFileSync(DEFINITION_PATH, 'utf8');
+    const text = readFileSync(DEFINITION_PATH, 'utf8') + readFileSync(STEPS_DEFINITION_PATH, 'utf8');
 
     // Act
     const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
 
     // Assess
-    expect([...placeholders].sort()).toEqual(specsTriggeredBy('task').map(taskPlaceholder).sort());
+    expect([...placeholders].sort()).toEqual(
+      [...specsTriggeredBy('task').map(taskPlaceholder), STEPS_PLACEHOLDER].sort(),
+    );
   });
 
   it('takes the deployment bound as the state machine timeout', () => {
@@ -39,22 +54,74 @@ describe('State machine definition: statemachines/waterfall.asl.json', () => {
     expect(bounded.TimeoutSeconds).toBe(900);
   });
 
-  it('runs the requested types in parallel, one Map iteration per type, then records the result once', () => {
+  it('runs the types in the Express steps workflow and loops only while it hands types back', () => {
     // Act
-    const types = definition().States.Types!;
+    const states = definition().States;
+
+    // Assess
+    expect(states.Steps).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::states:startExecution.sync:2',
+      Parameters: { StateMachineArn: TASK_SUBSTITUTIONS[STEPS_PLACEHOLDER], Input: { 'types.$': '$.types' } },
+      OutputPath: '$.Output',
+      Next: 'Route',
+    });
+    expect(states.Route!.Default).toBe('RecordResult');
+    expect(states.WaitForProviders).toMatchObject({ Type: 'Map', ItemsPath: '$.types', Next: 'Steps' });
+    // A failed or timed-out steps run is caught: RecordResult finishes the enrichment with its failure.
+    expect(states.Steps!.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordResult' }),
+    ]);
+    expect(states.RecordResult!.Parameters).toMatchObject({
+      'outcomes.$': '$.types',
+      'failure.$': '$.failure',
+    });
+  });
+
+  it('runs the requested types in parallel in the steps workflow, one Map iteration per type', () => {
+    // Act
+    const types = steps().States.Types!;
 
     // Assess
     expect(types).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.types',
       MaxConcurrency: 0,
-      Next: 'RecordResult',
+      ResultPath: '$.types',
     });
     expect(types.ItemSelector).toEqual({
       'account_id.$': '$.account_id',
       'enrichment_id.$': '$.enrichment_id',
-      'type.$': '$$.Map.Item.Value',
+      'item.$': '$$.Map.Item.Value',
     });
+  });
+
+  it('hands back before a step begun within the budget could outlast the Express run, retries included', () => {
+    // Prepare: the worst a step begun just before the budget ends can take, every retry spent.
+    const step = typeStates().ProviderStep!;
+    const budget = (step.Parameters as { hand_back: { after_seconds: number } }).hand_back.after_seconds;
+    const retries = step.Retry as Array<{
+      IntervalSeconds: number;
+      MaxAttempts: number;
+      BackoffRate: number;
+    }>;
+    const attempt = Math.min(providerStepSpec.timeoutSeconds, step.TimeoutSeconds as number);
+
+    // Act
+    const worst = Math.max(
+      ...retries.map((retry) => {
+        let pauses = 0;
+        for (let n = 0; n < retry.MaxAttempts; n++) pauses += retry.IntervalSeconds * retry.BackoffRate ** n;
+        return (retry.MaxAttempts + 1) * attempt + pauses;
+      }),
+    );
+
+    // Assess: Express runs stop at five minutes; the definition ends the run itself before that.
+    expect(steps().TimeoutSeconds).toBeLessThan(300);
+    expect(budget + worst).toBeLessThanOrEqual(steps().TimeoutSeconds);
+    expect((definition().States.Steps as { TimeoutSeconds: number }).TimeoutSeconds).toBeGreaterThan(
+      steps().TimeoutSeconds,
+    );
   });
 
   it('retries provider errors briefly and its own errors longer, and never loops on its own errors', () => {
@@ -73,7 +140,7 @@ describe('State machine definition: statemachines/waterfall.asl.json', () => {
       MaxDelaySeconds: 30,
       JitterStrategy: 'NONE',
     });
-    expect(ownRetry).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 8, JitterStrategy: 'FULL' });
+    expect(ownRetry).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 4, JitterStrategy: 'FULL' });
     // A provider that kept failing moves the type to its next provider; our own failure ends the type.
     expect(providerCatch).toMatchObject({ ResultPath: '$.failure', Next: 'ProviderStep' });
     expect(ownCatch).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'TypeAbandoned' });

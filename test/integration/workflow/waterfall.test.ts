@@ -59,7 +59,7 @@ async function runToFinish(
   product: TestProduct,
   accountId: string,
   body: Record<string, unknown>,
-): Promise<{ view: ContactView; transitions: number; events: string[] }> {
+): Promise<{ view: ContactView; transitions: number; events: string[]; entered: string[]; runs: number }> {
   const accepted = await product.post(accountId, {
     firstname: 'Jane',
     lastname: 'Doe',
@@ -72,7 +72,14 @@ async function runToFinish(
   const execution = product.product.workflow.execution(id)!;
   expect(execution.status).toBe('succeeded');
   const view = JSON.parse((await product.get(accountId, id)).body) as ContactView;
-  return { view, transitions: execution.stateTransitions, events: execution.events.map((e) => e.type) };
+  return {
+    view,
+    transitions: execution.stateTransitions,
+    events: execution.events.map((e) => e.type),
+    // States entered in the waterfall and its steps runs, by name.
+    entered: execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.state!.name),
+    runs: execution.stepsRuns.length,
+  };
 }
 
 describe('State machine: waterfall', () => {
@@ -96,12 +103,12 @@ describe('State machine: waterfall', () => {
     polls = 0;
   });
 
-  it('finds an email at the first provider in five state transitions and charges its price', async () => {
+  it('finds an email at the first provider in three state transitions and one steps run, and charges its price', async () => {
     // Prepare
     const account = await product.createAccount({ balance: 10 });
 
     // Act
-    const { view, transitions } = await runToFinish(product, account.accountId, {
+    const { view, transitions, runs } = await runToFinish(product, account.accountId, {
       enrichment_type: ['email'],
     });
 
@@ -120,7 +127,9 @@ describe('State machine: waterfall', () => {
       },
     ]);
     expect(view.credits_used).toBe(1);
-    expect(transitions).toBe(5);
+    // Steps, Route, RecordResult: the provider step itself runs in the Express steps workflow.
+    expect(transitions).toBe(3);
+    expect(runs).toBe(1);
     expect(await product.credits(account.accountId)).toEqual({ balance: 9, reserved: 0, available: 9 });
   });
 
@@ -245,11 +254,16 @@ describe('State machine: waterfall', () => {
     const account = await product.createAccount();
 
     // Act
-    const { view, events } = await runToFinish(product, account.accountId, { enrichment_type: ['email'] });
+    const { view, entered, transitions } = await runToFinish(product, account.accountId, {
+      enrichment_type: ['email'],
+    });
 
     // Assess
     expect(polls).toBe(2);
-    expect(events.filter((type) => type === 'StateEntered')).toHaveLength(3 * 3 + 2);
+    // Three seconds between polls fit the steps run's budget: it waits itself, in its Wait state.
+    expect(entered.filter((name) => name === 'ProviderStep')).toHaveLength(3);
+    expect(entered.filter((name) => name === 'WaitForProvider')).toHaveLength(2);
+    expect(transitions).toBe(3);
     expect(view.results?.email).toEqual({
       value: 'jane.doe@acme.com',
       status: 'catch_all',
@@ -273,11 +287,14 @@ describe('State machine: waterfall', () => {
     const account = await product.createAccount();
 
     // Act
-    const { view, events } = await runToFinish(product, account.accountId, { enrichment_type: ['email'] });
+    const { view, events, entered } = await runToFinish(product, account.accountId, {
+      enrichment_type: ['email'],
+    });
 
     // Assess
     expect(events).not.toContain('StateRetried');
-    expect(events.filter((type) => type === 'StateEntered')).toHaveLength(6 + 2);
+    expect(entered.filter((name) => name === 'ProviderStep')).toHaveLength(2);
+    expect(entered.filter((name) => name === 'WaitForProvider')).toHaveLength(1);
     expect(view.results?.email?.provider).toBe('asks-to-wait');
   });
 
