@@ -14,9 +14,9 @@ import {
   type WebhookState,
 } from '../enrichment/contact';
 import {
-  buildSchema,
   customJsonOf,
   parseEnrichmentRequest,
+  requestSchemaFor,
   toFieldErrors,
   type EnrichmentRequest,
 } from '../enrichment/enrichment-request';
@@ -96,9 +96,9 @@ export interface BatchRequest {
   custom_json: string;
 }
 
-function batchSchema(policy: TargetPolicy) {
+function buildBatchSchema(policy: TargetPolicy) {
   // The batch's webhook_url and custom follow the very rules of a contact's.
-  const single = buildSchema(policy).shape;
+  const single = requestSchemaFor(policy).shape;
   return z.strictObject({
     contacts: z
       .array(z.unknown(), { error: 'must be an array of contacts' })
@@ -109,6 +109,19 @@ function batchSchema(policy: TargetPolicy) {
     webhook_url: single.webhook_url,
     custom: single.custom,
   });
+}
+
+const batchSchemas = new Map<string, ReturnType<typeof buildBatchSchema>>();
+
+/** The bulk body's schema for a policy, built once (as each contact's, `requestSchemaFor`). */
+function batchSchemaFor(policy: TargetPolicy): ReturnType<typeof buildBatchSchema> {
+  const key = JSON.stringify(policy);
+  let schema = batchSchemas.get(key);
+  if (!schema) {
+    schema = buildBatchSchema(policy);
+    batchSchemas.set(key, schema);
+  }
+  return schema;
 }
 
 /** A contact's errors under `contacts[i]`. */
@@ -128,7 +141,7 @@ export function parseBatchRequest(
   policy: TargetPolicy,
   waterfall?: Pick<WaterfallSettings, 'order'>,
 ): BatchRequest {
-  const parsed = batchSchema(policy).safeParse(body);
+  const parsed = batchSchemaFor(policy).safeParse(body);
   const errors: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error, body);
   const contacts: EnrichmentRequest[] = [];
   // Contacts are checked whenever there is a list of them to check, whatever else is wrong with the body.
