@@ -5,6 +5,8 @@
  * Everything it starts is stopped before it exits, also on Ctrl-C and past the time limit.
  *
  * BENCH_QUICK=1 shortens every phase (a check that the benchmarks work; its figures mean little).
+ * BENCH_ONLY=<phase>[,<phase>…] runs only those phases of ONLY_PHASES on their own DynamoDB Local and prints their
+ * figures, writing no report.
  */
 import './lambda-logs';
 import { execFileSync } from 'node:child_process';
@@ -35,6 +37,12 @@ const SETTINGS = {
   trafficEnrichments: QUICK ? 40 : 200,
   csvRows: QUICK ? 200 : 1000,
 };
+/** The phases BENCH_ONLY can name. */
+const ONLY_PHASES: Record<string, (dynamoEndpoint: string) => Promise<unknown>> = {
+  bulk: (endpoint) => measureBulk(endpoint, SETTINGS.batches, SETTINGS.singleAccepts),
+};
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+
 /** A run that takes longer than this is stuck, not slow. */
 const TIME_LIMIT_MS = 12 * 60_000;
 
@@ -54,7 +62,22 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
+async function only(names: string[]): Promise<void> {
+  const unknown = names.filter((name) => !ONLY_PHASES[name]);
+  if (unknown.length) {
+    throw new Error(`BENCH_ONLY: no phase ${unknown.join(', ')} (${Object.keys(ONLY_PHASES).join(', ')})`);
+  }
+  dynamo = await startDynamoDbLocal();
+  for (const name of names) {
+    const figures = await phase(name, () => ONLY_PHASES[name]!(dynamo!.endpoint));
+    console.log(JSON.stringify({ [name]: figures }, null, 2));
+  }
+  await dynamo.stop();
+  dynamo = undefined;
+}
+
 async function main(): Promise<void> {
+  if (ONLY) return only(ONLY);
   const started = performance.now();
   const loadAverage = loadavg().map((value) => round(value));
   const coldStart = await phase('cold start', () =>
