@@ -16,6 +16,7 @@ import {
 import {
   customJsonOf,
   parseEnrichmentRequest,
+  perPolicy,
   requestSchemaFor,
   toFieldErrors,
   type EnrichmentRequest,
@@ -111,18 +112,8 @@ function buildBatchSchema(policy: TargetPolicy) {
   });
 }
 
-const batchSchemas = new Map<string, ReturnType<typeof buildBatchSchema>>();
-
-/** The bulk body's schema for a policy, built once (as each contact's, `requestSchemaFor`). */
-function batchSchemaFor(policy: TargetPolicy): ReturnType<typeof buildBatchSchema> {
-  const key = JSON.stringify(policy);
-  let schema = batchSchemas.get(key);
-  if (!schema) {
-    schema = buildBatchSchema(policy);
-    batchSchemas.set(key, schema);
-  }
-  return schema;
-}
+/** The bulk body's schema for a policy, built once (as each contact's). */
+const batchSchemaFor = perPolicy(buildBatchSchema);
 
 /** A contact's errors under `contacts[i]`. */
 function inContact(index: number, errors: FieldError[]): FieldError[] {

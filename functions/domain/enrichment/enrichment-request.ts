@@ -222,21 +222,21 @@ export function buildSchema(policy: TargetPolicy) {
 type RequestSchema = ReturnType<typeof buildSchema>;
 type RequestBody = z.output<RequestSchema>;
 
-const schemas = new Map<string, RequestSchema>();
-
 /**
- * The request schema for a policy, built once: building it costs several times what checking a body against it
- * does, and a bulk request checks a hundred bodies.
+ * `build` once per policy (by value): a schema costs several times more to build than to check a body against,
+ * and a bulk request checks a hundred bodies.
  */
-export function requestSchemaFor(policy: TargetPolicy): RequestSchema {
-  const key = JSON.stringify(policy);
-  let schema = schemas.get(key);
-  if (!schema) {
-    schema = buildSchema(policy);
-    schemas.set(key, schema);
-  }
-  return schema;
+export function perPolicy<T>(build: (policy: TargetPolicy) => T): (policy: TargetPolicy) => T {
+  const built = new Map<string, T>();
+  return (policy) => {
+    const key = JSON.stringify(policy);
+    if (!built.has(key)) built.set(key, build(policy));
+    return built.get(key)!;
+  };
 }
+
+/** The request schema for a policy, built once. */
+export const requestSchemaFor: (policy: TargetPolicy) => RequestSchema = perPolicy(buildSchema);
 
 /** Optional fields become `null` when absent: the request as the rest of the product sees it. */
 type Normalised<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
