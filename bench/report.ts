@@ -111,11 +111,14 @@ export function summary(r: Results): string[][] {
 
 function bulkRows(r: Results): string[][] {
   const b = r.bulk;
+  const s = b.batchAcceptSpans;
   return [
     [
       `Batch accept, ${BATCH_SIZE} contacts`,
       `p50 **${b.batchAcceptMs.p50} ms**, **×${b.ratio}** one single accept (p50 ${b.singleAcceptMs.p50} ms); ` +
-        `target ≤ 20×: ${target(b.ratio <= 20)}`,
+        `target ≤ 20×: ${target(b.ratio <= 20)}. Its spans (p50): ${s.validateMs} ms to its first DynamoDB ` +
+        `request, ${s.dynamoRequests} requests in ${s.dynamoMs} ms, ${BATCH_SIZE} workflow starts in ` +
+        `${s.startsMs} ms, ${s.answerMs} ms to the 202`,
       `${b.batchAcceptMs.count} batches and ${b.singleAcceptMs.count} single POSTs of one-type contacts, one ` +
         `request at a time, new people each, the next once the last finished; their workflows run in the same ` +
         `process (bulk.ts)`,

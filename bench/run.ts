@@ -44,6 +44,7 @@ const SETTINGS = {
 const PHASES_ALONE: Record<string, (endpoint: string) => Promise<unknown>> = {
   usage: async (endpoint) => usageRows(await measureUsage(endpoint, SETTINGS.usageSizes)),
   'cold-start': () => coldStarts(),
+  bulk: (endpoint) => measureBulk(endpoint, SETTINGS.batches, SETTINGS.singleAccepts),
   'end-to-end': async (endpoint) => {
     const bills: Record<string, unknown> = {};
     for (const scenario of SCENARIOS) {

@@ -8,7 +8,7 @@ export const spec = defineFunction({
   name: 'accept-batch',
   description: 'POST /contacts/enrich/bulk: validate, reserve credits, record and start each contact',
   trigger: { kind: 'http', routes: [{ method: 'POST', path: '/contacts/enrich/bulk', throttle: 'bulk' }] },
-  // Up to 100 contact writes and 100 StartExecution calls, ten at a time, inside API Gateway's 29 s.
+  // A few transactions and up to 100 StartExecution calls, 25 at a time, well inside API Gateway's 29 s.
   timeoutSeconds: 25,
   // The commit transaction, the contacts' writes, the accepted mark (deleting the staged contacts), and an
   // Idempotency-Key replay's read of the contacts.

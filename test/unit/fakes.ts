@@ -191,12 +191,16 @@ export class FakeBatchStore implements BatchAcceptRepository {
     return this.staged.get(batch.batch_id);
   }
 
-  async putContact(record: ContactRecord): Promise<void> {
-    if (this.failingPuts > 0) {
-      this.failingPuts -= 1;
-      throw new Error('the function stopped');
+  /** Writes those it can, as parallel writes do, then throws if any failed. */
+  async putContacts(records: ContactRecord[]): Promise<void> {
+    let failed = false;
+    for (const record of records) {
+      if (this.failingPuts > 0) {
+        this.failingPuts -= 1;
+        failed = true;
+      } else if (!this.contacts.has(record.enrichment_id)) this.contacts.set(record.enrichment_id, record);
     }
-    if (!this.contacts.has(record.enrichment_id)) this.contacts.set(record.enrichment_id, record);
+    if (failed) throw new Error('the function stopped');
   }
 
   async markAccepted(batch: BatchRecord): Promise<void> {

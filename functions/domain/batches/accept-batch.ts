@@ -18,8 +18,9 @@
  *     the bucket's take, write the batch with its planned ids, its reserve ledger entry, its completion shards,
  *     the contacts staged on the batch, and the idempotency record (402 when the reservation fails after all;
  *     the bucket decided again when another request moved it).
- *  6. Carry it out: write each contact as an ordinary pending record, mark the batch accepted (which deletes the
- *     staged copies), start each contact's waterfall (one StartExecution each, named after the enrichment).
+ *  6. Carry it out: write the contacts as ordinary pending records (one transaction per staged part, so one round
+ *     trip for a typical batch), mark the batch accepted (which deletes the staged copies), start each contact's
+ *     waterfall (one StartExecution each, named after the enrichment).
  *
  * From the commit on, a batch only goes forward. Should the function stop anywhere in 6, the sweeper or an
  * Idempotency-Key replay resumes it from the staged copies (`resume`); the contacts already written are pending
@@ -53,8 +54,8 @@ import type { BatchAcceptRepository, BatchIdempotencyRecord } from '../ports/bat
 import type { WorkflowStarter } from '../ports/workflow';
 import { workflowInputOf } from '../enrichment/waterfall-state';
 
-/** Writes and starts in flight at once: four rounds for 100 contacts, well within the SDK's 50 sockets and StartExecution's burst. */
-const PARALLEL_CALLS = 25;
+/** Starts in flight at once: four rounds for 100 contacts, well within the SDK's 50 sockets and StartExecution's burst. */
+const PARALLEL_STARTS = 25;
 
 export interface AcceptBatchDependencies {
   accounts: AccountReader;
@@ -221,14 +222,14 @@ export class AcceptBatch {
     records: ContactRecord[],
     { start }: { start: boolean },
   ): Promise<void> {
-    await eachLimited(records, PARALLEL_CALLS, (record) => this.deps.batches.putContact(record));
+    await this.deps.batches.putContacts(records);
     await this.deps.batches.markAccepted(batch);
     if (start) await this.startEach(records);
   }
 
   /** Starts each contact's waterfall; one that cannot be started now is pending and the sweeper's. */
   private async startEach(records: ContactRecord[]): Promise<void> {
-    await eachLimited(records, PARALLEL_CALLS, async (record) => {
+    await eachLimited(records, PARALLEL_STARTS, async (record) => {
       try {
         await this.deps.workflow.start(workflowInputOf(record));
       } catch (error) {

@@ -14,9 +14,10 @@ import {
   type WebhookState,
 } from '../enrichment/contact';
 import {
-  buildSchema,
   customJsonOf,
   parseEnrichmentRequest,
+  perPolicy,
+  requestSchemaFor,
   toFieldErrors,
   type EnrichmentRequest,
 } from '../enrichment/enrichment-request';
@@ -96,9 +97,9 @@ export interface BatchRequest {
   custom_json: string;
 }
 
-function batchSchema(policy: TargetPolicy) {
+function buildBatchSchema(policy: TargetPolicy) {
   // The batch's webhook_url and custom follow the very rules of a contact's.
-  const single = buildSchema(policy).shape;
+  const single = requestSchemaFor(policy).shape;
   return z.strictObject({
     contacts: z
       .array(z.unknown(), { error: 'must be an array of contacts' })
@@ -110,6 +111,9 @@ function batchSchema(policy: TargetPolicy) {
     custom: single.custom,
   });
 }
+
+/** The bulk body's schema for a policy, built once (as each contact's). */
+const batchSchemaFor = perPolicy(buildBatchSchema);
 
 /** A contact's errors under `contacts[i]`. */
 function inContact(index: number, errors: FieldError[]): FieldError[] {
@@ -128,7 +132,7 @@ export function parseBatchRequest(
   policy: TargetPolicy,
   waterfall?: Pick<WaterfallSettings, 'order'>,
 ): BatchRequest {
-  const parsed = batchSchema(policy).safeParse(body);
+  const parsed = batchSchemaFor(policy).safeParse(body);
   const errors: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error, body);
   const contacts: EnrichmentRequest[] = [];
   // Contacts are checked whenever there is a list of them to check, whatever else is wrong with the body.

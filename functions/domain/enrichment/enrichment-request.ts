@@ -219,7 +219,24 @@ export function buildSchema(policy: TargetPolicy) {
   });
 }
 
-type RequestBody = z.output<ReturnType<typeof buildSchema>>;
+type RequestSchema = ReturnType<typeof buildSchema>;
+type RequestBody = z.output<RequestSchema>;
+
+/**
+ * `build` once per policy (by value): a schema costs several times more to build than to check a body against,
+ * and a bulk request checks a hundred bodies.
+ */
+export function perPolicy<T>(build: (policy: TargetPolicy) => T): (policy: TargetPolicy) => T {
+  const built = new Map<string, T>();
+  return (policy) => {
+    const key = JSON.stringify(policy);
+    if (!built.has(key)) built.set(key, build(policy));
+    return built.get(key)!;
+  };
+}
+
+/** The request schema for a policy, built once. */
+export const requestSchemaFor: (policy: TargetPolicy) => RequestSchema = perPolicy(buildSchema);
 
 /** Optional fields become `null` when absent: the request as the rest of the product sees it. */
 type Normalised<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
@@ -331,7 +348,7 @@ export function parseEnrichmentRequest(
   policy: TargetPolicy,
   waterfall?: Pick<WaterfallSettings, 'order'>,
 ): EnrichmentRequest {
-  const schema = buildSchema(policy);
+  const schema = requestSchemaFor(policy);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error, body);

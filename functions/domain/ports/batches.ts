@@ -43,8 +43,11 @@ export interface BatchAcceptRepository extends BatchReader {
   ): Promise<BatchCommitOutcome>;
   /** The staged contact records of a batch still being accepted; undefined once it is accepted. */
   stagedContacts(batch: BatchRecord): Promise<ContactRecord[] | undefined>;
-  /** Writes one contact as an ordinary pending record, unless it is there already (a resumed accept). */
-  putContact(record: ContactRecord): Promise<void>;
+  /**
+   * Writes the contacts as ordinary pending records, each unless it is there already (a resumed accept); a
+   * failure may leave some written, which the accept's resume completes.
+   */
+  putContacts(records: ContactRecord[]): Promise<void>;
   /** Every contact is written: the batch is accepted and its staged copies are deleted. */
   markAccepted(batch: BatchRecord): Promise<void>;
 }

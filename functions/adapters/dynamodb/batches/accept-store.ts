@@ -16,6 +16,7 @@ import type {
   BatchCommitOutcome,
   BatchIdempotencyRecord,
 } from '../../../domain/ports/batches';
+import { eachLimited } from '../../../domain/batches/accept-batch';
 import { readIdempotency } from '../idempotency';
 import { DynamoBatchReader } from './reader';
 import { refusedReservation, creditWrites } from '../credits';
@@ -25,6 +26,9 @@ import type { BucketWrite } from '../../../domain/accounts/rate-limit';
 
 /** Staged contacts are deleted once written; should that never happen, TTL removes them after a day. */
 const STAGED_TTL_SECONDS = 24 * 60 * 60;
+
+/** Single puts in flight at once when a part's transaction was refused. */
+const PARALLEL_PUTS = 25;
 
 export class DynamoBatchAcceptStore extends DynamoBatchReader implements BatchAcceptRepository {
   constructor(
@@ -155,26 +159,51 @@ export class DynamoBatchAcceptStore extends DynamoBatchReader implements BatchAc
     return items.flatMap((item) => JSON.parse(item.records_json as string) as ContactRecord[]);
   }
 
-  async putContact(record: ContactRecord): Promise<void> {
+  /**
+   * One transaction per staged part (at most 300 KB of contacts: well within a transaction's 100 items and 4 MB),
+   * the parts at once: a typical batch's contacts in one round trip instead of one each. Every put is conditional
+   * on the contact's absence; when one is there already (a resumed accept, or a replay resuming it meanwhile),
+   * DynamoDB cancels the part's transaction and its contacts are put one by one, each still only where absent.
+   * A part that fails is thrown once the others have settled: what they wrote stays, and the resume adds the rest.
+   */
+  async putContacts(records: ContactRecord[]): Promise<void> {
+    const parts = stagedParts(records);
+    await eachLimited(parts, parts.length, (part) => this.putPart(part));
+  }
+
+  private async putPart(part: ContactRecord[]): Promise<void> {
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          // The very item the single route's accept writes.
-          Item: {
-            ...keys.contact(record.account_id, record.enrichment_id),
-            type: 'contact',
-            ...record,
-            [PENDING_INDEX.partitionKey]: pendingShardOf(record.enrichment_id),
-            [TTL_ATTRIBUTE]: this.expiresAt(record.created_at),
-          },
-          // Written already (a resumed accept): it may be running, and must not be reset.
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+      await transactWrite(this.db, {
+        TransactItems: part.map((record) => ({ Put: this.contactPut(record) })),
+      });
+    } catch (error) {
+      if (!cancellationReasons(error)?.includes('ConditionalCheckFailed')) throw error;
+      await eachLimited(part, PARALLEL_PUTS, (record) => this.putContact(record));
+    }
+  }
+
+  private async putContact(record: ContactRecord): Promise<void> {
+    try {
+      await this.db.send(new PutCommand(this.contactPut(record)));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  private contactPut(record: ContactRecord) {
+    return {
+      TableName: this.tableName,
+      // The very item the single route's accept writes.
+      Item: {
+        ...keys.contact(record.account_id, record.enrichment_id),
+        type: 'contact',
+        ...record,
+        [PENDING_INDEX.partitionKey]: pendingShardOf(record.enrichment_id),
+        [TTL_ATTRIBUTE]: this.expiresAt(record.created_at),
+      },
+      // Written already (a resumed accept): it may be running, and must not be reset.
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
   }
 
   async markAccepted(batch: BatchRecord): Promise<void> {
