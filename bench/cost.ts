@@ -24,8 +24,9 @@ export const DYNAMODB_CALLS: Record<ScenarioId, Record<string, number>> = {
     'GetItem contact': 3, // provider step (5), finish (6), webhook attempt (8)
     'UpdateItem contact': 2, // the step's trace and result (5); webhook state (8)
     'TransactWriteItems Update contact': 1, // finish (6)
+    'TransactWriteItems Update usage': 1, // the account's usage counters of the day, in the finish (6)
     'GetItem provider': 1, // provider traffic item (rate limit, breaker) before the call
-    'UpdateItem provider': 1, // the call counted in the breaker's window
+    'UpdateItem provider': 2, // the call counted in the breaker's window; the provider's stats after the finish (6)
     'GetItem cache': 1, // results cache lookup at the type's first step: name at domain
     'BatchWriteItem Put cache': 1, // the find, cached under the same identity
     'GetItem suppressions': 2, // suppression list: the contact at the type's first step, the found email
@@ -39,8 +40,9 @@ export const DYNAMODB_CALLS: Record<ScenarioId, Record<string, number>> = {
     'GetItem contact': 11, // 9 provider steps, finish, webhook
     'UpdateItem contact': 10, // 9 provider steps, webhook
     'TransactWriteItems Update contact': 1,
+    'TransactWriteItems Update usage': 1,
     'GetItem provider': 9,
-    'UpdateItem provider': 9,
+    'UpdateItem provider': 12, // 9 calls in the breaker's window; the stats of the 3 providers asked
     'GetItem cache': 4, // email: LinkedIn URL and name at domain; phone, personal email: LinkedIn URL
     'BatchWriteItem Put cache': 4,
     'GetItem suppressions': 8,

@@ -1,7 +1,7 @@
 /**
  * How a function's code is bundled, decided once: the function construct (constructs/enrichment-function.ts)
  * deploys with these esbuild options, `npm run bench` measures bundles built with them (bench/cold-start.ts), and
- * test/infrastructure/bundles.test.ts holds every bundle to the budget.
+ * test/infrastructure/enrichment-function.test.ts holds every bundle to the budget.
  */
 import type { BuildOptions } from 'esbuild';
 
