@@ -111,7 +111,11 @@ export class Workflow extends Construct {
         includeExecutionData: false,
       },
     });
-    this.stateMachine.addToRolePolicy(invoke(waterfallTasks));
+    // Also the steps' Task functions: an execution started before an update keeps the definition it started
+    // with, and the Release 2 definition invoked ProviderStep from this machine; without the grant, every
+    // enrichment in flight during the deploy would have its providers cut off. Executions end within the
+    // definition's TimeoutSeconds, so the grant can go one release after every deployment runs this one.
+    this.stateMachine.addToRolePolicy(invoke([...waterfallTasks, ...stepsTasks]));
     this.allowStartingSteps();
 
     Validations.of(this.steps).acknowledge(

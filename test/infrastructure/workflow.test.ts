@@ -122,7 +122,7 @@ describe('Construct: Workflow', () => {
     }
   });
 
-  it('lets each state machine invoke its own Task function and nothing else', () => {
+  it('lets each state machine invoke its own Task functions, the waterfall also those of its previous definition, and nothing else', () => {
     // Arrange
     const { stateMachine: machine, steps: stepsMachine } = synthesized.stack.workflow;
     const providerStep = synthesized.stack.functionNamed('provider-step');
@@ -137,11 +137,15 @@ describe('Construct: Workflow', () => {
     const stepsInvoke = invokes(synthesized.logicalId(stepsMachine.role));
 
     // Assess
+    // The waterfall keeps ProviderStep for the executions begun on the previous definition, which invoked it.
     expect(waterfall).toEqual([
       {
         Action: 'lambda:InvokeFunction',
         Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [synthesized.logicalId(recordResult), 'Arn'] },
+        Resource: [
+          { 'Fn::GetAtt': [synthesized.logicalId(providerStep), 'Arn'] },
+          { 'Fn::GetAtt': [synthesized.logicalId(recordResult), 'Arn'] },
+        ],
       },
     ]);
     expect(stepsInvoke).toEqual([

@@ -96,8 +96,10 @@ describe('State machine definitions: statemachines/waterfall.asl.json and waterf
     });
   });
 
-  it('hands back before a step begun within the budget could outlast the Express run, retries included', () => {
-    // Prepare: the worst a step begun just before the budget ends can take, every retry spent.
+  it('hands back before a step begun within the budget could outlast the Express run, every retry of one kind of failure included', () => {
+    // Prepare: the worst a step begun just before the budget ends can take, every retry of one retrier spent. A
+    // step whose attempts time out under both retriers in turn (each keeps its own count) could outlast the run:
+    // the waterfall then starts the run once more (Steps' Retry), from the cursors it was given.
     const step = typeStates().ProviderStep!;
     const budget = (step.Parameters as { hand_back: { after_seconds: number } }).hand_back.after_seconds;
     const retries = step.Retry as Array<{

@@ -4,6 +4,7 @@
  * run, and a failed run caught by the waterfall so that the enrichment still finishes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Context } from 'aws-lambda';
 import type { ContactView } from '../../../functions/domain/enrichment/contact';
 import type { WaterfallSettings } from '../../../functions/domain/enrichment/waterfall-settings';
 import type { Provider } from '../../../functions/providers/provider';
@@ -197,7 +198,43 @@ describe('State machine: the Express steps workflow', () => {
 });
 
 describe('State machine: a steps run that fails', () => {
-  it('is caught by the waterfall when it times out: its open types stop with its failure, the enrichment finishes', async () => {
+  it('is started once more, and goes on from where the failed run began', async () => {
+    // Prepare: the first provider step outlasts the steps run's bound (shortened to 1 s here, 290 s deployed); the
+    // run started again finds the type still open and asks its provider.
+    let calls = 0;
+    const product = await createTestProduct({
+      providerKeys: async () => ({}),
+      stepsTimeoutSeconds: 1,
+      wrapTask: (task, handler) =>
+        task === 'ProviderStep'
+          ? async (input: never, context: Context) => {
+              calls += 1;
+              if (calls > 1) return handler(input, context);
+              await sleep(2000);
+              return { ...(input as { cursor: Record<string, unknown> }).cursor, next: 'done' };
+            }
+          : handler,
+    });
+    try {
+      const account = await product.createAccount({ balance: 10 });
+
+      // Act
+      const { view, execution } = await enrich(product, account, ['email']);
+
+      // Assess
+      expect(execution.stepsRuns.map((run) => run.status)).toEqual(['timed_out', 'succeeded']);
+      expect(standardStates(execution)).toEqual(['Steps', 'Route', 'RecordResult']);
+      expect(view.status).toBe('finished');
+      expect(view.results?.email).toEqual(expect.objectContaining({ provider: 'sandbox-primary' }));
+      expect(view.waterfall.map((step) => [step.provider, step.outcome])).toEqual([
+        ['sandbox-primary', 'found'],
+      ]);
+    } finally {
+      await product.close();
+    }
+  });
+
+  it('is caught by the waterfall when it fails again: its open types stop with its failure, the enrichment finishes', async () => {
     // Prepare: a provider step slower than the steps run's bound (shortened to 1 s here, 290 s deployed).
     const product = await createTestProduct({
       providerKeys: async () => ({}),
@@ -217,7 +254,7 @@ describe('State machine: a steps run that fails', () => {
       const { view, execution } = await enrich(product, account, ['email']);
 
       // Assess
-      expect(execution.stepsRuns).toEqual([expect.objectContaining({ status: 'timed_out' })]);
+      expect(execution.stepsRuns.map((run) => run.status)).toEqual(['timed_out', 'timed_out']);
       expect(execution.status).toBe('succeeded');
       expect(standardStates(execution)).toEqual(['Steps', 'RecordResult']);
       expect(view.status).toBe('finished');
