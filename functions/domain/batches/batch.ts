@@ -15,6 +15,7 @@ import {
 } from '../enrichment/contact';
 import {
   customJsonOf,
+  invalidBody,
   parseEnrichmentRequest,
   perPolicy,
   requestSchemaFor,
@@ -155,11 +156,7 @@ export function parseBatchRequest(
     errors.push(...error.errors);
   }
   if (!parsed.success || errors.length) {
-    const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
-    throw new ValidationError(
-      errors,
-      unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
-    );
+    throw invalidBody(errors);
   }
   return {
     contacts,

@@ -282,6 +282,15 @@ export function toFieldErrors(error: { issues: z.core.$ZodIssue[] }, body: unkno
   return errors.filter((candidate, index) => errors.findIndex((e) => e.path === candidate.path) === index);
 }
 
+/** The 400 of a body's field errors: its message names the unknown fields, when there are any. */
+export function invalidBody(errors: FieldError[]): ValidationError {
+  const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
+  return new ValidationError(
+    errors,
+    unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
+  );
+}
+
 /** Per-type requirements (check 3): which input each requested type cannot do without. */
 function missingFieldErrors(request: Omit<EnrichmentRequest, 'custom_json'>): FieldError[] {
   const errors: FieldError[] = [];
@@ -351,12 +360,7 @@ export function parseEnrichmentRequest(
   const schema = requestSchemaFor(policy);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    const errors = toFieldErrors(parsed.error, body);
-    const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
-    throw new ValidationError(
-      errors,
-      unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
-    );
+    throw invalidBody(toFieldErrors(parsed.error, body));
   }
   const { custom: _custom, ...fields } = parsed.data;
   const custom_json = customJsonOf(body);

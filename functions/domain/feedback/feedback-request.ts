@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import type { EmailFeedbackOutcome, PhoneFeedbackOutcome } from '../enrichment/contact';
-import { toFieldErrors } from '../enrichment/enrichment-request';
+import { invalidBody, toFieldErrors } from '../enrichment/enrichment-request';
 import { ValidationError } from '../errors';
 
 export const EMAIL_FEEDBACK_OUTCOMES = ['bounced', 'delivered'] as const satisfies EmailFeedbackOutcome[];
@@ -52,12 +52,7 @@ export type FeedbackRequest = z.output<typeof feedbackRequestSchema>;
 export function parseFeedbackRequest(body: unknown): FeedbackRequest {
   const parsed = feedbackRequestSchema.safeParse(body);
   if (!parsed.success) {
-    const errors = toFieldErrors(parsed.error, body);
-    const unknown = errors.filter((e) => e.message === 'is not a known field').map((e) => e.path);
-    throw new ValidationError(
-      errors,
-      unknown.length ? `Unknown field(s): ${unknown.join(', ')}.` : 'The request is invalid.',
-    );
+    throw invalidBody(toFieldErrors(parsed.error, body));
   }
   const request = parsed.data;
   if (request.email === undefined && request.personal_email === undefined && request.phones === undefined) {
