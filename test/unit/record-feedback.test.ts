@@ -328,10 +328,45 @@ describe('Use case: RecordFeedback', () => {
       expect(store.writes[0]!.refund).toMatchObject({ credits: 6, types: ['email', 'personal_email'] });
     });
 
+    it('refunds each type what the finish charged it, rebuilt within credits_used in the order charged', async () => {
+      // A max_credits of 3: the finish charged the email 2, the phones what was left, 1, and the personal email 0.
+      const charged = () => finished({ charges: undefined, credits_used: 3 });
+      const personal = new FakeFeedbackStore(charged());
+      const all = new FakeFeedbackStore(charged());
+
+      await useCase(personal).execute('A1', ID, { personal_email: 'bounced' });
+      await useCase(all).execute('A1', ID, {
+        personal_email: 'bounced',
+        phones: [
+          { number: '+33612345678', outcome: 'wrong_number' },
+          { number: '+33198765432', outcome: 'wrong_number' },
+        ],
+      });
+      await useCase(all).execute('A1', ID, { email: 'bounced' });
+
+      expect(personal.writes[0]!.refund).toBeNull();
+      expect(personal.record!.credits_refunded).toBe(0);
+      expect(all.writes.map((write) => write.refund && [write.refund.types, write.refund.credits])).toEqual([
+        [['phone'], 1],
+        [['email'], 2],
+      ]);
+      expect(all.record!.credits_refunded).toBe(3);
+    });
+
     it('never refunds more than was charged, and nothing for a charge of 0', async () => {
       // A max_credits of 3 charged the email 2 and the personal email what was left, 1.
       const store = new FakeFeedbackStore(
-        finished({ charges: undefined, credits_used: 3, credits_refunded: 2, refunded: ['email'] }),
+        finished({
+          enrichment_type: ['email', 'personal_email'],
+          results: {
+            email: { value: 'jane.doe@acme.com', status: 'valid', provider: 'hunter' },
+            personal_email: { value: 'jane@example.org', status: 'valid', provider: 'lusha', cached: true },
+          },
+          charges: undefined,
+          credits_used: 3,
+          credits_refunded: 2,
+          refunded: ['email'],
+        }),
       );
 
       await useCase(store).execute('A1', ID, { personal_email: 'bounced' });

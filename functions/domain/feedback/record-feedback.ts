@@ -22,7 +22,7 @@
  *     first, read again and go back to 3. So concurrent identical feedbacks refund exactly once.
  */
 import type { Clock } from '../clock';
-import { refundCredits, type PriceList } from '../credits/credits';
+import { chargesWithin, refundCredits, type PriceList } from '../credits/credits';
 import type {
   ContactRecord,
   FeedbackEntry,
@@ -217,13 +217,13 @@ function badTypes(record: ContactRecord, feedback: StoredFeedback): EnrichmentTy
 
 /**
  * What a type was charged: as the finish recorded it, or, on a record finished before charges were kept, its
- * result's price; never more than is left of `credits_used` after what was refunded already.
+ * share rebuilt with the finish's own rule (each found type its price, in the order email, phone, personal email,
+ * within `credits_used`); never more than is left of `credits_used` after what was refunded already.
  */
 function chargeOf(record: ContactRecord, type: EnrichmentType, left: number, prices: PriceList): number {
-  const charged = record.charges
-    ? (record.charges[type] ?? 0)
-    : (prices.pricesByType(record.results ?? {})[type] ?? 0);
-  return Math.max(0, Math.min(charged, left));
+  const charges =
+    record.charges ?? chargesWithin(record.credits_used, prices.pricesByType(record.results ?? {}));
+  return Math.max(0, Math.min(charges[type] ?? 0, left));
 }
 
 function refundOf(
