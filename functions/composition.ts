@@ -47,6 +47,7 @@ import {
   observeProgress,
   observeProviderStats,
   reportStatsLost,
+  reportUncacheFailed,
 } from './handlers/observability';
 import { DynamoProviderStats, DynamoUsage } from './adapters/dynamodb/usage-store';
 import { ReadAccountUsage } from './domain/usage/account-usage';
@@ -235,6 +236,8 @@ export function feedbackHandler(runtime: Runtime) {
       prices: new PriceList(runtime.config.waterfall),
       refunds: runtime.config.refunds,
       cacheScope: runtime.config.resultCache.scope,
+      cache: new DynamoResultCache(runtime.db, table(runtime)),
+      onUncacheFailed: reportUncacheFailed,
     }),
   );
 }

@@ -25,7 +25,6 @@ import { DynamoProviderTraffic } from '../adapters/dynamodb/provider-traffic-sto
 import { DEFAULT_SWEEP_AGE_SECONDS } from '../domain/enrichment/sweep-pending';
 import { knownProviderNames, providerFees } from '../providers/directory';
 import { DynamoProviderStats } from '../adapters/dynamodb/usage-store';
-import { loadConfig } from '../config';
 import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, ProviderScorecard } from './provider-stats';
 import {
   normaliseSuppression,
@@ -34,6 +33,7 @@ import {
 } from '../domain/privacy/suppression-list';
 import {
   MissingQueueError,
+  MissingWaterfallConfigError,
   MissingWebhookQueueError,
   MissingWorkflowError,
   NoTargetError,
@@ -67,7 +67,8 @@ credentials), else the running local stack (npm start).
   providers status                                 each provider's circuit breaker and recent calls
   providers reset <provider>                       close a provider's breaker once its key is fixed
   providers stats [--days 7]                       per provider and type: calls, find rate, latency, fees;
-                                                   per type the recommended order (WATERFALL_CONFIG's providers)
+                                                   per type the recommended order of the target's waterfall;
+                                                   in AWS: WATERFALL_CONFIG, the deployed value (required)
   suppressions add (--email <e> | --linkedin-url <u> | --domain <d>) [--by <who>]   --by: default the OS user
   suppressions remove (--email <e> | --linkedin-url <u> | --domain <d>)
   suppressions list                                every entry: kind, normalised value, added_at, added_by
@@ -302,7 +303,7 @@ export async function runAdmin(argv: string[], target: AdminTarget): Promise<unk
       case 'providers stats':
         return await new ProviderScorecard({
           stats: new DynamoProviderStats(db, target.tableName),
-          waterfall: target.waterfall ?? loadConfig(process.env).waterfall,
+          waterfall: target.waterfall,
           fees: providerFees(),
           clock: systemClock,
         }).read(days(values.days));
@@ -361,6 +362,7 @@ export async function main(
       error instanceof SuppressionNotFoundError ||
       error instanceof ApiError ||
       error instanceof MissingWorkflowError ||
+      error instanceof MissingWaterfallConfigError ||
       error instanceof InvalidGrantError;
     const message = known
       ? (error as Error).message

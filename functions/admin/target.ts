@@ -12,13 +12,17 @@ import { resendWebhook, sweepPending } from '../composition';
 import { systemClock } from '../domain/clock';
 import { SqsWebhookQueue } from '../adapters/aws/sqs-webhook-queue';
 import { loadConfig } from '../config';
+import { envNameOf } from '../settings';
 import { redriveWebhooks } from '../domain/webhooks/redrive-webhooks';
 import type { WaterfallSettings } from '../domain/enrichment/waterfall-settings';
 
 export interface AdminTarget {
   tableName: string;
-  /** The target's waterfall (`providers stats` recommends orders of its providers); else WATERFALL_CONFIG's. */
-  waterfall?: WaterfallSettings;
+  /**
+   * The target's waterfall (`providers stats` recommends orders of its providers). A deployed table's is
+   * WATERFALL_CONFIG's, which must be set: reading it otherwise throws `MissingWaterfallConfigError`.
+   */
+  readonly waterfall: WaterfallSettings;
   dynamoEndpoint?: string;
   region?: string;
   redriveWebhooks(): Promise<unknown>;
@@ -62,6 +66,29 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalStackState | undef
   if (!existsSync(file)) return undefined;
   const state = JSON.parse(readFileSync(file, 'utf8')) as LocalStackState;
   return isRunning(state.pid) ? state : undefined;
+}
+
+const WATERFALL_ENV = envNameOf('waterfall');
+
+/**
+ * The deployed stack's waterfall is not in the operator's shell: scoring against the defaults would recommend
+ * orders of providers the deployment may not use, so it is asked for.
+ */
+export class MissingWaterfallConfigError extends Error {
+  constructor() {
+    super(
+      `providers stats against a deployed table needs ${WATERFALL_ENV}: the waterfall the stack was deployed with. ` +
+        `Copy it from a deployed function's environment (\`aws lambda get-function-configuration --function-name ` +
+        `<the stack's feedback function> --query Environment.Variables.${WATERFALL_ENV} --output text\`), or give ` +
+        'the `waterfall` you deployed with (cdk.json context or `-c waterfall=…`) as JSON.',
+    );
+  }
+}
+
+/** The deployed waterfall, from WATERFALL_CONFIG alone: its default is not the deployment's to assume. */
+function deployedWaterfall(env: NodeJS.ProcessEnv): WaterfallSettings {
+  if (!env[WATERFALL_ENV]?.trim()) throw new MissingWaterfallConfigError();
+  return loadConfig(env).waterfall;
 }
 
 export class MissingQueueError extends Error {
@@ -158,7 +185,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv): AdminTarget {
     return {
       tableName: env.TABLE_NAME,
       get waterfall() {
-        return loadConfig(env).waterfall;
+        return deployedWaterfall(env);
       },
       dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,

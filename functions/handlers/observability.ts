@@ -132,3 +132,11 @@ export function observeProviderStats(
 export function reportStatsLost(error: unknown): void {
   logger.warn('provider stats of a finish lost', { error: (error as Error).name });
 }
+
+/**
+ * A bad result reported by feedback could not leave the results cache (the feedback itself is written): it may be
+ * reused until its item's TTL. The error's name only: the item's key derives from personal data.
+ */
+export function reportUncacheFailed(error: unknown): void {
+  logger.warn('bad result left in the results cache', { error: (error as Error).name });
+}

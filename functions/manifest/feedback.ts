@@ -8,7 +8,8 @@ export const spec = defineFunction({
   description: 'POST /contacts/{id}/feedback: outcome feedback on the results, and the refund of bad ones',
   trigger: { kind: 'http', routes: [{ method: 'POST', path: '/contacts/{id}/feedback' }] },
   timeoutSeconds: 10,
-  // Reads the record; one transaction of updates (record, account, counters), a ledger Put and cache deletes.
+  // Reads the record; one transaction of updates (record, account, counters) and a ledger Put; then reads and
+  // deletes (conditionally) the bad results' cache items.
   table: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'],
   settings: ['refundOnBounce', 'refundWindowDays', 'waterfall', 'resultCacheDays', 'resultCacheScope'],
   needs: [],

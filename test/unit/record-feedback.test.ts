@@ -2,7 +2,12 @@ import type { ContactRecord } from '../../functions/domain/enrichment/contact';
 import { toContactView, toWebhookBody } from '../../functions/domain/enrichment/contact';
 import { InvalidStateError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { RecordFeedback, type RefundSettings } from '../../functions/domain/feedback/record-feedback';
-import type { FeedbackRepository, FeedbackWrite } from '../../functions/domain/ports/feedback';
+import type {
+  BadResultCache,
+  CachedFind,
+  FeedbackRepository,
+  FeedbackWrite,
+} from '../../functions/domain/ports/feedback';
 import { clockAt, contactRecord, pendingWebhook, prices } from './fakes';
 
 const ID = '01KB0000000000000000000001';
@@ -67,14 +72,41 @@ class FakeFeedbackStore implements FeedbackRepository {
   }
 }
 
+/** The cache drops asked for; `failure` makes each one fail. */
+class FakeBadResultCache implements BadResultCache {
+  readonly forgotten: CachedFind[] = [];
+  failure: Error | undefined;
+
+  async forgetBad(find: CachedFind): Promise<boolean> {
+    if (this.failure) throw this.failure;
+    this.forgotten.push(find);
+    return true;
+  }
+}
+
 function useCase(
   store: FakeFeedbackStore,
-  { at = new Date(FINISHED_AT), refunds = { onBounce: true, windowDays: 30 } } = {} as {
+  {
+    at = new Date(FINISHED_AT),
+    refunds = { onBounce: true, windowDays: 30 },
+    cache = new FakeBadResultCache(),
+    onUncacheFailed,
+  } = {} as {
     at?: Date;
     refunds?: RefundSettings;
+    cache?: BadResultCache;
+    onUncacheFailed?: (error: unknown) => void;
   },
 ) {
-  return new RecordFeedback({ feedback: store, clock: clockAt(at), prices, refunds, cacheScope: 'account' });
+  return new RecordFeedback({
+    feedback: store,
+    clock: clockAt(at),
+    prices,
+    refunds,
+    cacheScope: 'account',
+    cache,
+    onUncacheFailed,
+  });
 }
 
 async function refused(promise: Promise<unknown>): Promise<ValidationError> {
@@ -216,11 +248,98 @@ describe('Use case: RecordFeedback', () => {
     expect(first.bounces).toEqual([{ provider: 'lusha', day: '2026-12-01', type: 'phone' }]);
     expect(first.uncache.map((find) => find.type)).toEqual(['phone']);
     expect(store.writes[1]!.refund).toMatchObject({ credits: 25, types: ['phone'] });
+    // The list counted its bounce at its first wrong number.
+    expect(store.writes[1]!.bounces).toEqual([]);
     expect(toContactView(last).feedback?.phones?.map((p) => [p.number, p.outcome])).toEqual([
       ['+33612345678', 'wrong_number'],
       ['+33198765432', 'wrong_number'],
     ]);
     expect(last.credits_refunded).toBe(25);
+  });
+
+  it('counts one bounce for a phone list whose numbers are all reported wrong at once', async () => {
+    const store = new FakeFeedbackStore(finished());
+
+    await useCase(store).execute('A1', ID, {
+      phones: [
+        { number: '+33612345678', outcome: 'wrong_number' },
+        { number: '+33198765432', outcome: 'wrong_number' },
+      ],
+    });
+
+    expect(store.writes[0]!.bounces).toEqual([{ provider: 'lusha', day: '2026-12-01', type: 'phone' }]);
+    expect(store.writes[0]!.refund).toMatchObject({ credits: 25, types: ['phone'] });
+  });
+
+  it('counts no second bounce for a phone list when a number turns wrong again, or another one after it', async () => {
+    const store = new FakeFeedbackStore(finished());
+    const wrong = (number: string) => ({ phones: [{ number, outcome: 'wrong_number' }] });
+
+    await useCase(store).execute('A1', ID, wrong('+33612345678'));
+    await useCase(store).execute('A1', ID, { phones: [{ number: '+33612345678', outcome: 'connected' }] });
+    await useCase(store).execute('A1', ID, wrong('+33612345678'));
+    await useCase(store).execute('A1', ID, wrong('+33198765432'));
+
+    expect(store.writes.map((write) => write.bounces.length)).toEqual([1, 0, 0, 0]);
+  });
+
+  it('drops a phone list from the cache, after the write, while it holds a number reported wrong', async () => {
+    const store = new FakeFeedbackStore(finished());
+    const cache = new FakeBadResultCache();
+
+    await useCase(store, { cache }).execute('A1', ID, {
+      phones: [{ number: '+33612345678', outcome: 'wrong_number' }],
+    });
+    await useCase(store, { cache }).execute('A1', ID, {
+      phones: [{ number: '+33198765432', outcome: 'wrong_number' }],
+    });
+
+    // The phones are cached under the LinkedIn URL alone.
+    expect(cache.forgotten).toEqual([
+      { identity: expect.any(String), owner: 'ACCOUNT#A1', type: 'phone', values: ['+33612345678'] },
+      {
+        identity: expect.any(String),
+        owner: 'ACCOUNT#A1',
+        type: 'phone',
+        values: ['+33612345678', '+33198765432'],
+      },
+    ]);
+  });
+
+  it('drops a bounced email from the cache while it holds the bounced address, after the write', async () => {
+    const store = new FakeFeedbackStore(finished());
+    const cache = new FakeBadResultCache();
+    let writtenFirst = false;
+    cache.forgetBad = async (find) => {
+      writtenFirst = store.writes.length === 1;
+      cache.forgotten.push(find);
+      return false;
+    };
+
+    await useCase(store, { cache }).execute('A1', ID, { email: 'bounced' });
+
+    expect(writtenFirst).toBe(true);
+    expect(cache.forgotten.map((find) => [find.type, find.values])).toEqual([
+      ['email', ['jane.doe@acme.com']],
+      ['email', ['jane.doe@acme.com']],
+    ]);
+  });
+
+  it('keeps the feedback and its refund when the cache drop fails, reporting the failure', async () => {
+    const store = new FakeFeedbackStore(finished());
+    const cache = new FakeBadResultCache();
+    cache.failure = Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+    const failures: unknown[] = [];
+
+    const record = await useCase(store, { cache, onUncacheFailed: (error) => failures.push(error) }).execute(
+      'A1',
+      ID,
+      { email: 'bounced' },
+    );
+
+    expect(record.credits_refunded).toBe(2);
+    expect(store.record!.feedback?.email?.outcome).toBe('bounced');
+    expect(failures).toEqual([cache.failure, cache.failure]);
   });
 
   it('does not refund phones when one number of the list connected', async () => {
@@ -328,10 +447,45 @@ describe('Use case: RecordFeedback', () => {
       expect(store.writes[0]!.refund).toMatchObject({ credits: 6, types: ['email', 'personal_email'] });
     });
 
+    it('refunds each type what the finish charged it, rebuilt within credits_used in the order charged', async () => {
+      // A max_credits of 3: the finish charged the email 2, the phones what was left, 1, and the personal email 0.
+      const charged = () => finished({ charges: undefined, credits_used: 3 });
+      const personal = new FakeFeedbackStore(charged());
+      const all = new FakeFeedbackStore(charged());
+
+      await useCase(personal).execute('A1', ID, { personal_email: 'bounced' });
+      await useCase(all).execute('A1', ID, {
+        personal_email: 'bounced',
+        phones: [
+          { number: '+33612345678', outcome: 'wrong_number' },
+          { number: '+33198765432', outcome: 'wrong_number' },
+        ],
+      });
+      await useCase(all).execute('A1', ID, { email: 'bounced' });
+
+      expect(personal.writes[0]!.refund).toBeNull();
+      expect(personal.record!.credits_refunded).toBe(0);
+      expect(all.writes.map((write) => write.refund && [write.refund.types, write.refund.credits])).toEqual([
+        [['phone'], 1],
+        [['email'], 2],
+      ]);
+      expect(all.record!.credits_refunded).toBe(3);
+    });
+
     it('never refunds more than was charged, and nothing for a charge of 0', async () => {
       // A max_credits of 3 charged the email 2 and the personal email what was left, 1.
       const store = new FakeFeedbackStore(
-        finished({ charges: undefined, credits_used: 3, credits_refunded: 2, refunded: ['email'] }),
+        finished({
+          enrichment_type: ['email', 'personal_email'],
+          results: {
+            email: { value: 'jane.doe@acme.com', status: 'valid', provider: 'hunter' },
+            personal_email: { value: 'jane@example.org', status: 'valid', provider: 'lusha', cached: true },
+          },
+          charges: undefined,
+          credits_used: 3,
+          credits_refunded: 2,
+          refunded: ['email'],
+        }),
       );
 
       await useCase(store).execute('A1', ID, { personal_email: 'bounced' });

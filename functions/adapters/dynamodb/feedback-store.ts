@@ -1,9 +1,10 @@
 /**
  * Feedback in DynamoDB: one transaction sets the record's feedback and, with a refund, adds it to the record,
  * the account (through `creditWrites`, with its `refund` ledger entry) and the account's usage counter of the
- * day; it adds each bounce to its provider's counters of the finish's day and deletes the bad results' cache
- * items. The record's condition (finished, still at the version read, each refunded type not refunded yet)
- * makes a write decided from a stale read change nothing.
+ * day; it adds each bounce to its provider's counters of the finish's day. The record's condition (finished,
+ * still at the version read, each refunded type not refunded yet) makes a write decided from a stale read change
+ * nothing. The bad results leave the cache after it (`DynamoResultCache.forgetBad`): their delete is conditional
+ * on the item still holding the bad value, and a failed condition in here would cancel the feedback.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Bounce, FeedbackRepository, FeedbackWrite } from '../../domain/ports/feedback';
@@ -30,9 +31,6 @@ export class DynamoFeedbackStore extends DynamoContacts implements FeedbackRepos
           this.contactUpdate(write),
           ...(write.refund ? this.refundWrites(write, write.refund) : []),
           ...this.bounceUpdates(write.bounces),
-          ...write.uncache.map(({ identity, owner, type }) => ({
-            Delete: { TableName: this.tableName, Key: keys.cache(identity, owner, type) },
-          })),
         ],
       });
       return true;

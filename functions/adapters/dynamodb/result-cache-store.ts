@@ -5,19 +5,22 @@
  */
 import {
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EnrichmentType } from '../../domain/enrichment/enrichment-request';
+import type { BadResultCache, CachedFind } from '../../domain/ports/feedback';
 import type { ResultCache } from '../../domain/ports/progress';
-import type { CachedResult } from '../../domain/enrichment/result-cache';
+import { holdsAnyOf, type CachedResult } from '../../domain/enrichment/result-cache';
 import { keys, TTL_ATTRIBUTE } from './keys';
+import { isConditionFailure } from './transactions';
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH = 25;
 
-export class DynamoResultCache implements ResultCache {
+export class DynamoResultCache implements ResultCache, BadResultCache {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -59,6 +62,32 @@ export class DynamoResultCache implements ResultCache {
       },
     }));
     await this.write(items);
+  }
+
+  /**
+   * Reads the item and, when its result holds a value reported bad, deletes it on condition that it is still the
+   * find that was read (`found_at`): a newer find stored in between is kept.
+   */
+  async forgetBad({ identity, owner, type, values }: CachedFind): Promise<boolean> {
+    const Key = keys.cache(identity, owner, type);
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
+    );
+    if (!Item || !holdsAnyOf(Item.result as CachedResult['result'], values)) return false;
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key,
+          ConditionExpression: 'found_at = :found_at',
+          ExpressionAttributeValues: { ':found_at': Item.found_at as string },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async forget(identities: readonly string[]): Promise<void> {

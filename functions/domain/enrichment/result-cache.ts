@@ -67,3 +67,9 @@ export function allCacheIdentities(contact: ContactQuery): string[] {
 export function cacheOwner(scope: CacheScope, accountId: string): string {
   return scope === 'account' ? `ACCOUNT#${accountId}` : 'DEPLOYMENT';
 }
+
+/** Whether a cached result holds one of `values`: its email, or one of its phone numbers. */
+export function holdsAnyOf(result: CachedResult['result'], values: readonly string[]): boolean {
+  const held = Array.isArray(result) ? result.map((phone) => phone.number) : [result.value];
+  return held.some((value) => values.includes(value));
+}

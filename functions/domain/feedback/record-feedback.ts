@@ -13,16 +13,20 @@
  *  4. Decide, from the record as read: each reported result's outcome (the same outcome again keeps its first
  *     `at`; another replaces it); the results newly reported bad (they leave the cache and count as bounces of
  *     the provider that found them, the original one for a result reused from the cache, on the day of the
- *     finish); and the refund: with `refundOnBounce` on and within `refundWindowDays` of `finished_at`, each
+ *     finish; a phone list is one result, counted once, at its first wrong number); and the refund: with `refundOnBounce` on and within `refundWindowDays` of `finished_at`, each
  *     type not refunded before whose result is bad (an email or personal email bounced; phones once every
  *     number of the list is a wrong number, since the list was charged once) gives back its charge. A charge of
  *     0 gives back nothing.
  *  5. Nothing changed: answer the record as it is, writing nothing (a feedback sent again).
  *  6. Write it all in one transaction, conditional on the record being as read; if another feedback wrote
  *     first, read again and go back to 3. So concurrent identical feedbacks refund exactly once.
+ *  7. Then drop each newly bad result from the cache, each item only while it still holds the value reported bad
+ *     (a newer find cached since stays). Outside the transaction, since a kept item must not cancel the feedback;
+ *     a drop that fails (after the SDK's own retries) is reported (`onUncacheFailed`) and the feedback stands: the
+ *     bad value may then be reused until its item's TTL.
  */
 import type { Clock } from '../clock';
-import { refundCredits, type PriceList } from '../credits/credits';
+import { chargesWithin, refundCredits, type PriceList } from '../credits/credits';
 import type {
   ContactRecord,
   FeedbackEntry,
@@ -34,7 +38,13 @@ import type { EnrichmentType } from '../enrichment/enrichment-request';
 import { getContact } from '../enrichment/get-contact';
 import { cacheIdentities, cacheOwner, type CacheScope } from '../enrichment/result-cache';
 import { InvalidStateError, ValidationError, type FieldError } from '../errors';
-import type { Bounce, CachedFind, FeedbackRepository, FeedbackWrite } from '../ports/feedback';
+import type {
+  BadResultCache,
+  Bounce,
+  CachedFind,
+  FeedbackRepository,
+  FeedbackWrite,
+} from '../ports/feedback';
 import { BAD_OUTCOMES, parseFeedbackRequest, type FeedbackRequest } from './feedback-request';
 
 export interface RefundSettings {
@@ -51,6 +61,9 @@ export interface RecordFeedbackDependencies {
   refunds: RefundSettings;
   /** Whose cached finds a bad result is dropped from: the account's own, or the deployment's. */
   cacheScope: CacheScope;
+  cache: BadResultCache;
+  /** Told of a cache drop that failed (the feedback is written already); ids and error names only. */
+  onUncacheFailed?: (error: unknown) => void;
 }
 
 /** Reads and writes made from a stale read are decided again; concurrent feedbacks settle well within this. */
@@ -79,10 +92,21 @@ export class RecordFeedback {
       }
       const write = decideFeedback(record, request, this.deps.clock.now(), this.deps);
       if (!write) return record;
-      if (await this.deps.feedback.recordFeedback(write)) return applied(record, write);
+      if (await this.deps.feedback.recordFeedback(write)) {
+        await this.uncache(write.uncache);
+        return applied(record, write);
+      }
       if (attempt >= MAX_ATTEMPTS) {
         throw new Error(`Feedback on ${enrichmentId} collided with other writes ${attempt} times.`);
       }
+    }
+  }
+
+  /** Step 7: each drop on its own; a failed one is reported, never the feedback's failure. */
+  private async uncache(finds: readonly CachedFind[]): Promise<void> {
+    const drops = await Promise.allSettled(finds.map((find) => this.deps.cache.forgetBad(find)));
+    for (const drop of drops) {
+      if (drop.status === 'rejected') this.deps.onUncacheFailed?.(drop.reason);
     }
   }
 }
@@ -154,7 +178,9 @@ export function decideFeedback(
   const finishedDay = (record.finished_at ?? at).slice(0, 10);
   const old: StoredFeedback = record.feedback ?? {};
   const feedback: StoredFeedback = { ...old };
-  const newlyBad: Array<{ type: EnrichmentType; provider: string }> = [];
+  // Results newly reported bad count once in their provider's bounces and leave the cache.
+  const bounced: Array<{ type: EnrichmentType; provider: string }> = [];
+  const uncached = new Map<EnrichmentType, string[]>();
   let changed = false;
 
   for (const type of EMAIL_TYPES) {
@@ -164,33 +190,50 @@ export function decideFeedback(
     const next = reported(old[type], { outcome }, at);
     feedback[type] = next.entry;
     changed ||= next.changed;
-    if (next.newlyBad) newlyBad.push({ type, provider: result.provider });
+    if (next.newlyBad) {
+      bounced.push({ type, provider: result.provider });
+      uncached.set(type, [result.value]);
+    }
   }
 
   if (request.phones) {
     const phones = results.phones ?? [];
     const byNumber = new Map((old.phones ?? []).map((entry) => [entry.number, entry]));
+    // The list is one result (one find, one charge, one `found#phone`): it counts one bounce, at its first wrong
+    // number. Each number newly reported wrong still drops the list from the cache while it holds that number.
+    let listCounted = (old.phones ?? []).some((entry) => entry.counted);
+    let newlyWrong = false;
     for (const phone of request.phones) {
       const next = reported(byNumber.get(phone.number), phone, at);
       byNumber.set(phone.number, next.entry);
       changed ||= next.changed;
+      if (!next.newlyBad) continue;
+      newlyWrong = true;
+      if (listCounted) continue;
       const result = phones.find((candidate) => candidate.number === phone.number) as PhoneResult;
-      if (next.newlyBad) newlyBad.push({ type: 'phone', provider: result.provider });
+      bounced.push({ type: 'phone', provider: result.provider });
+      listCounted = true;
     }
     // In the order of the results, so the record reads alongside them.
     feedback.phones = phones.flatMap((result) => {
       const entry = byNumber.get(result.number);
       return entry ? [entry as PhoneFeedbackEntry & { counted?: boolean }] : [];
     });
+    if (newlyWrong) {
+      uncached.set(
+        'phone',
+        feedback.phones.filter((entry) => isBad(entry.outcome)).map((entry) => entry.number),
+      );
+    }
   }
 
   const refund = refundOf(record, feedback, now, settings);
   if (!changed && !refund) return null;
 
-  const bounces: Bounce[] = newlyBad.map(({ type, provider }) => ({ provider, day: finishedDay, type }));
+  const bounces: Bounce[] = bounced.map(({ type, provider }) => ({ provider, day: finishedDay, type }));
   const owner = cacheOwner(settings.cacheScope, record.account_id);
-  const uncache: CachedFind[] = [...new Set(newlyBad.map(({ type }) => type))].flatMap((type) =>
-    cacheIdentities(record, type).map((identity) => ({ identity, owner, type })),
+  const uncache: CachedFind[] = [...uncached].flatMap(([type, values]) =>
+    cacheIdentities(record, type).map((identity) => ({ identity, owner, type, values })),
   );
   return {
     accountId: record.account_id,
@@ -217,13 +260,13 @@ function badTypes(record: ContactRecord, feedback: StoredFeedback): EnrichmentTy
 
 /**
  * What a type was charged: as the finish recorded it, or, on a record finished before charges were kept, its
- * result's price; never more than is left of `credits_used` after what was refunded already.
+ * share rebuilt with the finish's own rule (each found type its price, in the order email, phone, personal email,
+ * within `credits_used`); never more than is left of `credits_used` after what was refunded already.
  */
 function chargeOf(record: ContactRecord, type: EnrichmentType, left: number, prices: PriceList): number {
-  const charged = record.charges
-    ? (record.charges[type] ?? 0)
-    : (prices.pricesByType(record.results ?? {})[type] ?? 0);
-  return Math.max(0, Math.min(charged, left));
+  const charges =
+    record.charges ?? chargesWithin(record.credits_used, prices.pricesByType(record.results ?? {}));
+  return Math.max(0, Math.min(charges[type] ?? 0, left));
 }
 
 function refundOf(

@@ -17,6 +17,11 @@ export interface CachedFind {
   identity: string;
   owner: string;
   type: EnrichmentType;
+  /**
+   * The values reported bad (the email, or the phone numbers reported wrong): the item leaves only while its result
+   * still holds one of them, so a newer find cached since stays.
+   */
+  values: string[];
 }
 
 /** What one feedback changes, decided from the record at `version`. */
@@ -29,14 +34,24 @@ export interface FeedbackWrite {
   /** Credits given back, for types not refunded before; null when nothing is refunded. */
   refund: { movement: CreditMovement; credits: number; types: EnrichmentType[]; day: string } | null;
   bounces: Bounce[];
+  /** Dropped from the results cache once the feedback is written (`BadResultCache`), outside its transaction. */
   uncache: CachedFind[];
 }
 
 export interface FeedbackRepository extends ContactReader {
   /**
-   * Writes the feedback, the refund (record, account, ledger, usage counter), the bounces and the cache drops in
-   * one transaction, only while the record is finished, still at `write.version`, and none of the refunded types
-   * was refunded yet. False when the record changed since it was read (nothing is written then).
+   * Writes the feedback, the refund (record, account, ledger, usage counter) and the bounces in one transaction,
+   * only while the record is finished, still at `write.version`, and none of the refunded types was refunded yet.
+   * False when the record changed since it was read (nothing is written then).
    */
   recordFeedback(write: FeedbackWrite): Promise<boolean>;
+}
+
+/** The results cache, as feedback drops a bad result from it. */
+export interface BadResultCache {
+  /**
+   * Deletes the cached item of `find` while its result still holds one of `find.values`. False when there is no
+   * item, or it holds another result (a newer find): it is kept.
+   */
+  forgetBad(find: CachedFind): Promise<boolean>;
 }

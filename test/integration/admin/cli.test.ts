@@ -10,6 +10,10 @@ import { DynamoProviderTraffic } from '../../../functions/adapters/dynamodb/prov
 import { main, runAdmin, USAGE, UsageError } from '../../../functions/admin/cli';
 import type { AdminTarget } from '../../../functions/admin/target';
 import { authenticate } from '../../../functions/domain/accounts/authenticate';
+import {
+  SANDBOX_WATERFALL,
+  type WaterfallSettings,
+} from '../../../functions/domain/enrichment/waterfall-settings';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 
 const run = promisify(execFile);
@@ -37,6 +41,7 @@ describe('Command: npm run admin', () => {
     target = {
       tableName: table.tableName,
       dynamoEndpoint: table.endpoint,
+      waterfall: SANDBOX_WATERFALL,
       redriveWebhooks: async () => ({ redriven: ++redrives }),
       recoverEnrichments: async (olderThanSeconds) => ({ olderThanSeconds }),
       resendWebhook: async (accountId, enrichmentId) => {
@@ -297,6 +302,42 @@ describe('Command: npm run admin', () => {
 
   // The one test that spawns the CLI, since only a process proves that the npm script runs it; the others call
   // `main` in this process. tsx compiles the CLI first, seconds on a loaded machine: the time allowed is generous.
+  it('refuses providers stats against a deployed table without WATERFALL_CONFIG, saying where to find it', async () => {
+    // Prepare: the operator's shell names the deployed table, not its waterfall.
+    const env = { ...tableEnv(), WATERFALL_CONFIG: ' ' };
+
+    // Act
+    const refused = await runMain(['providers', 'stats'], env);
+
+    // Assess
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    const { error } = JSON.parse(refused.stderr) as { error: string };
+    expect(error).toMatch(/^providers stats against a deployed table needs WATERFALL_CONFIG/);
+    expect(error).toContain('--query Environment.Variables.WATERFALL_CONFIG');
+    expect(error).toContain('-c waterfall=');
+  });
+
+  it("scores a deployed table's providers in WATERFALL_CONFIG's order", async () => {
+    // Prepare
+    const waterfall: WaterfallSettings = {
+      order: { email: ['prospeo', 'hunter'], phone: ['contactout'], personal_email: [] },
+      prices: {},
+      verifier: 'millionverifier',
+    };
+    const env = { ...tableEnv(), WATERFALL_CONFIG: JSON.stringify(waterfall) };
+
+    // Act
+    const scored = await runMain(['providers', 'stats'], env);
+
+    // Assess
+    expect(scored.code).toBe(0);
+    const card = JSON.parse(scored.stdout) as {
+      recommendations: Record<string, { configured_order: string[] }>;
+    };
+    expect(card.recommendations.email!.configured_order).toEqual(['prospeo', 'hunter']);
+    expect(card.recommendations.phone!.configured_order).toEqual(['contactout']);
+  });
+
   it('runs as npm run admin -- --help', async () => {
     // Act
     const help = await run('npm', ['run', '--silent', 'admin', '--', '--help'], { cwd: ROOT });

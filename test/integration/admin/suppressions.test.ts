@@ -2,6 +2,7 @@
 import { userInfo } from 'node:os';
 import { runAdmin, UsageError } from '../../../functions/admin/cli';
 import { resolveTarget, type AdminTarget } from '../../../functions/admin/target';
+import { SANDBOX_WATERFALL } from '../../../functions/domain/enrichment/waterfall-settings';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 
 interface Entry {
@@ -21,6 +22,7 @@ describe('Command: npm run admin -- suppressions', () => {
     target = {
       tableName: table.tableName,
       dynamoEndpoint: table.endpoint,
+      waterfall: SANDBOX_WATERFALL,
       redriveWebhooks: async () => ({}),
       recoverEnrichments: async () => ({}),
       resendWebhook: async () => ({}),

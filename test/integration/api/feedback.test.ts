@@ -1,11 +1,13 @@
 /**
  * POST /contacts/{id}/feedback on the real waterfall and DynamoDB Local: concurrent identical feedbacks refund
- * once, the ledger still sums to the balance, and a transaction cancelled half-way leaves nothing written.
+ * once, the ledger still sums to the balance, a transaction cancelled half-way leaves nothing written, and a bad
+ * result leaves the results cache only while the cache still holds it.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoFeedbackStore } from '../../../functions/adapters/dynamodb/feedback-store';
 import { DynamoLedger } from '../../../functions/adapters/dynamodb/ledger';
 import { keys } from '../../../functions/adapters/dynamodb/keys';
+import { DynamoResultCache } from '../../../functions/adapters/dynamodb/result-cache-store';
 import { feedbackHandler } from '../../../functions/composition';
 import type { ContactView } from '../../../functions/domain/enrichment/contact';
 import { cacheIdentities, cacheOwner } from '../../../functions/domain/enrichment/result-cache';
@@ -203,6 +205,121 @@ describe('Handler: feedback (DynamoDB Local, results cache on)', () => {
     );
     expect(await item(db, tableName, phoneCache)).toBeUndefined();
     expect(balance).toBe(before.balance + 10);
+  });
+
+  it('drops a bad result from the cache only while the cache still holds it: a newer find stays', async () => {
+    // Prepare: since the enrichment, a newer find of the email (under its LinkedIn identity) and of the phones
+    // was cached; the name-at-domain identity still holds the email that will bounce.
+    const view = await finishedEnrichment();
+    const { db, tableName } = product.table;
+    const cache = new DynamoResultCache(db, tableName);
+    const owner = cacheOwner('account', account.accountId);
+    const [linkedinEmail, nameEmail] = cacheIdentities(view, 'email');
+    const [linkedinPhone] = cacheIdentities(view, 'phone');
+    const foundAt = new Date().toISOString();
+    const expires = new Date(Date.now() + 86_400_000);
+    const newerEmail = { value: 'o.bellefeuille@ob-feedback.com', status: 'valid' as const, provider: 'x' };
+    const newerPhones = [{ number: '+33611111111', country: 'FR', type: 'mobile' as const, provider: 'x' }];
+    await cache.store(
+      owner,
+      [linkedinEmail!],
+      { type: 'email', result: newerEmail, found_at: foundAt },
+      expires,
+    );
+    await cache.store(
+      owner,
+      [linkedinPhone!],
+      { type: 'phone', result: newerPhones, found_at: foundAt },
+      expires,
+    );
+    const cached = (identity: string, type: 'email' | 'phone') =>
+      item(db, tableName, keys.cache(identity, owner, type));
+    expect((await cached(nameEmail!, 'email'))?.result).toMatchObject({ value: view.results!.email!.value });
+
+    // Act: the late feedback on the older results.
+    const answer = await feedback(view.enrichment_id, {
+      email: 'bounced',
+      phones: view.results!.phones!.map((p) => ({ number: p.number, outcome: 'wrong_number' })),
+    });
+
+    // Assess: the feedback is whole; the newer finds stay, the bounced email leaves.
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ credits_refunded: view.credits_used });
+    expect((await cached(linkedinEmail!, 'email'))?.result).toEqual(newerEmail);
+    expect((await cached(linkedinPhone!, 'phone'))?.result).toEqual(newerPhones);
+    expect(await cached(nameEmail!, 'email')).toBeUndefined();
+  });
+
+  it('answers the feedback with its refund when the cache drop fails, the item left as it was', async () => {
+    // Prepare: every read of the results cache fails.
+    const view = await finishedEnrichment();
+    const { db, tableName } = product.table;
+    const failing = {
+      send: async (command: { constructor: { name: string }; input: { Key?: { PK?: string } } }) => {
+        if (command.constructor.name === 'GetCommand' && command.input.Key?.PK?.startsWith('CACHE#')) {
+          throw Object.assign(new Error('internal'), { name: 'InternalServerError' });
+        }
+        return db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const handler = feedbackHandler(localRuntime({ db: failing, tableName })) as unknown as Handler;
+    const before = await product.credits(account.accountId);
+    const owner = cacheOwner('account', account.accountId);
+    const emailCache = cacheIdentities(view, 'email').map((identity) => keys.cache(identity, owner, 'email'));
+    const cachedBefore = await Promise.all(emailCache.map((key) => item(db, tableName, key)));
+    expect(cachedBefore.some((cached) => cached !== undefined)).toBe(true);
+
+    // Act
+    const answer = await sendFeedback(handler, account.accountId, view.enrichment_id, { email: 'bounced' });
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      feedback: { email: { outcome: 'bounced' } },
+      credits_refunded: 1,
+    });
+    expect(await product.credits(account.accountId)).toMatchObject({ balance: before.balance + 1 });
+    expect(await Promise.all(emailCache.map((key) => item(db, tableName, key)))).toEqual(cachedBefore);
+  });
+
+  it('keeps a find stored between its read and its delete', async () => {
+    // Prepare: the bad email cached; a newer find replaces it right after the drop has read it.
+    const { db, tableName } = product.table;
+    const owner = cacheOwner('account', account.accountId);
+    const identity = 'race-identity';
+    const bad = { value: 'bad@ob-feedback.com', status: 'valid' as const, provider: 'x' };
+    const newer = { value: 'good@ob-feedback.com', status: 'valid' as const, provider: 'x' };
+    const expires = new Date(Date.now() + 86_400_000);
+    const plain = new DynamoResultCache(db, tableName);
+    await plain.store(
+      owner,
+      [identity],
+      { type: 'email', result: bad, found_at: '2026-12-01T10:00:00.000Z' },
+      expires,
+    );
+    const racing = {
+      send: async (command: { constructor: { name: string } }) => {
+        const answer = await db.send(command as never);
+        if (command.constructor.name === 'GetCommand') {
+          await plain.store(
+            owner,
+            [identity],
+            { type: 'email', result: newer, found_at: '2026-12-02T10:00:00.000Z' },
+            expires,
+          );
+        }
+        return answer;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const find = { identity, owner, type: 'email' as const, values: [bad.value] };
+
+    // Act
+    const raced = await new DynamoResultCache(racing, tableName).forgetBad(find);
+    const again = await plain.forgetBad(find);
+
+    // Assess: nothing deleted, the newer find kept, and it does not hold the bad value.
+    expect([raced, again]).toEqual([false, false]);
+    expect((await item(db, tableName, keys.cache(identity, owner, 'email')))?.result).toEqual(newer);
   });
 
   it('adds the bounces of one provider and day in one update, and writes nothing from a stale version', async () => {
