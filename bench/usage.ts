@@ -18,6 +18,7 @@ import { SANDBOX_WATERFALL } from '../functions/domain/enrichment/waterfall-sett
 import { newId } from '../functions/domain/ids';
 import { ReadAccountUsage } from '../functions/domain/usage/account-usage';
 import { providerFees } from '../functions/providers/directory';
+import { contactRecord } from '../test/unit/fakes';
 import { BenchStack } from './local';
 import { round, spread, since, type Spread } from './stats';
 
@@ -106,31 +107,16 @@ function walked(accountId: string, i: number, createdAt: string, prices: PriceLi
     );
   }
   const types = ['email', 'phone'] as const;
-  return {
+  return contactRecord({
     account_id: accountId,
     enrichment_id: newId(),
-    status: 'pending',
-    firstname: 'Jane',
-    lastname: 'Doe',
-    company_name: null,
-    domain: 'acme.com',
     linkedin_url: null,
     enrichment_type: [...types],
-    phone_country_codes: ['FR'],
-    custom_json: '{}',
-    use_cache: null,
-    providers: null,
-    max_credits: null,
-    accept_catch_all: null,
     created_at: createdAt,
-    finished_at: null,
-    results: null,
     credits_reserved: prices.reservationFor({ enrichment_type: types }),
-    credits_used: 0,
     waterfall,
-    webhook: null,
     progress: { found, closed: { email: true, phone: true }, candidates: {} },
-  };
+  });
 }
 
 /** Accepts and finishes enrichments `from`…`to - 1` of the account, each finished on one of the last 30 days. */

@@ -26,6 +26,7 @@ import { EraseContact } from '../../../functions/domain/privacy/erase-contact';
 import { ReadAccountUsage } from '../../../functions/domain/usage/account-usage';
 import { createTestTable, itemsOfAccount, type TestTable } from '../../support/dynamo';
 import { RecordingWebhookQueue } from '../../support/product';
+import { contactRecord } from '../../unit/fakes';
 
 const WATERFALL: WaterfallSettings = {
   order: { email: ['hunter', 'prospeo'], phone: ['prospeo', 'lusha'], personal_email: ['lusha', 'prospeo'] },
@@ -130,35 +131,22 @@ describe('Usage and provider stats counters', () => {
       else found[type] = { value: 'jane@acme.com', status: 'valid', provider, ...cached };
     }
     const types = plan.types.map((t) => t.type);
-    const record: ContactRecord = {
+    const record = contactRecord({
       account_id: accountId,
       enrichment_id: newId(),
-      status: 'pending',
-      firstname: 'Jane',
-      lastname: 'Doe',
-      company_name: null,
-      domain: 'acme.com',
       linkedin_url: null,
       enrichment_type: types,
       phone_country_codes: null,
-      custom_json: '{}',
-      use_cache: null,
-      providers: null,
       max_credits: plan.maxCredits,
-      accept_catch_all: null,
       created_at: DAY_1.toISOString(),
-      finished_at: null,
-      results: null,
       credits_reserved: prices.reservationFor({ enrichment_type: types, max_credits: plan.maxCredits }),
-      credits_used: 0,
       waterfall,
-      webhook: null,
       progress: {
         found,
         closed: Object.fromEntries(types.map((type) => [type, true])),
         candidates: {},
       },
-    };
+    });
     await accepts.accept(record, {
       enrichment_id: record.enrichment_id,
       firstname: 'Jane',
