@@ -92,7 +92,7 @@ export class PriceList {
    * from the cache costs as its original find, unless `prices.cache` names a price for its type.
    */
   priceOfResults(results: Results): number {
-    return Object.values(this.pricesByType(results)).reduce((total, price) => total + price, 0);
+    return totalOf(this.pricesByType(results));
   }
 
   /** The price of each found type's result (phones: one price for the list), in the order email, phone, personal. */
@@ -110,6 +110,11 @@ export class PriceList {
 
 /** What each found type's result was charged at finish; the values sum to the enrichment's `credits_used`. */
 export type Charges = Partial<Record<EnrichmentType, number>>;
+
+/** The credits of all types together. */
+export function totalOf(charges: Charges): number {
+  return Object.values(charges).reduce((total, credits) => total + credits, 0);
+}
 
 /**
  * The charge of each type within a settlement: each type its price, in the order email, phone, personal email,

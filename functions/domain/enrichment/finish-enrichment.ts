@@ -22,7 +22,7 @@
  */
 import type { Clock } from '../clock';
 import type { ContactRecord, Results, WaterfallStep } from './contact';
-import { chargesWithin, settle, type Charges, type PriceList } from '../credits/credits';
+import { chargesWithin, settle, totalOf, type Charges, type PriceList } from '../credits/credits';
 import type { ProviderStatsRecorder } from '../ports/usage';
 import { providerStatsCounters, statsPartOf, usageCounters, utcDay } from '../usage/counters';
 import type { EnrichmentType } from './enrichment-request';
@@ -93,12 +93,13 @@ export class FinishEnrichment {
           detail: unfinishedDetail(command, type),
         }));
       const finishedAt = clock.now().toISOString();
-      const charges = chargesWithin(record.credits_reserved, prices.pricesByType(results));
+      const found = prices.pricesByType(results);
+      const charges = chargesWithin(record.credits_reserved, found);
       outcome = await finishes.finish({
         record,
         results,
         appendSteps: unfinished,
-        settlement: settle(record.credits_reserved, prices.priceOfResults(results)),
+        settlement: settle(record.credits_reserved, totalOf(found)),
         charges,
         usage: {
           day: utcDay(finishedAt),
