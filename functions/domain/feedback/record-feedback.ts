@@ -45,6 +45,7 @@ import type {
   FeedbackRepository,
   FeedbackWrite,
 } from '../ports/feedback';
+import { utcDay } from '../usage/counters';
 import { BAD_OUTCOMES, parseFeedbackRequest, type FeedbackRequest } from './feedback-request';
 
 export interface RefundSettings {
@@ -175,7 +176,7 @@ export function decideFeedback(
     throw new ValidationError(errors, 'The feedback names results this enrichment did not find.');
   const results = record.results ?? {};
   const at = now.toISOString();
-  const finishedDay = (record.finished_at ?? at).slice(0, 10);
+  const finishedDay = utcDay(record.finished_at ?? now);
   const old: StoredFeedback = record.feedback ?? {};
   const feedback: StoredFeedback = { ...old };
   // Results newly reported bad count once in their provider's bounces and leave the cache.
@@ -295,6 +296,6 @@ function refundOf(
     movement: refundCredits(credits, at, record.enrichment_id),
     credits,
     types,
-    day: at.slice(0, 10),
+    day: utcDay(now),
   };
 }
