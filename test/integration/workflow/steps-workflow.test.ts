@@ -229,6 +229,8 @@ describe('State machine: a steps run that fails', () => {
       expect(view.waterfall.map((step) => [step.provider, step.outcome])).toEqual([
         ['sandbox-primary', 'found'],
       ]);
+      expect(view.credits_used).toBe(1);
+      expect(await product.credits(account.accountId)).toEqual({ balance: 9, reserved: 0, available: 9 });
     } finally {
       await product.close();
     }
